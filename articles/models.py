@@ -1,0 +1,1 @@
+"""Guides linked to drug monographs: the models arrive with the articles issue."""

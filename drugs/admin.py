@@ -1,0 +1,205 @@
+"""The editors' admin for monographs: one page edits a whole drug, in the order of the public page."""
+
+from django.contrib import admin
+from django.db.models import Count, Prefetch
+
+from drugs.forms import FormulationForm
+from drugs.models import (
+    Condition,
+    DoseGuideline,
+    Drug,
+    DrugClass,
+    DrugName,
+    Formulation,
+    Indication,
+    Interaction,
+    Reference,
+    SideEffect,
+    Strength,
+    Substance,
+)
+
+
+class DrugNameInline(admin.TabularInline):
+    model = DrugName
+    extra = 0
+    fields = ["name", "kind", "note"]
+
+
+class IndicationInline(admin.TabularInline):
+    model = Indication
+    extra = 0
+    fields = ["condition", "label_status", "notes", "order"]
+    autocomplete_fields = ["condition"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("condition")
+
+
+class DoseGuidelineInline(admin.StackedInline):
+    model = DoseGuideline
+    extra = 0
+    autocomplete_fields = ["condition"]
+    fieldsets = [
+        (None, {"fields": [("population", "condition"), ("route", "dosage_form")]}),
+        ("Starting dose", {"fields": [("start_amount", "unit", "times_per_day")]}),
+        ("Titration", {"fields": [("step_amount", "step_interval_days", "target_amount")]}),
+        ("Daily amounts", {"fields": [("usual_min_per_day", "usual_max_per_day", "max_per_day")]}),
+        (None, {"fields": ["notes", "order"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("condition")
+
+
+class FormulationInline(admin.TabularInline):
+    model = Formulation
+    form = FormulationForm
+    extra = 0
+    fields = ["dosage_form", "route", "release", "brand", "strengths", "notes", "order"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("strengths")
+
+
+class SideEffectInline(admin.TabularInline):
+    model = SideEffect
+    extra = 0
+    fields = ["name", "frequency", "seriousness", "incidence", "advice", "order"]
+
+
+class InteractionInline(admin.StackedInline):
+    model = Interaction
+    fk_name = "drug"
+    extra = 0
+    autocomplete_fields = ["interactant_drug", "interactant_class", "interactant_substance"]
+    fields = [
+        ("interactant_drug", "interactant_class", "interactant_substance"),
+        "severity",
+        "effect",
+        "advice",
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("interactant_drug", "interactant_class", "interactant_substance")
+        )
+
+
+class ReferenceInline(admin.TabularInline):
+    model = Reference
+    extra = 0
+    fields = ["title", "publisher", "url", "accessed_on", "order"]
+
+
+@admin.register(Drug)
+class DrugAdmin(admin.ModelAdmin):
+    list_display = ["generic_name", "class_list", "status", "reviewed_on", "updated_at"]
+    list_filter = ["status", "is_prescription_only", "classes", "reviewed_on"]
+    search_fields = ["generic_name", "names__name"]
+    prepopulated_fields = {"slug": ["generic_name"]}
+    autocomplete_fields = ["classes"]
+    date_hierarchy = "updated_at"
+    save_on_top = True
+    inlines = [
+        DrugNameInline,
+        IndicationInline,
+        DoseGuidelineInline,
+        FormulationInline,
+        SideEffectInline,
+        InteractionInline,
+        ReferenceInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["generic_name", "slug", "pronunciation", "status"]}),
+        (
+            "Overview",
+            {"fields": ["classes", "is_prescription_only", "controlled_substance", "summary"]},
+        ),
+        ("How it works", {"fields": ["mechanism"]}),
+        ("Forms", {"fields": ["formulations_note"]}),
+        (
+            "Warnings",
+            {"fields": ["boxed_warning", "boxed_warning_scope", "warnings", "contraindications"]},
+        ),
+        ("Pregnancy and breastfeeding", {"fields": ["pregnancy", "breastfeeding"]}),
+        (
+            "Living with it",
+            {"fields": ["stopping", "missed_dose", "overdose", "storage", "practical_tips"]},
+        ),
+        ("Medical review", {"fields": ["reviewed_by", "reviewed_on"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("classes")
+
+    @admin.display(description="classes")
+    def class_list(self, drug: Drug) -> str:
+        return ", ".join(c.name for c in drug.classes.all())
+
+
+@admin.register(DrugClass)
+class DrugClassAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "drug_count"]
+    list_select_related = ["parent"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(drug_count=Count("drugs", distinct=True))
+
+    @admin.display(description="drugs", ordering="drug_count")
+    def drug_count(self, drug_class) -> int:
+        return drug_class.drug_count
+
+
+@admin.register(Condition)
+class ConditionAdmin(admin.ModelAdmin):
+    list_display = ["name", "drug_count"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(drug_count=Count("indications__drug", distinct=True))
+        )
+
+    @admin.display(description="drugs", ordering="drug_count")
+    def drug_count(self, condition) -> int:
+        return condition.drug_count
+
+
+@admin.register(Substance)
+class SubstanceAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class StrengthInline(admin.TabularInline):
+    model = Strength
+    extra = 0
+
+
+@admin.register(Formulation)
+class FormulationAdmin(admin.ModelAdmin):
+    """For fine-grained strength edits; most editing happens on the drug page."""
+
+    list_display = ["__str__", "drug", "route", "release"]
+    list_select_related = ["drug"]
+    list_filter = ["dosage_form", "route", "release"]
+    search_fields = ["drug__generic_name", "brand"]
+    autocomplete_fields = ["drug"]
+    inlines = [StrengthInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("strengths", queryset=Strength.objects.all()))
+        )

@@ -1,0 +1,72 @@
+"""Admin forms that edit structured rows through one friendly field."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from drugs.dosing import parse_strength
+from drugs.models import Formulation, Strength
+
+
+class FormulationForm(forms.ModelForm):
+    """Lets editors type a formulation's strengths as "5 mg; 10 mg; 20 mg" in the drug page."""
+
+    strengths = forms.CharField(
+        max_length=500,
+        help_text='Separate with semicolons: "5 mg; 10 mg" or "5 mg/5 mL".',
+    )
+
+    class Meta:
+        model = Formulation
+        fields = ["dosage_form", "route", "release", "brand", "notes", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["strengths"] = "; ".join(str(s) for s in self.instance.strengths.all())
+
+    def clean_strengths(self):
+        parts = [part for part in self.cleaned_data["strengths"].split(";") if part.strip()]
+        if not parts:
+            raise ValidationError("Give at least one strength, e.g. 10 mg.")
+        errors, parsed = [], []
+        for part in parts:
+            try:
+                strength = parse_strength(part)
+            except ValueError as error:
+                errors.append(str(error))
+                continue
+            if strength in parsed:
+                errors.append(f'"{part.strip()}" is listed twice.')
+            parsed.append(strength)
+        if errors:
+            raise ValidationError(errors)
+        return parsed
+
+    def save(self, commit=True):
+        formulation = super().save(commit=commit)
+        if commit:
+            self.save_strengths()
+        else:
+            save_m2m = self.save_m2m
+
+            def save_m2m_and_strengths():
+                save_m2m()
+                self.save_strengths()
+
+            self.save_m2m = save_m2m_and_strengths
+        return formulation
+
+    def save_strengths(self) -> None:
+        if "strengths" not in self.changed_data and self.instance.strengths.exists():
+            return
+        self.instance.strengths.all().delete()
+        Strength.objects.bulk_create(
+            Strength(
+                formulation=self.instance,
+                amount=s.amount,
+                unit=s.unit,
+                per_amount=s.per_amount,
+                per_unit=s.per_unit,
+            )
+            for s in self.cleaned_data["strengths"]
+        )

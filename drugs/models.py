@@ -1,0 +1,607 @@
+"""Drug monographs and the structured facts they are made of."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Greatest, Least, Lower
+from django.urls import reverse
+
+from drugs.dosing import format_amount
+from medguide.models import Publishable, PublishableQuerySet
+
+POSITIVE = [MinValueValidator(Decimal("0.001"))]
+
+
+class Route(models.TextChoices):
+    ORAL = "oral", "By mouth"
+    INTRATHECAL = "intrathecal", "Intrathecal (into the spinal fluid)"
+    INTRAVENOUS = "intravenous", "Intravenous"
+    INTRAMUSCULAR = "intramuscular", "Intramuscular"
+    RECTAL = "rectal", "Rectal"
+    NASAL = "nasal", "Nasal"
+    TOPICAL = "topical", "On the skin"
+
+
+class DosageForm(models.TextChoices):
+    TABLET = "tablet", "Tablet"
+    CAPSULE = "capsule", "Capsule"
+    EXTENDED_RELEASE_CAPSULE = "er-capsule", "Extended-release capsule"
+    ORAL_SOLUTION = "oral-solution", "Oral solution"
+    ORAL_SUSPENSION = "oral-suspension", "Oral suspension"
+    GRANULES = "granules", "Oral granules"
+    INJECTION = "injection", "Injection"
+    INTRATHECAL_INJECTION = "intrathecal-injection", "Intrathecal injection"
+    RECTAL_GEL = "rectal-gel", "Rectal gel"
+    NASAL_SPRAY = "nasal-spray", "Nasal spray"
+
+
+class Release(models.TextChoices):
+    IMMEDIATE = "immediate", "Immediate release"
+    EXTENDED = "extended", "Extended release"
+    DELAYED = "delayed", "Delayed release"
+
+
+class Unit(models.TextChoices):
+    MG = "mg", "mg"
+    MCG = "mcg", "mcg"
+    G = "g", "g"
+    ML = "mL", "mL"
+    MG_PER_KG = "mg/kg", "mg/kg"
+
+
+class Population(models.TextChoices):
+    ADULT = "adult", "Adults"
+    CHILD = "child", "Children"
+    OLDER_ADULT = "older-adult", "Older adults"
+    KIDNEY = "kidney", "Kidney impairment"
+    LIVER = "liver", "Liver impairment"
+
+
+class LabelStatus(models.TextChoices):
+    ON_LABEL = "on-label", "Approved use"
+    OFF_LABEL = "off-label", "Off-label use"
+
+
+class FrequencyBand(models.TextChoices):
+    # Bands as used in European product information (SmPC guideline, section 4.8).
+    VERY_COMMON = "very-common", "Very common (more than 1 in 10)"
+    COMMON = "common", "Common (up to 1 in 10)"
+    UNCOMMON = "uncommon", "Uncommon (up to 1 in 100)"
+    RARE = "rare", "Rare (up to 1 in 1,000)"
+    NOT_KNOWN = "not-known", "Frequency not known"
+
+
+class Seriousness(models.TextChoices):
+    MILD = "mild", "Common and usually mild"
+    SERIOUS = "serious", "Serious: get medical help now"
+
+
+class Severity(models.TextChoices):
+    MAJOR = "major", "Major"
+    MODERATE = "moderate", "Moderate"
+    MINOR = "minor", "Minor"
+
+    @classmethod
+    def rank(cls, value: str) -> int:
+        """0 for the most severe, so that sorting by rank puts major first."""
+        return [choice.value for choice in cls].index(value)
+
+
+class NameKind(models.TextChoices):
+    BRAND = "brand", "Brand name"
+    FORMER_BRAND = "former-brand", "Former brand name"
+    OTHER = "other", "Other name"
+
+
+class DrugClassQuerySet(models.QuerySet):
+    def with_published_drugs(self):
+        return self.filter(drugs__status="published").distinct()
+
+
+class DrugClass(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=140, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="A broader class this one belongs to, e.g. Benzodiazepines → CNS depressants.",
+    )
+    description = models.TextField(blank=True)
+
+    objects = DrugClassQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "drug classes"
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="drug_class_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("drugs:class-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        ancestor, seen = self.parent, set()
+        while ancestor is not None:
+            if ancestor.pk == self.pk or ancestor.pk in seen:
+                raise ValidationError({"parent": "A class cannot sit inside itself."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class Condition(models.Model):
+    name = models.CharField(max_length=160, unique=True)
+    slug = models.SlugField(max_length=180, unique=True)
+    summary = models.TextField(blank=True, help_text="One or two plain-language sentences.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("drugs:condition-detail", kwargs={"slug": self.slug})
+
+
+class Substance(models.Model):
+    """Something other than a medicine that a drug can interact with, e.g. alcohol."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=140, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DrugQuerySet(PublishableQuerySet):
+    def starting_with(self, letter: str):
+        return self.filter(generic_name__istartswith=letter)
+
+    def for_index(self):
+        return self.prefetch_related(
+            Prefetch("names", queryset=DrugName.objects.filter(kind=NameKind.BRAND)),
+            "classes",
+        )
+
+    def for_monograph(self):
+        """Everything the monograph page shows, in a fixed number of queries."""
+        return self.prefetch_related(
+            "names",
+            "classes__parent",
+            Prefetch("indications", queryset=Indication.objects.select_related("condition")),
+            Prefetch("doses", queryset=DoseGuideline.objects.select_related("condition")),
+            Prefetch("formulations", queryset=Formulation.objects.prefetch_related("strengths")),
+            "side_effects",
+            "references",
+        )
+
+
+class Drug(Publishable):
+    generic_name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=140, unique=True)
+    pronunciation = models.CharField(max_length=60, blank=True, help_text='e.g. "BAK-loe-fen"')
+    classes = models.ManyToManyField(DrugClass, related_name="drugs", blank=True)
+    is_prescription_only = models.BooleanField("prescription only", default=True)
+    controlled_substance = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text='e.g. "Schedule IV (US)"; leave blank if not controlled.',
+    )
+    summary = models.TextField(help_text="Plain-language summary: what it is and what it is for.")
+    mechanism = models.TextField("how it works", blank=True)
+    boxed_warning = models.TextField(blank=True)
+    boxed_warning_scope = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Which products carry the boxed warning, when not all of them do.",
+    )
+    warnings = models.TextField("warnings and precautions", blank=True)
+    contraindications = models.TextField(blank=True)
+    pregnancy = models.TextField(blank=True)
+    breastfeeding = models.TextField(blank=True)
+    stopping = models.TextField("stopping safely", blank=True)
+    overdose = models.TextField(blank=True)
+    missed_dose = models.TextField(blank=True)
+    storage = models.TextField(blank=True)
+    formulations_note = models.TextField(
+        blank=True, help_text="Anything readers should know about the forms, e.g. what is not sold."
+    )
+    practical_tips = models.TextField(blank=True, help_text="One tip per line.")
+    reviewed_by = models.CharField(
+        max_length=200, blank=True, help_text="Medical reviewer's name and credentials."
+    )
+    reviewed_on = models.DateField(null=True, blank=True)
+
+    objects = DrugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["generic_name"]
+
+    def __str__(self) -> str:
+        return self.generic_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("drugs:detail", kwargs={"slug": self.slug})
+
+    @property
+    def brand_names(self) -> list[str]:
+        return [n.name for n in self.names.all() if n.kind == NameKind.BRAND]
+
+    @property
+    def tip_list(self) -> list[str]:
+        return [line.strip() for line in self.practical_tips.splitlines() if line.strip()]
+
+
+class DrugName(models.Model):
+    drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=NameKind.choices, default=NameKind.BRAND)
+    note = models.CharField(
+        max_length=200, blank=True, help_text='e.g. "oral solution" or "UK brand"'
+    )
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="drug_name_unique_ci",
+                violation_error_message="This name is already used for a drug.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indication(models.Model):
+    drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="indications")
+    condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="indications")
+    label_status = models.CharField(
+        max_length=20, choices=LabelStatus.choices, default=LabelStatus.ON_LABEL
+    )
+    notes = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["drug", "condition"],
+                name="indication_unique_per_drug",
+                violation_error_message="This condition is already listed for the drug.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.drug} for {self.condition}"
+
+    @property
+    def is_off_label(self) -> bool:
+        return self.label_status == LabelStatus.OFF_LABEL
+
+
+class DoseGuideline(models.Model):
+    """One structured dosing rule; the sentence and the titration table are derived from it."""
+
+    drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="doses")
+    population = models.CharField(
+        max_length=20, choices=Population.choices, default=Population.ADULT
+    )
+    condition = models.ForeignKey(
+        Condition,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dose_guidelines",
+        verbose_name="indication",
+    )
+    route = models.CharField(max_length=20, choices=Route.choices, default=Route.ORAL)
+    dosage_form = models.CharField(max_length=30, choices=DosageForm.choices, blank=True)
+    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.MG)
+    start_amount = models.DecimalField(
+        "starting dose", max_digits=9, decimal_places=3, validators=POSITIVE
+    )
+    times_per_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Leave blank for a single or continuous dose."
+    )
+    step_amount = models.DecimalField(
+        "raise each dose by",
+        max_digits=9,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=POSITIVE,
+    )
+    step_interval_days = models.PositiveSmallIntegerField(
+        "every (days)", null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    target_amount = models.DecimalField(
+        "titrate up to (per dose)",
+        max_digits=9,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=POSITIVE,
+    )
+    usual_min_per_day = models.DecimalField(
+        "usual daily dose from", max_digits=9, decimal_places=3, null=True, blank=True
+    )
+    usual_max_per_day = models.DecimalField(
+        "usual daily dose to", max_digits=9, decimal_places=3, null=True, blank=True
+    )
+    max_per_day = models.DecimalField(
+        "maximum per day",
+        max_digits=9,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=POSITIVE,
+    )
+    notes = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_amount__gt=0),
+                name="dose_start_positive",
+                violation_error_message="The starting dose must be more than zero.",
+            ),
+            models.CheckConstraint(
+                condition=Q(times_per_day__isnull=True) | Q(times_per_day__gte=1),
+                name="dose_times_per_day_positive",
+                violation_error_message="Times per day must be at least 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(step_amount__isnull=True, step_interval_days__isnull=True)
+                | Q(step_amount__gt=0, step_interval_days__gte=1),
+                name="dose_step_has_interval",
+                violation_error_message=(
+                    "A titration step needs both an amount above zero and an interval in days."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(usual_min_per_day__isnull=True)
+                | Q(usual_max_per_day__isnull=True)
+                | Q(usual_min_per_day__lte=F("usual_max_per_day")),
+                name="dose_usual_range_ordered",
+                violation_error_message="The usual daily range must run from low to high.",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_per_day__isnull=True)
+                | Q(usual_max_per_day__isnull=True)
+                | Q(usual_max_per_day__lte=F("max_per_day")),
+                name="dose_usual_within_maximum",
+                violation_error_message="The usual daily dose cannot exceed the daily maximum.",
+            ),
+            models.CheckConstraint(
+                condition=Q(usual_min_per_day__isnull=True) | Q(usual_min_per_day__gt=0),
+                name="dose_usual_min_positive",
+                violation_error_message="The usual daily dose must be more than zero.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.drug}: {self.get_population_display()}, {self.get_route_display()}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.target_amount is not None and self.start_amount is not None:
+            if self.target_amount < self.start_amount:
+                errors["target_amount"] = "The titration target cannot be below the starting dose."
+            if self.step_amount is None:
+                errors["step_amount"] = "Give the step to titrate by, or clear the target."
+        if (
+            self.max_per_day is not None
+            and self.start_amount is not None
+            and self.start_amount * (self.times_per_day or 1) > self.max_per_day
+        ):
+            errors["start_amount"] = "The starting dose already exceeds the daily maximum."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Formulation(models.Model):
+    drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="formulations")
+    dosage_form = models.CharField(max_length=30, choices=DosageForm.choices)
+    route = models.CharField(max_length=20, choices=Route.choices, default=Route.ORAL)
+    release = models.CharField(max_length=20, choices=Release.choices, default=Release.IMMEDIATE)
+    brand = models.CharField(
+        max_length=120, blank=True, help_text="Only when the form is specific to one brand."
+    )
+    notes = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        label = self.get_dosage_form_display()
+        return f"{label} ({self.brand})" if self.brand else label
+
+
+class Strength(models.Model):
+    """An amount of drug per unit of the form: 10 mg (a tablet) or 5 mg per 5 mL."""
+
+    formulation = models.ForeignKey(Formulation, on_delete=models.CASCADE, related_name="strengths")
+    amount = models.DecimalField(max_digits=9, decimal_places=3, validators=POSITIVE)
+    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.MG)
+    per_amount = models.DecimalField(
+        max_digits=9, decimal_places=3, null=True, blank=True, validators=POSITIVE
+    )
+    per_unit = models.CharField(max_length=10, choices=Unit.choices, blank=True)
+
+    class Meta:
+        ordering = ["amount"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="strength_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(per_amount__isnull=True) | Q(per_amount__gt=0),
+                name="strength_per_amount_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        text = f"{format_amount(self.amount)} {self.unit}"
+        if self.per_unit:
+            per = "" if self.per_amount in (None, 1) else f"{format_amount(self.per_amount)} "
+            text += f"/{per}{self.per_unit}"
+        return text
+
+
+class SideEffect(models.Model):
+    drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="side_effects")
+    name = models.CharField(max_length=160)
+    frequency = models.CharField(
+        max_length=20, choices=FrequencyBand.choices, default=FrequencyBand.NOT_KNOWN
+    )
+    seriousness = models.CharField(
+        max_length=20, choices=Seriousness.choices, default=Seriousness.MILD
+    )
+    incidence = models.CharField(
+        max_length=60, blank=True, help_text='As the label states it, e.g. "10–63%".'
+    )
+    advice = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["drug", "name"],
+                name="side_effect_unique_per_drug",
+                violation_error_message="This side effect is already listed for the drug.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_serious(self) -> bool:
+        return self.seriousness == Seriousness.SERIOUS
+
+
+class Interaction(models.Model):
+    """A drug against another drug, a whole drug class or a substance; shown on both sides."""
+
+    drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="interactions")
+    interactant_drug = models.ForeignKey(
+        Drug,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="interactions_as_interactant",
+        verbose_name="with drug",
+    )
+    interactant_class = models.ForeignKey(
+        DrugClass,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="interactions",
+        verbose_name="with drug class",
+    )
+    interactant_substance = models.ForeignKey(
+        Substance,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="interactions",
+        verbose_name="with substance",
+    )
+    severity = models.CharField(max_length=20, choices=Severity.choices)
+    effect = models.TextField("what happens")
+    advice = models.TextField("what to do")
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        interactant_drug__isnull=False,
+                        interactant_class__isnull=True,
+                        interactant_substance__isnull=True,
+                    )
+                    | Q(
+                        interactant_drug__isnull=True,
+                        interactant_class__isnull=False,
+                        interactant_substance__isnull=True,
+                    )
+                    | Q(
+                        interactant_drug__isnull=True,
+                        interactant_class__isnull=True,
+                        interactant_substance__isnull=False,
+                    )
+                ),
+                name="interaction_one_interactant",
+                violation_error_message=(
+                    "Choose exactly one of: another drug, a drug class or a substance."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(interactant_drug=F("drug")),
+                name="interaction_not_with_itself",
+                violation_error_message="A drug cannot interact with itself.",
+            ),
+            # The same pair in either order is one interaction.
+            models.UniqueConstraint(
+                Least("drug", "interactant_drug"),
+                Greatest("drug", "interactant_drug"),
+                condition=Q(interactant_drug__isnull=False),
+                name="interaction_drug_pair_unique",
+                violation_error_message="An interaction between these two drugs already exists.",
+            ),
+            models.UniqueConstraint(
+                fields=["drug", "interactant_class"],
+                condition=Q(interactant_class__isnull=False),
+                name="interaction_class_unique",
+                violation_error_message="This drug already has an interaction with that class.",
+            ),
+            models.UniqueConstraint(
+                fields=["drug", "interactant_substance"],
+                condition=Q(interactant_substance__isnull=False),
+                name="interaction_substance_unique",
+                violation_error_message=(
+                    "This drug already has an interaction with that substance."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.drug} + {self.interactant}"
+
+    @property
+    def interactant(self):
+        return self.interactant_drug or self.interactant_class or self.interactant_substance
+
+
+class Reference(models.Model):
+    drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="references")
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    accessed_on = models.DateField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,23 @@
+"""Root URLs: site pages, the drug pages and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from medguide import views
+
+admin.site.site_header = "MedGuide editorial"
+admin.site.site_title = "MedGuide admin"
+admin.site.index_title = "Content"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("admin/", admin.site.urls),
+    path("", include("drugs.urls")),
+]
+
+handler400 = "medguide.views.bad_request"
+handler404 = "medguide.views.page_not_found"
+handler500 = "medguide.views.server_error"

@@ -1,0 +1,74 @@
+"""Site-wide pages: home, site search, health check, robots.txt, error pages."""
+
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from drugs.models import Drug
+from drugs.views import LETTERS, letters_in_use
+from medguide.search import MAX_QUERY_LENGTH, search_drugs
+
+FEATURED_SLUGS = ["baclofen", "tizanidine", "gabapentin", "diazepam", "fluoxetine", "dantrolene"]
+
+
+@require_GET
+def home(request):
+    featured = Drug.objects.published().filter(slug__in=FEATURED_SLUGS).for_index()
+    return render(
+        request,
+        "medguide/home.html",
+        {
+            "featured_drugs": sorted(featured, key=lambda d: FEATURED_SLUGS.index(d.slug)),
+            "letters": LETTERS,
+            "letters_in_use": letters_in_use(),
+        },
+    )
+
+
+@require_GET
+def search(request):
+    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    results = search_drugs(query) if query else []
+    return render(
+        request,
+        "medguide/search.html",
+        {
+            "query": query,
+            "results": results,
+            "letters": LETTERS,
+            "letters_in_use": letters_in_use(),
+        },
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)

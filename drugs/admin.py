@@ -1,4 +1,4 @@
-"""The editors' admin for monographs: one page edits a whole drug, in the order of the public page."""
+"""The editors' admin: one page edits a whole monograph, in the order of the public page."""
 
 from django.contrib import admin
 from django.db.models import Count, Prefetch

@@ -6,7 +6,6 @@ import string
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
@@ -157,8 +156,6 @@ class DrugClassDetailView(DetailView):
         parents = dict(DrugClass.objects.values_list("pk", "parent_id"))
         members = [pk for pk in parents if drug_class.pk in class_ancestors([pk], parents)]
         drugs = list(Drug.objects.published().filter(classes__in=members).distinct().for_index())
-        if not drugs:
-            raise Http404("No published drugs in this class.")
         subclasses = list(drug_class.children.all())
         return super().get_context_data(drugs=drugs, subclasses=subclasses, **kwargs)
 
@@ -185,8 +182,6 @@ class ConditionDetailView(DetailView):
             .prefetch_related("drug__names", "drug__classes")
             .order_by("drug__generic_name")
         )
-        if not indications:
-            raise Http404("No published drugs for this condition.")
         return super().get_context_data(
             on_label=[i for i in indications if not i.is_off_label],
             off_label=[i for i in indications if i.is_off_label],

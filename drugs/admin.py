@@ -18,6 +18,7 @@ from drugs.models import (
     Strength,
     Substance,
 )
+from medguide.autocomplete import PreloadedAutocompleteMixin
 
 
 class DrugNameInline(admin.TabularInline):
@@ -26,17 +27,18 @@ class DrugNameInline(admin.TabularInline):
     fields = ["name", "kind", "note"]
 
 
-class IndicationInline(admin.TabularInline):
+class IndicationInline(PreloadedAutocompleteMixin, admin.TabularInline):
     model = Indication
     extra = 0
     fields = ["condition", "label_status", "notes", "order"]
     autocomplete_fields = ["condition"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("condition")
+        # The row's header prints str(row), which names the drug.
+        return super().get_queryset(request).select_related("drug", "condition")
 
 
-class DoseGuidelineInline(admin.StackedInline):
+class DoseGuidelineInline(PreloadedAutocompleteMixin, admin.StackedInline):
     model = DoseGuideline
     extra = 0
     autocomplete_fields = ["condition"]
@@ -49,7 +51,8 @@ class DoseGuidelineInline(admin.StackedInline):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("condition")
+        # The row's header prints str(row), which names the drug.
+        return super().get_queryset(request).select_related("drug", "condition")
 
 
 class FormulationInline(admin.TabularInline):
@@ -68,7 +71,7 @@ class SideEffectInline(admin.TabularInline):
     fields = ["name", "frequency", "seriousness", "incidence", "advice", "order"]
 
 
-class InteractionInline(admin.StackedInline):
+class InteractionInline(PreloadedAutocompleteMixin, admin.StackedInline):
     model = Interaction
     fk_name = "drug"
     extra = 0
@@ -84,7 +87,9 @@ class InteractionInline(admin.StackedInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("interactant_drug", "interactant_class", "interactant_substance")
+            .select_related(
+                "drug", "interactant_drug", "interactant_class", "interactant_substance"
+            )
         )
 
 

@@ -17,7 +17,3 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("drugs.urls")),
 ]
-
-handler400 = "medguide.views.bad_request"
-handler404 = "medguide.views.page_not_found"
-handler500 = "medguide.views.server_error"

@@ -1,4 +1,4 @@
-"""Site-wide pages: home, site search, health check, robots.txt, error pages."""
+"""Site-wide pages: home, site search, health check, robots.txt."""
 
 from django.db import connection
 from django.db.utils import DatabaseError
@@ -60,15 +60,3 @@ def healthz(request):
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
-
-
-def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
-
-
-def server_error(request):
-    return render(request, "500.html", status=500)
-
-
-def bad_request(request, exception=None):
-    return render(request, "400.html", status=400)

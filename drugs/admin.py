@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.db.models import Count, Prefetch
 
-from drugs.forms import FormulationForm
+from drugs.forms import DrugNameFormSet, FormulationForm, InteractionFormSet
 from drugs.models import (
     Condition,
     DoseGuideline,
@@ -23,6 +23,7 @@ from medguide.autocomplete import PreloadedAutocompleteMixin
 
 class DrugNameInline(admin.TabularInline):
     model = DrugName
+    formset = DrugNameFormSet
     extra = 0
     fields = ["name", "kind", "note"]
 
@@ -73,6 +74,7 @@ class SideEffectInline(admin.TabularInline):
 
 class InteractionInline(PreloadedAutocompleteMixin, admin.StackedInline):
     model = Interaction
+    formset = InteractionFormSet
     fk_name = "drug"
     extra = 0
     autocomplete_fields = ["interactant_drug", "interactant_class", "interactant_substance"]

@@ -70,3 +70,48 @@ class FormulationForm(forms.ModelForm):
             )
             for s in self.cleaned_data["strengths"]
         )
+
+
+class DistinctRowsFormSet(forms.BaseInlineFormSet):
+    """Refuses two rows that mean the same thing in one submission.
+
+    The database holds these rules as constraints, but Django's formsets only compare rows
+    for plain unique fields, so a duplicate typed twice on one page would reach the database.
+    """
+
+    duplicate_message = "The same entry appears twice."
+
+    def row_key(self, data: dict):
+        raise NotImplementedError
+
+    def clean(self) -> None:
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or form.errors:
+                continue
+            key = self.row_key(data)
+            if key is None:
+                continue
+            if key in seen:
+                raise ValidationError(self.duplicate_message.format(key=key[-1]))
+            seen.add(key)
+
+
+class DrugNameFormSet(DistinctRowsFormSet):
+    duplicate_message = "The name “{key}” is listed twice."
+
+    def row_key(self, data):
+        name = data.get("name", "").strip()
+        return (name.casefold(), name) if name else None
+
+
+class InteractionFormSet(DistinctRowsFormSet):
+    duplicate_message = "There are two interactions with {key}; combine them into one."
+
+    def row_key(self, data):
+        for field in ("interactant_drug", "interactant_class", "interactant_substance"):
+            if data.get(field) is not None:
+                return (field, data[field].pk, str(data[field]))
+        return None

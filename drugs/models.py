@@ -266,6 +266,13 @@ class DrugName(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        clash = Drug.objects.filter(generic_name__iexact=self.name.strip())
+        if self.drug_id:
+            clash = clash.exclude(pk=self.drug_id)
+        if clash.exists():
+            raise ValidationError({"name": "This is the generic name of another drug."})
+
 
 class Indication(models.Model):
     drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="indications")

@@ -6,6 +6,7 @@ import string
 from dataclasses import dataclass
 from itertools import groupby
 
+from django.db.models.functions import Lower, Substr
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
@@ -38,8 +39,13 @@ def letter_from(request) -> str:
 
 
 def letters_in_use() -> set[str]:
-    names = Drug.objects.published().values_list("generic_name", flat=True)
-    return {name[:1].lower() for name in names}
+    initials = (
+        Drug.objects.published()
+        .annotate(initial=Lower(Substr("generic_name", 1, 1)))
+        .values_list("initial", flat=True)
+        .distinct()
+    )
+    return set(initials)
 
 
 class DrugListView(ListView):

@@ -2,8 +2,11 @@
 
 from django.contrib import admin
 from django.db.models import Count, Prefetch
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from drugs.forms import DrugNameFormSet, FormulationForm, InteractionFormSet
+from drugs.interactions import interactions_concerning
 from drugs.models import (
     Condition,
     DoseGuideline,
@@ -109,6 +112,7 @@ class DrugAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["generic_name"]}
     autocomplete_fields = ["classes"]
     date_hierarchy = "updated_at"
+    readonly_fields = ["interactions_elsewhere"]
     save_on_top = True
     inlines = [
         DrugNameInline,
@@ -131,6 +135,13 @@ class DrugAdmin(admin.ModelAdmin):
             "Warnings",
             {"fields": ["boxed_warning", "boxed_warning_scope", "warnings", "contraindications"]},
         ),
+        (
+            "Interactions recorded on other drugs",
+            {
+                "fields": ["interactions_elsewhere"],
+                "description": "These also show on this drug's page. Edit them on the other drug.",
+            },
+        ),
         ("Pregnancy and breastfeeding", {"fields": ["pregnancy", "breastfeeding"]}),
         (
             "Living with it",
@@ -141,6 +152,31 @@ class DrugAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("classes")
+
+    @admin.display(description="interactions")
+    def interactions_elsewhere(self, drug: Drug) -> str:
+        if drug.pk is None:
+            return "—"
+        rows, _ = interactions_concerning(drug)
+        rows = [row for row in rows if row.drug_id != drug.pk]
+        if not rows:
+            return "None."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> + {} ({})</li>',
+                (
+                    (
+                        reverse("admin:drugs_drug_change", args=[row.drug_id]),
+                        row.drug,
+                        row.interactant,
+                        row.get_severity_display(),
+                    )
+                    for row in rows
+                ),
+            ),
+        )
 
     @admin.display(description="classes")
     def class_list(self, drug: Drug) -> str:

@@ -61,22 +61,28 @@ def class_ancestors(class_ids: Iterable[int], parents: dict[int, int | None]) ->
     return reached
 
 
+def interactions_concerning(drug: Drug):
+    """Interaction rows that concern `drug` from either side, and the drug's class lineage
+    (a map from every class containing the drug to the drug's own class it was reached from)."""
+    parents = dict(DrugClass.objects.values_list("pk", "parent_id"))
+    lineage = class_ancestors([c.pk for c in drug.classes.all()], parents)
+    rows = Interaction.objects.filter(
+        Q(drug=drug) | Q(interactant_drug=drug) | Q(interactant_class__in=list(lineage))
+    ).select_related("drug", "interactant_drug", "interactant_class", "interactant_substance")
+    return rows, lineage
+
+
 def interactions_for(drug: Drug) -> list[InteractionEntry]:
     """Every published interaction that concerns `drug`, most severe first. Three queries."""
-    parents = dict(DrugClass.objects.values_list("pk", "parent_id"))
     own_classes = {c.pk: c for c in drug.classes.all()}
-    ancestors = class_ancestors(own_classes, parents)
-
-    rows = Interaction.objects.filter(
-        Q(drug=drug) | Q(interactant_drug=drug) | Q(interactant_class__in=list(ancestors))
-    ).select_related("drug", "interactant_drug", "interactant_class", "interactant_substance")
+    rows, lineage = interactions_concerning(drug)
     entries = []
     for row in rows:
         if row.drug_id == drug.pk:
             other, via = row.interactant, None
         else:
             other = row.drug
-            via = own_classes.get(ancestors.get(row.interactant_class_id))
+            via = own_classes.get(lineage.get(row.interactant_class_id))
         if isinstance(other, Drug) and not other.is_published:
             continue  # unpublished drugs stay invisible, even by name
         url = other.get_absolute_url() if hasattr(other, "get_absolute_url") else None

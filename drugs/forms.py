@@ -12,7 +12,9 @@ class FormulationForm(forms.ModelForm):
 
     strengths = forms.CharField(
         max_length=500,
-        help_text='Separate with semicolons: "5 mg; 10 mg" or "5 mg/5 mL".',
+        required=False,
+        help_text='Separate with semicolons: "5 mg; 10 mg" or "5 mg/5 mL". '
+        "Leave empty when the source does not state them.",
     )
 
     class Meta:
@@ -26,8 +28,6 @@ class FormulationForm(forms.ModelForm):
 
     def clean_strengths(self):
         parts = [part for part in self.cleaned_data["strengths"].split(";") if part.strip()]
-        if not parts:
-            raise ValidationError("Give at least one strength, e.g. 10 mg.")
         errors, parsed = [], []
         for part in parts:
             try:
@@ -57,7 +57,7 @@ class FormulationForm(forms.ModelForm):
         return formulation
 
     def save_strengths(self) -> None:
-        if "strengths" not in self.changed_data and self.instance.strengths.exists():
+        if "strengths" not in self.changed_data:
             return
         self.instance.strengths.all().delete()
         Strength.objects.bulk_create(

@@ -1,0 +1,1 @@
+"""Demo content for `manage.py load_demo`: seven sourced monographs and their taxonomy."""

@@ -1,0 +1,484 @@
+"""Load the demo monographs into the database, idempotently.
+
+Every row is matched by a natural key (a side effect by its name, a formulation by form,
+release and brand, …): rows that differ are updated, missing rows created, and rows of a demo
+drug that are no longer in the data deleted. Nothing is saved when nothing differs, so a second
+run changes no value, no primary key and no timestamp.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TextIO, TypeVar
+
+from django.db import models, transaction
+from django.db.models import Q
+
+from drugs.dosing import parse_strength
+from drugs.models import (
+    Condition,
+    DoseGuideline,
+    Drug,
+    DrugClass,
+    DrugName,
+    Formulation,
+    Indication,
+    Interaction,
+    Reference,
+    SideEffect,
+    Strength,
+    Substance,
+)
+from medguide.demo import (
+    baclofen,
+    cyclobenzaprine,
+    dantrolene,
+    diazepam,
+    fluoxetine,
+    gabapentin,
+    taxonomy,
+    tizanidine,
+)
+from medguide.demo.specs import DrugSpec, InteractionSpec
+from medguide.models import Status
+
+DRUGS: tuple[DrugSpec, ...] = (
+    baclofen.DRUG,
+    cyclobenzaprine.DRUG,
+    dantrolene.DRUG,
+    diazepam.DRUG,
+    fluoxetine.DRUG,
+    gabapentin.DRUG,
+    tizanidine.DRUG,
+)
+
+THOUSANDTH = Decimal("0.001")
+
+Row = TypeVar("Row", bound=models.Model)
+
+
+@dataclass
+class LoadSummary:
+    """What a run did, counted per kind of row."""
+
+    drugs: list[str] = field(default_factory=list)
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    deleted: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created.total() or self.updated.total() or self.deleted.total())
+
+    def __str__(self) -> str:
+        def listing(counter: Counter[str]) -> str:
+            return ", ".join(f"{count} {label}" for label, count in sorted(counter.items()))
+
+        lines = [f"Demo content: {len(self.drugs)} published drugs ({', '.join(self.drugs)})."]
+        for verb, counter in [
+            ("Created", self.created),
+            ("Updated", self.updated),
+            ("Deleted", self.deleted),
+        ]:
+            if counter:
+                lines.append(f"{verb} {counter.total()}: {listing(counter)}.")
+        if not self.changed:
+            lines.append(f"Already up to date ({self.unchanged.total()} rows checked).")
+        return "\n".join(lines)
+
+
+@transaction.atomic
+def load_demo(*, stdout: TextIO | None = None) -> LoadSummary:
+    """Create or bring up to date the demo drugs, their classes, conditions and substances."""
+    summary = LoadSummary()
+    classes = _sync_classes(summary)
+    conditions = _sync_by_slug(Condition, taxonomy.CONDITIONS, "conditions", summary)
+    substances = _sync_by_slug(Substance, taxonomy.SUBSTANCES, "substances", summary)
+
+    drugs: dict[str, Drug] = {}
+    for spec in DRUGS:
+        before = summary.created.total() + summary.updated.total() + summary.deleted.total()
+        drugs[spec.slug] = _sync_drug(spec, classes=classes, conditions=conditions, summary=summary)
+        summary.drugs.append(spec.generic_name)
+        if stdout is not None:
+            after = summary.created.total() + summary.updated.total() + summary.deleted.total()
+            stdout.write(f"  {spec.generic_name}: {after - before} rows changed\n")
+
+    _sync_interactions(drugs=drugs, classes=classes, substances=substances, summary=summary)
+    return summary
+
+
+# Rows in general
+
+
+def _save(obj: Row, values: Mapping[str, Any], label: str, summary: LoadSummary) -> Row:
+    """Give `obj` these field values and save it, validated, only if something differs."""
+    changed = {name: value for name, value in values.items() if getattr(obj, name) != value}
+    if obj.pk is not None and not changed:
+        summary.unchanged[label] += 1
+        return obj
+    for name, value in changed.items():
+        setattr(obj, name, value)
+    counter = summary.created if obj.pk is None else summary.updated
+    obj.full_clean()
+    obj.save()
+    counter[label] += 1
+    return obj
+
+
+def _sync_rows(
+    model: type[models.Model],
+    *,
+    existing: Iterable[models.Model],
+    key: Callable[[models.Model], Hashable],
+    wanted: Iterable[tuple[Hashable, dict[str, Any]]],
+    label: str,
+    summary: LoadSummary,
+) -> dict[Hashable, models.Model]:
+    """Make `existing` match `wanted` (key → field values): update, create, delete."""
+    targets: dict[Hashable, dict[str, Any]] = {}
+    for row_key, values in wanted:
+        if row_key in targets:
+            raise ValueError(f"Demo data lists {label} {row_key!r} twice.")
+        targets[row_key] = values
+
+    matched: dict[Hashable, models.Model] = {}
+    for obj in existing:
+        row_key = key(obj)
+        if row_key in targets and row_key not in matched:
+            matched[row_key] = obj
+        else:
+            obj.delete()  # first, so that a new row cannot collide with a stale one
+            summary.deleted[label] += 1
+
+    return {
+        row_key: _save(matched.get(row_key) or model(), values, label, summary)
+        for row_key, values in targets.items()
+    }
+
+
+def _amount(value: Decimal | int | str | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(THOUSANDTH)
+
+
+# Taxonomy
+
+
+def _sync_classes(summary: LoadSummary) -> dict[str, DrugClass]:
+    """Upsert the classes by slug, parents first; classes are shared, so none is deleted."""
+    classes: dict[str, DrugClass] = {}
+    for spec in taxonomy.CLASSES:
+        obj = (
+            DrugClass.objects.filter(slug=spec.slug).first()
+            or DrugClass.objects.filter(name__iexact=spec.name).first()
+            or DrugClass()
+        )
+        parent = classes[spec.parent] if spec.parent else None
+        values = {
+            "name": spec.name,
+            "slug": spec.slug,
+            "parent_id": parent.pk if parent else None,
+            "description": spec.description,
+        }
+        classes[spec.slug] = _save(obj, values, "drug classes", summary)
+    return classes
+
+
+def _sync_by_slug(model, specs, label: str, summary: LoadSummary) -> dict[str, models.Model]:
+    """Upsert conditions or substances by slug (or name); they are shared, so none is deleted."""
+    rows = {}
+    for spec in specs:
+        obj = (
+            model.objects.filter(slug=spec.slug).first()
+            or model.objects.filter(name__iexact=spec.name).first()
+            or model()
+        )
+        values = {name: getattr(spec, name) for name in vars(spec)}
+        rows[spec.slug] = _save(obj, values, label, summary)
+    return rows
+
+
+# A drug and the rows that belong to it
+
+
+def _sync_drug(
+    spec: DrugSpec,
+    *,
+    classes: dict[str, DrugClass],
+    conditions: dict[str, Condition],
+    summary: LoadSummary,
+) -> Drug:
+    obj = (
+        Drug.objects.filter(slug=spec.slug).first()
+        or Drug.objects.filter(generic_name__iexact=spec.generic_name).first()
+        or Drug()
+    )
+    fields = [
+        "generic_name",
+        "slug",
+        "pronunciation",
+        "is_prescription_only",
+        "controlled_substance",
+        "summary",
+        "mechanism",
+        "boxed_warning",
+        "boxed_warning_scope",
+        "warnings",
+        "contraindications",
+        "pregnancy",
+        "breastfeeding",
+        "stopping",
+        "overdose",
+        "missed_dose",
+        "storage",
+        "formulations_note",
+        "reviewed_by",
+        "reviewed_on",
+    ]
+    values = {name: getattr(spec, name) for name in fields}
+    values["practical_tips"] = "\n".join(spec.practical_tips)
+    values["status"] = Status.PUBLISHED
+    drug = _save(obj, values, "drugs", summary)
+
+    wanted_classes = {classes[slug].pk for slug in spec.classes}
+    current_classes = set(drug.classes.values_list("pk", flat=True))
+    if current_classes != wanted_classes:
+        drug.classes.set(wanted_classes)
+    for counter, pks in [
+        (summary.created, wanted_classes - current_classes),
+        (summary.deleted, current_classes - wanted_classes),
+        (summary.unchanged, wanted_classes & current_classes),
+    ]:
+        if pks:
+            counter["class memberships"] += len(pks)
+
+    def condition_id(slug: str | None) -> int | None:
+        return conditions[slug].pk if slug else None
+
+    _sync_rows(
+        DrugName,
+        existing=drug.names.all(),
+        key=lambda row: row.name.lower(),
+        wanted=((name.name.lower(), {"drug_id": drug.pk, **vars(name)}) for name in spec.names),
+        label="names",
+        summary=summary,
+    )
+    _sync_rows(
+        Indication,
+        existing=drug.indications.all(),
+        key=lambda row: row.condition_id,
+        wanted=(
+            (
+                condition_id(item.condition),
+                {
+                    "drug_id": drug.pk,
+                    "condition_id": condition_id(item.condition),
+                    "label_status": item.label_status,
+                    "notes": item.notes,
+                    "order": order,
+                },
+            )
+            for order, item in enumerate(spec.indications)
+        ),
+        label="indications",
+        summary=summary,
+    )
+    _sync_rows(
+        DoseGuideline,
+        existing=drug.doses.all(),
+        key=_dose_key,
+        wanted=(
+            _dose_row(dose, drug, condition_id, order) for order, dose in enumerate(spec.doses)
+        ),
+        label="dose guidelines",
+        summary=summary,
+    )
+    _sync_formulations(spec, drug, summary)
+    _sync_rows(
+        SideEffect,
+        existing=drug.side_effects.all(),
+        key=lambda row: row.name,
+        wanted=(
+            (item.name, {"drug_id": drug.pk, **vars(item), "order": order})
+            for order, item in enumerate(spec.side_effects)
+        ),
+        label="side effects",
+        summary=summary,
+    )
+    _sync_rows(
+        Reference,
+        existing=drug.references.all(),
+        key=lambda row: row.title,
+        wanted=(
+            (item.title, {"drug_id": drug.pk, **vars(item), "order": order})
+            for order, item in enumerate(spec.references)
+        ),
+        label="references",
+        summary=summary,
+    )
+    return drug
+
+
+def _dose_key(row) -> tuple:
+    """A guideline is told apart by who and what it is for and how it starts."""
+    return (
+        row.population,
+        row.condition_id,
+        row.route,
+        row.dosage_form,
+        row.unit,
+        row.times_per_day,
+        _amount(row.start_amount),
+    )
+
+
+def _dose_row(dose, drug: Drug, condition_id, order: int) -> tuple[tuple, dict[str, Any]]:
+    values = {
+        "drug_id": drug.pk,
+        "population": dose.population,
+        "condition_id": condition_id(dose.condition),
+        "route": dose.route,
+        "dosage_form": dose.dosage_form,
+        "unit": dose.unit,
+        "start_amount": _amount(dose.start_amount),
+        "times_per_day": dose.times_per_day,
+        "step_amount": _amount(dose.step_amount),
+        "step_interval_days": dose.step_interval_days,
+        "target_amount": _amount(dose.target_amount),
+        "usual_min_per_day": _amount(dose.usual_min_per_day),
+        "usual_max_per_day": _amount(dose.usual_max_per_day),
+        "max_per_day": _amount(dose.max_per_day),
+        "notes": dose.notes,
+        "order": order,
+    }
+    return _dose_key(DoseGuideline(**values)), values
+
+
+def _sync_formulations(spec: DrugSpec, drug: Drug, summary: LoadSummary) -> None:
+    formulations = _sync_rows(
+        Formulation,
+        existing=drug.formulations.all(),
+        key=lambda row: (row.dosage_form, row.release, row.brand),
+        wanted=(
+            (
+                (item.dosage_form, item.release, item.brand),
+                {
+                    "drug_id": drug.pk,
+                    "dosage_form": item.dosage_form,
+                    "route": item.route,
+                    "release": item.release,
+                    "brand": item.brand,
+                    "notes": item.notes,
+                    "order": order,
+                },
+            )
+            for order, item in enumerate(spec.formulations)
+        ),
+        label="formulations",
+        summary=summary,
+    )
+    for item in spec.formulations:
+        formulation = formulations[(item.dosage_form, item.release, item.brand)]
+        strengths = []
+        for text in item.strengths:
+            parsed = parse_strength(text)
+            values = {
+                "formulation_id": formulation.pk,
+                "amount": _amount(parsed.amount),
+                "unit": parsed.unit,
+                "per_amount": _amount(parsed.per_amount),
+                "per_unit": parsed.per_unit,
+            }
+            strengths.append((_strength_key(Strength(**values)), values))
+        _sync_rows(
+            Strength,
+            existing=formulation.strengths.all(),
+            key=_strength_key,
+            wanted=strengths,
+            label="strengths",
+            summary=summary,
+        )
+
+
+def _strength_key(row) -> tuple:
+    return (_amount(row.amount), row.unit, _amount(row.per_amount), row.per_unit)
+
+
+# Interactions, once every demo drug exists
+
+
+def _sync_interactions(
+    *,
+    drugs: dict[str, Drug],
+    classes: dict[str, DrugClass],
+    substances: dict[str, Substance],
+    summary: LoadSummary,
+) -> None:
+    """Interactions among the demo drugs, and of a demo drug with a class or a substance.
+
+    A drug pair is one row whichever side it was stored from. Pairs with drugs outside the
+    demo set (an imported interaction table, say) are not the demo's to delete.
+    """
+    demo_ids = [drug.pk for drug in drugs.values()]
+    existing = list(
+        Interaction.objects.filter(drug__in=demo_ids)
+        .filter(Q(interactant_drug__isnull=True) | Q(interactant_drug__in=demo_ids))
+        .order_by("pk")
+    )
+    by_key = {_interaction_key(row): row for row in existing}
+
+    wanted = []
+    for spec in DRUGS:
+        drug = drugs[spec.slug]
+        for item in spec.interactions:
+            values = _interaction_values(item, drug, drugs, classes, substances)
+            row_key = _interaction_key(Interaction(**values))
+            current = by_key.get(row_key)
+            if current is not None and current.drug_id != drug.pk:
+                # Stored from the other drug's side: keep it that way rather than flip it.
+                values["drug_id"], values["interactant_drug_id"] = (
+                    current.drug_id,
+                    current.interactant_drug_id,
+                )
+            wanted.append((row_key, values))
+
+    _sync_rows(
+        Interaction,
+        existing=existing,
+        key=_interaction_key,
+        wanted=wanted,
+        label="interactions",
+        summary=summary,
+    )
+
+
+def _interaction_values(
+    item: InteractionSpec,
+    drug: Drug,
+    drugs: dict[str, Drug],
+    classes: dict[str, DrugClass],
+    substances: dict[str, Substance],
+) -> dict[str, Any]:
+    return {
+        "drug_id": drug.pk,
+        "interactant_drug_id": drugs[item.with_drug].pk if item.with_drug else None,
+        "interactant_class_id": classes[item.with_class].pk if item.with_class else None,
+        "interactant_substance_id": (
+            substances[item.with_substance].pk if item.with_substance else None
+        ),
+        "severity": item.severity,
+        "effect": item.effect,
+        "advice": item.advice,
+    }
+
+
+def _interaction_key(row: Interaction) -> tuple:
+    if row.interactant_drug_id is not None:
+        return ("drug", frozenset({row.drug_id, row.interactant_drug_id}))
+    if row.interactant_class_id is not None:
+        return ("class", row.drug_id, row.interactant_class_id)
+    return ("substance", row.drug_id, row.interactant_substance_id)

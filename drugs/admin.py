@@ -1,6 +1,7 @@
 """The editors' admin: one page edits a whole monograph, in the order of the public page."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -101,6 +102,8 @@ class InteractionInline(PreloadedAutocompleteMixin, admin.StackedInline):
 class ReferenceInline(admin.TabularInline):
     model = Reference
     extra = 0
+    # Sources are cited over HTTPS; Django 6.0 makes this the default.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["title", "publisher", "url", "accessed_on", "order"]
 
 

@@ -82,6 +82,7 @@ class DistinctRowsFormSet(forms.BaseInlineFormSet):
     duplicate_message = "The same entry appears twice."
 
     def row_key(self, data: dict):
+        """(what makes two rows the same, how to name the row), or None to skip the row."""
         raise NotImplementedError
 
     def clean(self) -> None:
@@ -91,11 +92,12 @@ class DistinctRowsFormSet(forms.BaseInlineFormSet):
             data = getattr(form, "cleaned_data", None)
             if not data or data.get("DELETE") or form.errors:
                 continue
-            key = self.row_key(data)
-            if key is None:
+            row = self.row_key(data)
+            if row is None:
                 continue
+            key, label = row
             if key in seen:
-                raise ValidationError(self.duplicate_message.format(key=key[-1]))
+                raise ValidationError(self.duplicate_message.format(key=label))
             seen.add(key)
 
 
@@ -113,5 +115,5 @@ class InteractionFormSet(DistinctRowsFormSet):
     def row_key(self, data):
         for field in ("interactant_drug", "interactant_class", "interactant_substance"):
             if data.get(field) is not None:
-                return (field, data[field].pk, str(data[field]))
+                return (field, data[field].pk), str(data[field])
         return None

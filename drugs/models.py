@@ -376,7 +376,13 @@ class DoseGuideline(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(step_amount__isnull=True, step_interval_days__isnull=True)
-                | Q(step_amount__gt=0, step_interval_days__gte=1),
+                # isnull=False: a NULL on one side would make the check unknown, which passes.
+                | Q(
+                    step_amount__isnull=False,
+                    step_interval_days__isnull=False,
+                    step_amount__gt=0,
+                    step_interval_days__gte=1,
+                ),
                 name="dose_step_has_interval",
                 violation_error_message=(
                     "A titration step needs both an amount above zero and an interval in days."

@@ -30,7 +30,8 @@ def home(request):
 
 @require_GET
 def search(request):
-    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    # NUL can reach us through the URL, but PostgreSQL refuses it in any string parameter.
+    query = " ".join(request.GET.get("q", "").replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
     results = search_drugs(query) if query else []
     return render(
         request,

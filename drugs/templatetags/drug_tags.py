@@ -1,0 +1,48 @@
+"""Template filters for the drug pages: amounts, dose wording and short summaries."""
+
+import re
+
+from django import template
+
+from drugs import dosing
+
+register = template.Library()
+
+
+@register.filter
+def amount(value) -> str:
+    """A dose or strength as readers expect it: 2.500 → "2.5", 5.000 → "5"."""
+    return dosing.format_amount(value)
+
+
+@register.filter
+def times_a_day(value) -> str:
+    """3 → "three times a day"; blank for a single or continuous dose."""
+    return dosing.times_a_day(value)
+
+
+@register.filter
+def dosage_forms(formulations) -> list[str]:
+    """The distinct dosage-form labels of some formulations, in their order."""
+    labels = [f.get_dosage_form_display() for f in formulations]
+    return list(dict.fromkeys(labels))
+
+
+@register.filter
+def lead(text: str) -> str:
+    """The first paragraph of a plain-text field, for cards and meta descriptions."""
+    first = re.split(r"\n\s*\n", text.strip(), maxsplit=1)[0] if text else ""
+    return " ".join(first.split())
+
+
+@register.filter
+def form_and_route(item) -> str:
+    """A dose guideline's or formulation's form and route: "Tablet, by mouth", or just
+    "Intrathecal injection" when the form already names the route."""
+    form = item.get_dosage_form_display() if item.dosage_form else ""
+    route = item.get_route_display()
+    if not form:
+        return route
+    if item.route.lower() in form.lower():
+        return form
+    return f"{form}, {route[:1].lower()}{route[1:]}"

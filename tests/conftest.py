@@ -1,0 +1,138 @@
+"""Fixtures shared by the whole suite: test settings and a complete baclofen-like monograph."""
+
+from decimal import Decimal
+
+import pytest
+from django.test.utils import override_settings
+
+from drugs.models import (
+    DosageForm,
+    FrequencyBand,
+    LabelStatus,
+    NameKind,
+    Population,
+    Route,
+    Seriousness,
+    Severity,
+)
+from medguide.models import Status
+from tests.factories import (
+    ConditionFactory,
+    DoseGuidelineFactory,
+    DrugClassFactory,
+    DrugFactory,
+    DrugNameFactory,
+    FormulationFactory,
+    IndicationFactory,
+    InteractionFactory,
+    ReferenceFactory,
+    SideEffectFactory,
+    StrengthFactory,
+    SubstanceFactory,
+)
+
+
+def pytest_configure(config):
+    # WhiteNoise warns that STATIC_ROOT does not exist: tests never run collectstatic.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def plain_http():
+    """Serve plain HTTP: with DEBUG off the settings redirect every request to HTTPS, which
+    neither the test client nor the live server speaks. Session-wide, because the live server
+    builds its middleware once."""
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """Production's manifest storage needs collectstatic; tests use the files as they are."""
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def baclofen(db):
+    """A published monograph with a row in every section, modelled on the demo's baclofen."""
+    relaxants = DrugClassFactory(name="Skeletal muscle relaxants")
+    drug = DrugFactory(
+        generic_name="Baclofen",
+        slug="baclofen",
+        pronunciation="BAK-loe-fen",
+        classes=[relaxants],
+        summary="Baclofen is a prescription muscle relaxant that eases spasticity.",
+        mechanism="Baclofen probably acts by stimulating GABA-B receptors in the spinal cord.",
+        boxed_warning="Do not stop intrathecal baclofen suddenly.",
+        boxed_warning_scope="Intrathecal baclofen only",
+        warnings="Baclofen can cause drowsiness.",
+        contraindications="An allergy to baclofen.",
+        stopping="Don't stop baclofen suddenly: your doctor lowers the dose slowly.",
+        storage="Keep the oral solution in the refrigerator.",
+        practical_tips="Keep a medication diary.\nAvoid alcohol.",
+    )
+    DrugNameFactory(drug=drug, name="Lioresal")
+    DrugNameFactory(drug=drug, name="Kemstro", kind=NameKind.FORMER_BRAND)
+    spasticity = ConditionFactory(name="Spasticity")
+    IndicationFactory(drug=drug, condition=spasticity)
+    IndicationFactory(
+        drug=drug,
+        condition=ConditionFactory(name="Trigeminal neuralgia"),
+        label_status=LabelStatus.OFF_LABEL,
+    )
+    DoseGuidelineFactory(
+        drug=drug,
+        condition=spasticity,
+        dosage_form=DosageForm.TABLET,
+        start_amount=Decimal("5"),
+        times_per_day=3,
+        step_amount=Decimal("5"),
+        step_interval_days=3,
+        target_amount=Decimal("20"),
+        usual_min_per_day=Decimal("40"),
+        usual_max_per_day=Decimal("80"),
+        max_per_day=Decimal("80"),
+    )
+    DoseGuidelineFactory(
+        drug=drug,
+        population=Population.KIDNEY,
+        start_amount=Decimal("5"),
+        times_per_day=1,
+        order=1,
+    )
+    tablets = FormulationFactory(drug=drug, dosage_form=DosageForm.TABLET)
+    for amount in (5, 10, 20):
+        StrengthFactory(formulation=tablets, amount=Decimal(amount))
+    FormulationFactory(
+        drug=drug,
+        dosage_form=DosageForm.INTRATHECAL_INJECTION,
+        route=Route.INTRATHECAL,
+        brand="Gablofen",
+    )
+    SideEffectFactory(
+        drug=drug, name="Drowsiness", frequency=FrequencyBand.VERY_COMMON, incidence="10–63%"
+    )
+    SideEffectFactory(drug=drug, name="Seizures", seriousness=Seriousness.SERIOUS)
+    InteractionFactory(
+        drug=drug,
+        interactant_substance=SubstanceFactory(name="Alcohol"),
+        effect="Alcohol adds to baclofen's drowsiness.",
+        advice="Avoid alcohol while you take baclofen.",
+    )
+    # Stored from the other drug's side: the monograph shows it all the same.
+    InteractionFactory(
+        drug=DrugFactory(generic_name="Tizanidine"),
+        interactant_drug=drug,
+        severity=Severity.MAJOR,
+        effect="Together they lower blood pressure further.",
+    )
+    ReferenceFactory(drug=drug, title="Baclofen tablets: prescribing information")
+    return drug
+
+
+@pytest.fixture
+def draft_drug(db):
+    return DrugFactory(generic_name="Bromidraft", status=Status.DRAFT)

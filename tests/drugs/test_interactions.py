@@ -1,0 +1,144 @@
+"""Which interactions a reader of a drug sees, and how they are ordered."""
+
+import pytest
+
+from drugs.interactions import class_ancestors, interactions_for
+from drugs.models import Drug, Severity
+from medguide.models import Status
+from tests.factories import (
+    DrugClassFactory,
+    DrugFactory,
+    InteractionFactory,
+    SubstanceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def names(entries):
+    return [entry.other_name for entry in entries]
+
+
+def test_a_drug_interaction_shows_on_both_drugs():
+    baclofen = DrugFactory(generic_name="Baclofen")
+    tizanidine = DrugFactory(generic_name="Tizanidine")
+    InteractionFactory(drug=baclofen, interactant_drug=tizanidine)
+
+    [from_baclofen] = interactions_for(baclofen)
+    [from_tizanidine] = interactions_for(tizanidine)
+    assert from_baclofen.other_name == "Tizanidine"
+    assert from_baclofen.other_url == tizanidine.get_absolute_url()
+    assert from_tizanidine.other_name == "Baclofen"
+    assert from_tizanidine.other_url == baclofen.get_absolute_url()
+    assert from_baclofen.kind == from_tizanidine.kind == "drug"
+
+
+def test_a_class_interaction_applies_to_every_drug_in_the_class():
+    opioids = DrugClassFactory(name="Opioids")
+    morphine = DrugFactory(generic_name="Morphine", classes=[opioids])
+    oxycodone = DrugFactory(generic_name="Oxycodone", classes=[opioids])
+    baclofen = DrugFactory(generic_name="Baclofen")
+    InteractionFactory(drug=baclofen, interactant_class=opioids, severity=Severity.MAJOR)
+
+    [on_baclofen] = interactions_for(baclofen)
+    assert on_baclofen.other_name == "Opioids"
+    assert on_baclofen.kind == "class"
+    assert on_baclofen.via_class is None
+    for member in (morphine, oxycodone):
+        [entry] = interactions_for(member)
+        assert entry.other_name == "Baclofen"
+        assert entry.via_class == opioids
+        assert entry.severity_label == "Major"
+
+
+def test_a_class_interaction_reaches_drugs_in_subclasses():
+    depressants = DrugClassFactory(name="CNS depressants")
+    benzodiazepines = DrugClassFactory(name="Benzodiazepines", parent=depressants)
+    short_acting = DrugClassFactory(name="Short-acting benzodiazepines", parent=benzodiazepines)
+    midazolam = DrugFactory(generic_name="Midazolam", classes=[short_acting])
+    baclofen = DrugFactory(generic_name="Baclofen")
+    InteractionFactory(drug=baclofen, interactant_class=depressants)
+
+    [entry] = interactions_for(midazolam)
+    assert entry.other_name == "Baclofen"
+    assert entry.via_class == short_acting  # the drug's own class, not the ancestor
+    assert entry.kind == "drug"
+
+
+def test_a_class_interaction_does_not_reach_a_parent_or_sibling_class():
+    depressants = DrugClassFactory(name="CNS depressants")
+    benzodiazepines = DrugClassFactory(name="Benzodiazepines", parent=depressants)
+    opioids = DrugClassFactory(name="Opioids", parent=depressants)
+    sedative = DrugFactory(classes=[depressants])
+    morphine = DrugFactory(classes=[opioids])
+    InteractionFactory(interactant_class=benzodiazepines)
+
+    assert interactions_for(sedative) == []
+    assert interactions_for(morphine) == []
+
+
+def test_class_ancestors_maps_every_containing_class_to_the_member_class():
+    parents = {1: None, 2: 1, 3: 2, 4: 1}
+    assert class_ancestors([3, 4], parents) == {3: 3, 2: 3, 1: 3, 4: 4}
+
+
+def test_a_substance_interaction_shows_on_the_drug_without_a_link():
+    baclofen = DrugFactory(generic_name="Baclofen")
+    InteractionFactory(drug=baclofen, interactant_substance=SubstanceFactory(name="Alcohol"))
+
+    [entry] = interactions_for(baclofen)
+    assert entry.other_name == "Alcohol"
+    assert entry.other_url is None
+    assert entry.kind == "substance"
+
+
+def test_interactions_are_sorted_major_then_moderate_then_minor():
+    baclofen = DrugFactory(generic_name="Baclofen")
+    for name, severity in [
+        ("Antacids", Severity.MINOR),
+        ("Opioids", Severity.MAJOR),
+        ("Zopiclone", Severity.MODERATE),
+        ("Alprazolam", Severity.MODERATE),
+    ]:
+        InteractionFactory(
+            drug=baclofen, interactant_drug=DrugFactory(generic_name=name), severity=severity
+        )
+
+    entries = interactions_for(baclofen)
+    assert names(entries) == ["Opioids", "Alprazolam", "Zopiclone", "Antacids"]
+    assert [e.severity for e in entries] == ["major", "moderate", "moderate", "minor"]
+
+
+@pytest.mark.parametrize("stored_on_draft", [True, False], ids=["draft side", "published side"])
+def test_an_interaction_with_an_unpublished_drug_is_hidden(stored_on_draft):
+    baclofen = DrugFactory(generic_name="Baclofen")
+    draft = DrugFactory(generic_name="Secretamol", status=Status.DRAFT)
+    if stored_on_draft:
+        InteractionFactory(drug=draft, interactant_drug=baclofen)
+    else:
+        InteractionFactory(drug=baclofen, interactant_drug=draft)
+
+    assert interactions_for(baclofen) == []
+
+
+def test_a_class_interaction_stored_on_a_draft_drug_is_hidden():
+    opioids = DrugClassFactory(name="Opioids")
+    morphine = DrugFactory(classes=[opioids])
+    InteractionFactory(drug=DrugFactory(status=Status.DRAFT), interactant_class=opioids)
+
+    assert interactions_for(morphine) == []
+
+
+def test_interaction_queries_do_not_grow_with_rows(django_assert_num_queries):
+    opioids = DrugClassFactory(name="Opioids")
+    baclofen = DrugFactory(generic_name="Baclofen", classes=[DrugClassFactory()])
+    InteractionFactory.create_batch(5, drug=baclofen)
+    InteractionFactory.create_batch(5, interactant_drug=baclofen)
+    InteractionFactory(drug=baclofen, interactant_class=opioids)
+    InteractionFactory(drug=baclofen, interactant_substance=SubstanceFactory())
+    # As the monograph loads it: the drug's classes come with the drug.
+    baclofen = Drug.objects.prefetch_related("classes").get(pk=baclofen.pk)
+
+    with django_assert_num_queries(2):  # the class tree, then the interaction rows
+        entries = interactions_for(baclofen)
+    assert len(entries) == 12

@@ -1,0 +1,359 @@
+"""The public drug pages: what a reader sees, what stays hidden, and what never breaks."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from drugs.models import LabelStatus, Seriousness, Severity
+from tests.factories import (
+    ConditionFactory,
+    DoseGuidelineFactory,
+    DrugClassFactory,
+    DrugFactory,
+    DrugNameFactory,
+    FormulationFactory,
+    IndicationFactory,
+    InteractionFactory,
+    ReferenceFactory,
+    SideEffectFactory,
+    StrengthFactory,
+    SubstanceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+BACLOFEN_DOSE = (
+    "5 mg three times a day, raised by 5 mg per dose every 3 days "
+    "(5 → 10 → 15 → 20 mg three times a day); usually 40–80 mg a day; "
+    "never more than 80 mg a day"
+)
+
+# Measured with 3 rows in every section; the point is that 60 rows cost the same.
+MONOGRAPH_QUERIES = 12
+INDEX_QUERIES = 4
+CLASS_QUERIES = 7
+CONDITION_QUERIES = 4
+
+
+def page(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+# The monograph
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Baclofen",
+        "BAK-loe-fen",
+        BACLOFEN_DOSE,
+        "Lioresal",
+        "Spasticity",
+        "Trigeminal neuralgia",
+        "Drowsiness",
+        "10–63%",
+        "Seizures",
+        "Tizanidine",
+        "Alcohol",
+        "Avoid alcohol while you take baclofen.",
+        "Baclofen tablets: prescribing information",
+        "GABA-B",
+        "Do not stop intrathecal baclofen suddenly.",
+        "Don&#x27;t stop baclofen suddenly",
+        "Keep a medication diary.",
+        "Gablofen",
+    ],
+)
+def test_monograph_shows_its_content(client, baclofen, text):
+    assert text in page(client, "/drugs/baclofen/")
+
+
+def test_monograph_links_to_the_interacting_drug(client, baclofen):
+    assert 'href="/drugs/tizanidine/"' in page(client, "/drugs/baclofen/")
+
+
+def test_monograph_offers_a_table_of_contents_of_its_sections(client, baclofen):
+    content = page(client, "/drugs/baclofen/")
+    for anchor in ["#uses", "#dosage", "#side-effects", "#interactions", "#references"]:
+        assert f'href="{anchor}"' in content
+
+
+def test_unknown_drug_is_404(client, baclofen):
+    assert client.get("/drugs/no-such-drug/").status_code == 404
+
+
+def test_draft_monograph_is_not_public(client, draft_drug):
+    assert client.get(draft_drug.get_absolute_url()).status_code == 404
+
+
+def test_interaction_with_a_draft_drug_is_not_shown(client, baclofen, draft_drug):
+    InteractionFactory(drug=draft_drug, interactant_drug=baclofen, effect="Secret effect.")
+    content = page(client, "/drugs/baclofen/")
+    assert "Bromidraft" not in content
+    assert "Secret effect." not in content
+
+
+def test_class_interaction_shows_on_a_member_drug(client, baclofen):
+    opioids = DrugClassFactory(name="Opioids")
+    DrugFactory(generic_name="Morphine", slug="morphine", classes=[opioids])
+    InteractionFactory(
+        drug=baclofen,
+        interactant_class=opioids,
+        severity=Severity.MAJOR,
+        effect="Dangerously slow breathing.",
+    )
+    content = page(client, "/drugs/morphine/")
+    assert "Baclofen" in content
+    assert "Dangerously slow breathing." in content
+
+
+# The A–Z index
+
+
+def test_index_lists_published_drugs(client, baclofen, draft_drug):
+    content = page(client, "/drugs/")
+    assert "Baclofen" in content
+    assert "Tizanidine" in content
+    assert "Bromidraft" not in content
+
+
+@pytest.mark.parametrize("letter", ["b", "B", " b "])
+def test_index_filters_by_letter(client, baclofen, draft_drug, letter):
+    content = page(client, f"/drugs/?letter={letter}")
+    assert "Baclofen" in content
+    assert "Tizanidine" not in content
+    assert "Bromidraft" not in content
+
+
+def test_index_with_an_unused_letter_lists_nothing(client, baclofen):
+    content = page(client, "/drugs/?letter=q")
+    assert "Baclofen" not in content
+    assert "Tizanidine" not in content
+
+
+@pytest.mark.parametrize("letter", ["", "ab", "1", "é", "%"])
+def test_index_ignores_a_filter_that_is_not_one_letter(client, baclofen, letter):
+    content = page(client, "/drugs/?" + "letter=" + letter)
+    assert "Baclofen" in content
+    assert "Tizanidine" in content
+
+
+def test_index_links_letters_in_use(client, baclofen):
+    content = page(client, "/drugs/")
+    assert 'href="/drugs/?letter=b"' in content
+    assert 'href="/drugs/?letter=q"' not in content
+
+
+# Class and condition pages
+
+
+def test_class_page_lists_its_published_drugs(client, baclofen, draft_drug):
+    relaxants = baclofen.classes.get()
+    draft_drug.classes.add(relaxants)
+    content = page(client, relaxants.get_absolute_url())
+    assert "Skeletal muscle relaxants" in content
+    assert "Baclofen" in content
+    assert "Bromidraft" not in content
+
+
+def test_class_page_lists_drugs_of_its_subclasses(client):
+    depressants = DrugClassFactory(name="CNS depressants")
+    benzodiazepines = DrugClassFactory(name="Benzodiazepines", parent=depressants)
+    DrugFactory(generic_name="Diazepam", classes=[benzodiazepines])
+    content = page(client, depressants.get_absolute_url())
+    assert "Benzodiazepines" in content
+    assert "Diazepam" in content
+
+
+def test_empty_class_page_still_answers(client):
+    assert client.get(DrugClassFactory().get_absolute_url()).status_code == 200
+
+
+def test_unknown_class_is_404(client):
+    assert client.get("/drug-classes/no-such-class/").status_code == 404
+
+
+def test_condition_page_lists_drugs_used_for_it(client, baclofen, draft_drug):
+    spasticity = baclofen.indications.get(label_status=LabelStatus.ON_LABEL).condition
+    IndicationFactory(drug=draft_drug, condition=spasticity)
+    content = page(client, spasticity.get_absolute_url())
+    assert "Spasticity" in content
+    assert "Baclofen" in content
+    assert "Bromidraft" not in content
+
+
+def test_condition_page_lists_off_label_use(client, baclofen):
+    neuralgia = baclofen.indications.get(label_status=LabelStatus.OFF_LABEL).condition
+    content = page(client, neuralgia.get_absolute_url())
+    assert "Baclofen" in content
+    assert "off-label" in content.lower()
+
+
+def test_condition_list_shows_conditions_with_published_drugs(client, baclofen, draft_drug):
+    IndicationFactory(drug=draft_drug, condition=ConditionFactory(name="Draftitis"))
+    content = page(client, "/conditions/")
+    assert "Spasticity" in content
+    assert "Draftitis" not in content
+
+
+def test_unknown_condition_is_404(client):
+    assert client.get("/conditions/no-such-condition/").status_code == 404
+
+
+# Odd input never breaks a page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/drugs/?letter=%00",
+        "/drugs/?letter=" + "b" * 10_000,
+        "/drugs/?letter=%F0%9F%92%8A",
+        "/drugs/?letter=%D0%B1",
+        "/drugs/?letter=b&letter=c&letter=",
+        "/drugs/?letter='%20OR%201=1--",
+        "/drugs/%00/",
+        "/drugs/" + "a" * 5000 + "/",
+        "/drugs/%F0%9F%92%8A/",
+        "/drug-classes/%00/",
+        "/conditions/" + "a" * 5000 + "/",
+        "/search/?q=%00",
+        "/search/?q=bac%00lofen",
+        "/search/?q=" + "b" * 10_000,
+        "/search/?q=%22%27%3C%3E",
+        "/search/?q=%27%3B%20DROP%20TABLE%20drugs_drug%3B--",
+        "/search/?q=%25",
+        "/search/?q=_",
+        "/search/?q=%F0%9F%92%8A",
+        "/search/?q=%E2%80%AE",
+        "/search/?q=bac&q=lio",
+        "/search/?q[]=bac",
+        "/search/?q=%ZZ",
+    ],
+)
+def test_odd_input_never_breaks_a_page(client, baclofen, url):
+    assert client.get(url).status_code in {200, 404}
+
+
+printable = st.text(st.characters(exclude_categories=("Cs",)), max_size=300)
+# Function-scoped fixtures are fine here: every example only reads.
+fuzz = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@fuzz
+@given(letter=printable)
+@example(letter="\x00")
+def test_any_letter_filter_answers(client, baclofen, letter):
+    assert client.get("/drugs/", {"letter": letter}).status_code < 500
+
+
+@fuzz
+@given(query=printable)
+@example(query="\x00")
+@example(query="%_\\'\"")
+def test_any_search_answers(client, baclofen, query):
+    assert client.get("/search/", {"q": query}).status_code < 500
+
+
+# Query counts stay fixed as content grows
+
+
+def monograph_with(rows: int):
+    """A published drug with `rows` rows in every section the monograph shows."""
+    parent = DrugClassFactory()
+    drug = DrugFactory(classes=[DrugClassFactory(parent=parent), DrugClassFactory()])
+    DrugNameFactory.create_batch(rows, drug=drug)
+    for index in range(rows):
+        condition = ConditionFactory()
+        IndicationFactory(drug=drug, condition=condition, order=index)
+        DoseGuidelineFactory(
+            drug=drug,
+            condition=condition,
+            step_amount=Decimal("5"),
+            step_interval_days=3,
+            target_amount=Decimal("20"),
+            max_per_day=Decimal("80"),
+        )
+        StrengthFactory.create_batch(2, formulation=FormulationFactory(drug=drug))
+        SideEffectFactory(
+            drug=drug, seriousness=Seriousness.SERIOUS if index % 2 else Seriousness.MILD
+        )
+        ReferenceFactory(drug=drug)
+        InteractionFactory(drug=drug)
+        InteractionFactory(interactant_drug=drug)
+        InteractionFactory(drug=drug, interactant_class=DrugClassFactory())
+        InteractionFactory(drug=drug, interactant_substance=SubstanceFactory())
+        InteractionFactory(interactant_class=parent)
+    return drug
+
+
+def test_monograph_queries_do_not_grow_with_content(client, django_assert_max_num_queries):
+    few = monograph_with(rows=3).get_absolute_url()
+    with django_assert_max_num_queries(MONOGRAPH_QUERIES):
+        client.get(few)
+    many = monograph_with(rows=60).get_absolute_url()
+    assert queries_for(client, many) == queries_for(client, few)
+
+
+def test_index_queries_do_not_grow_with_drugs(client, django_assert_max_num_queries):
+    classes = DrugClassFactory.create_batch(2)
+    for _ in range(3):
+        DrugNameFactory(drug=DrugFactory(classes=classes))
+    with django_assert_max_num_queries(INDEX_QUERIES):
+        client.get("/drugs/")
+    few = queries_for(client, "/drugs/")
+    for _ in range(57):
+        DrugNameFactory(drug=DrugFactory(classes=classes))
+    assert queries_for(client, "/drugs/") == few
+
+
+def test_class_page_queries_do_not_grow_with_drugs(client, django_assert_max_num_queries):
+    relaxants = DrugClassFactory(parent=DrugClassFactory())
+    DrugClassFactory.create_batch(3, parent=relaxants)
+    for _ in range(3):
+        DrugNameFactory(drug=DrugFactory(classes=[relaxants]))
+    url = relaxants.get_absolute_url()
+    with django_assert_max_num_queries(CLASS_QUERIES):
+        client.get(url)
+    few = queries_for(client, url)
+    for _ in range(57):
+        DrugNameFactory(drug=DrugFactory(classes=[relaxants, DrugClassFactory()]))
+    assert queries_for(client, url) == few
+
+
+def test_condition_page_queries_do_not_grow_with_drugs(client, django_assert_max_num_queries):
+    spasticity = ConditionFactory()
+    classes = DrugClassFactory.create_batch(2)
+
+    def add_drugs(count):
+        for index in range(count):
+            drug = DrugFactory(classes=classes)
+            DrugNameFactory(drug=drug)
+            IndicationFactory(
+                drug=drug,
+                condition=spasticity,
+                label_status=LabelStatus.OFF_LABEL if index % 2 else LabelStatus.ON_LABEL,
+            )
+
+    add_drugs(3)
+    url = spasticity.get_absolute_url()
+    with django_assert_max_num_queries(CONDITION_QUERIES):
+        client.get(url)
+    few = queries_for(client, url)
+    add_drugs(57)
+    assert queries_for(client, url) == few

@@ -1,0 +1,42 @@
+"""Production settings pass Django's deploy checks; a missing SECRET_KEY is reported."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
+
+
+def check_deploy(**environment: str) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy` in a fresh process with only these settings variables."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "example.org",
+        "DATABASE_URL": "sqlite:////tmp/medguide-check-deploy.sqlite3",
+        **environment,
+    }
+    return subprocess.run(
+        [sys.executable, str(MANAGE), "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_settings_pass_the_deploy_checks():
+    result = check_deploy(SECRET_KEY=secrets.token_urlsafe(50))
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_deploy_check_reports_a_missing_secret_key():
+    # Set but empty, so that a developer's .env cannot fill it in.
+    result = check_deploy(SECRET_KEY="")
+    assert result.returncode != 0
+    assert "medguide.E001" in result.stderr
+    assert "SECRET_KEY is not set in the environment." in result.stderr

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{action} the admin account.\n"
-                f"  Admin:    http://127.0.0.1:8000/admin/\n"
+                "  Sign in at /admin/ on the running site.\n"
                 f"  Username: {username}\n"
                 f"  Password: {password}\n"
                 "  (a new password is generated each time this command runs)"

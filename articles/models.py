@@ -1,1 +1,177 @@
-"""Guides linked to drug monographs: the models arrive with the articles issue."""
+"""Guides linked to drug monographs: authors, categories, tags, hero images, curation."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from articles import images
+from articles.markdown import reading_minutes, render_markdown
+from drugs.models import Drug
+from medguide.models import Publishable, PublishableQuerySet, Status
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    """A writer or medical reviewer of guides."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    credentials = models.CharField(
+        max_length=120, blank=True, help_text='e.g. "PharmD" or "Medical editor"'
+    )
+    bio = models.TextField("short bio", blank=True)
+    photo = models.ImageField(
+        upload_to="authors/", blank=True, validators=[images.validate_image_file]
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
+class ArticleQuerySet(PublishableQuerySet):
+    def published(self):
+        """Published and due: a future publication time means scheduled, not yet public."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def for_list(self):
+        return self.select_related("category", "author").prefetch_related("tags")
+
+    def for_detail(self):
+        return self.select_related("category", "author", "reviewer").prefetch_related(
+            "tags",
+            models.Prefetch("related_drugs", queryset=Drug.objects.published()),
+        )
+
+
+class Article(Publishable):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    summary = models.TextField(
+        max_length=400, help_text="One or two sentences shown in lists, feeds and search."
+    )
+    body = models.TextField(
+        help_text="Markdown: ## for headings, - for lists, | for tables. HTML is removed."
+    )
+    body_html = models.TextField(editable=False, default="")
+    headings = models.JSONField(editable=False, default=list)
+    reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
+    hero_image = models.ImageField(
+        upload_to="articles/",
+        blank=True,
+        validators=[images.validate_image_file],
+        help_text="JPEG, PNG or WebP, up to 10 MB. Location data is removed on upload.",
+    )
+    hero_alt = models.CharField(
+        "hero image alt text",
+        max_length=250,
+        blank=True,
+        help_text="What the picture shows, for people who cannot see it.",
+    )
+    hero_renditions = models.JSONField(editable=False, default=list)
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="articles")
+    reviewer = models.ForeignKey(
+        Author,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_articles",
+        verbose_name="medical reviewer",
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
+    tags = TaggableManager(blank=True)
+    related_drugs = models.ManyToManyField(Drug, related_name="articles", blank=True)
+    published_at = models.DateTimeField(
+        "publication time",
+        default=timezone.now,
+        db_index=True,
+        help_text="A future time schedules the guide: it appears by itself then.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        rendered = render_markdown(self.body)
+        self.body_html = rendered.html
+        self.headings = [vars(heading) for heading in rendered.headings]
+        self.reading_minutes = reading_minutes(self.body)
+        fresh_upload = self.hero_image and not self.hero_image._committed
+        if fresh_upload:
+            self.hero_image = images.strip_metadata(self.hero_image)
+        if not self.hero_image:
+            self.hero_renditions = []
+        super().save(*args, **kwargs)
+        if fresh_upload or (self.hero_image and not self.hero_renditions):
+            self.hero_renditions = images.ensure_renditions(self.hero_image.name)
+            type(self).objects.filter(pk=self.pk).update(hero_renditions=self.hero_renditions)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.hero_image and not self.hero_alt.strip():
+            raise ValidationError({"hero_alt": "Describe the image for readers who cannot see it."})
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == Status.PUBLISHED and self.published_at > timezone.now()
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def was_updated(self) -> bool:
+        """Updated on a later day than it was published."""
+        return self.updated_at.date() > self.published_at.date()
+
+
+class CuratedGuide(models.Model):
+    """A guide an editor placed on a drug's page, in the editor's order."""
+
+    drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="curated_guides")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="curations")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "guide on this drug's page"
+        verbose_name_plural = "guides on this drug's page"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["drug", "article"],
+                name="curated_guide_once_per_drug",
+                violation_error_message="This guide is already on the drug's page.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} on {self.drug}"

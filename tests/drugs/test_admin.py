@@ -44,6 +44,7 @@ INLINE_PREFIXES = [
     "side_effects",
     "interactions",
     "references",
+    "curated_guides",  # added to the drug admin by the articles app
 ]
 
 

@@ -55,6 +55,13 @@ def plain_static_files(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploads and renditions go to a fresh folder, never into the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def baclofen(db):
     """A published monograph with a row in every section, modelled on the demo's baclofen."""

@@ -1,11 +1,14 @@
-"""factory_boy factories for the drugs domain: each builds a valid row with the least data."""
+"""factory_boy factories for drugs and guides: each builds a valid row with the least data."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 
+from articles.models import Article, Author, Category, CuratedGuide
 from drugs.models import (
     Condition,
     DosageForm,
@@ -150,3 +153,58 @@ class ReferenceFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Prescribing information {n}")
     publisher = "U.S. Food and Drug Administration"
     url = factory.Sequence(lambda n: f"https://example.org/labels/{n}")
+
+
+class AuthorFactory(DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Alex Writer {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    credentials = "PharmD"
+    bio = "Writes plain-language medicine guides."
+
+
+class CategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+
+class ArticleFactory(DjangoModelFactory):
+    """A published guide, live since a minute ago; `tags=[...]` and `related_drugs=[...]`
+    set the many-to-many fields after creation."""
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Living with muscle stiffness, part {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    summary = factory.LazyAttribute(lambda o: f"What to know about {o.title.lower()}.")
+    body = "## What it is\n\nA short guide.\n\n## What to do\n\nAsk your pharmacist."
+    author = factory.SubFactory(AuthorFactory)
+    category = factory.SubFactory(CategoryFactory)
+    status = Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=1))
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
+
+    @factory.post_generation
+    def related_drugs(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.related_drugs.set(extracted)
+
+
+class CuratedGuideFactory(DjangoModelFactory):
+    class Meta:
+        model = CuratedGuide
+
+    drug = factory.SubFactory(DrugFactory)
+    article = factory.SubFactory(ArticleFactory)
+    order = factory.Sequence(lambda n: n)

@@ -1,9 +1,10 @@
-"""Load the demo monographs into the database, idempotently.
+"""Load the demo monographs and guides into the database, idempotently.
 
 Every row is matched by a natural key (a side effect by its name, a formulation by form,
-release and brand, …): rows that differ are updated, missing rows created, and rows of a demo
-drug that are no longer in the data deleted. Nothing is saved when nothing differs, so a second
-run changes no value, no primary key and no timestamp.
+release and brand, a guide by its slug, …): rows that differ are updated, missing rows created,
+and rows of a demo drug that are no longer in the data deleted. Nothing is saved when nothing
+differs, so a second run changes no value, no primary key and no timestamp. A guide's hero
+picture is drawn only when the guide has none, or its file is gone, or its recipe changed.
 """
 
 from __future__ import annotations
@@ -12,11 +13,16 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import PurePosixPath
 from typing import Any, TextIO, TypeVar
 
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Q
 
+from articles import images
+from articles.models import Article, Author, Category, CuratedGuide
 from drugs.dosing import parse_strength
 from drugs.models import (
     Condition,
@@ -39,10 +45,12 @@ from medguide.demo import (
     diazepam,
     fluoxetine,
     gabapentin,
+    guides,
     taxonomy,
     tizanidine,
 )
-from medguide.demo.specs import DrugSpec, InteractionSpec
+from medguide.demo.artwork import render_jpeg
+from medguide.demo.specs import DrugSpec, GuideSpec, InteractionSpec
 from medguide.models import Status
 
 DRUGS: tuple[DrugSpec, ...] = (
@@ -65,6 +73,7 @@ class LoadSummary:
     """What a run did, counted per kind of row."""
 
     drugs: list[str] = field(default_factory=list)
+    guides: list[str] = field(default_factory=list)
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     deleted: Counter[str] = field(default_factory=Counter)
@@ -79,6 +88,9 @@ class LoadSummary:
             return ", ".join(f"{count} {label}" for label, count in sorted(counter.items()))
 
         lines = [f"Demo content: {len(self.drugs)} published drugs ({', '.join(self.drugs)})."]
+        if self.guides:
+            titles = "; ".join(self.guides)
+            lines.append(f"Demo guides: {len(self.guides)} published ({titles}).")
         for verb, counter in [
             ("Created", self.created),
             ("Updated", self.updated),
@@ -93,7 +105,8 @@ class LoadSummary:
 
 @transaction.atomic
 def load_demo(*, stdout: TextIO | None = None) -> LoadSummary:
-    """Create or bring up to date the demo drugs, their classes, conditions and substances."""
+    """Create or bring up to date the demo drugs, their classes, conditions and substances,
+    and the guides curated onto their pages."""
     summary = LoadSummary()
     classes = _sync_classes(summary)
     conditions = _sync_by_slug(Condition, taxonomy.CONDITIONS, "conditions", summary)
@@ -109,6 +122,7 @@ def load_demo(*, stdout: TextIO | None = None) -> LoadSummary:
             stdout.write(f"  {spec.generic_name}: {after - before} rows changed\n")
 
     _sync_interactions(drugs=drugs, classes=classes, substances=substances, summary=summary)
+    _sync_guides(drugs=drugs, summary=summary)
     return summary
 
 
@@ -482,3 +496,133 @@ def _interaction_key(row: Interaction) -> tuple:
     if row.interactant_class_id is not None:
         return ("class", row.drug_id, row.interactant_class_id)
     return ("substance", row.drug_id, row.interactant_substance_id)
+
+
+# Guides, once every demo drug exists
+
+
+def _sync_guides(*, drugs: dict[str, Drug], summary: LoadSummary) -> None:
+    """Categories and bylines, the guides, and their order on the drug pages.
+
+    Categories, bylines and guides are matched by slug and shared with editors, so none is
+    deleted; the curated list of a demo drug's page is the demo's, like its other rows.
+    """
+    categories = _sync_by_slug(Category, guides.CATEGORIES, "guide categories", summary)
+    authors = _sync_by_slug(Author, guides.AUTHORS, "guide bylines", summary)
+    articles = {
+        spec.slug: _sync_guide(
+            spec, categories=categories, authors=authors, drugs=drugs, summary=summary
+        )
+        for spec in guides.GUIDES
+    }
+    summary.guides.extend(spec.title for spec in guides.GUIDES)
+
+    for drug_slug, guide_slugs in guides.CURATED.items():
+        drug = drugs[drug_slug]
+        _sync_rows(
+            CuratedGuide,
+            existing=drug.curated_guides.all(),
+            key=lambda row: row.article_id,
+            wanted=(
+                (
+                    articles[slug].pk,
+                    {"drug_id": drug.pk, "article_id": articles[slug].pk, "order": order},
+                )
+                for order, slug in enumerate(guide_slugs)
+            ),
+            label="curated guides",
+            summary=summary,
+        )
+
+
+def _sync_guide(
+    spec: GuideSpec,
+    *,
+    categories: dict[str, Category],
+    authors: dict[str, Author],
+    drugs: dict[str, Drug],
+    summary: LoadSummary,
+) -> Article:
+    obj = Article.objects.filter(slug=spec.slug).first() or Article()
+    values = {
+        "title": spec.title,
+        "slug": spec.slug,
+        "summary": spec.summary,
+        "body": spec.body,
+        "category_id": categories[spec.category].pk,
+        "author_id": authors[spec.author].pk,
+        "reviewer_id": authors[spec.reviewer].pk if spec.reviewer else None,
+        "status": Status.PUBLISHED,
+        "published_at": spec.published_at,
+        "hero_alt": spec.hero_alt,
+    }
+    hero = _hero_image(obj, spec)
+    if hero is not None:
+        # The model strips metadata from a new upload and makes the renditions on save.
+        values["hero_image"] = hero
+        values["hero_renditions"] = []
+        summary.created["hero images"] += 1
+    article = _save(obj, values, "guides", summary)
+
+    _sync_set(
+        {tag.name for tag in article.tags.all()},
+        set(spec.tags),
+        apply=lambda names: article.tags.set(sorted(names)),
+        label="guide tags",
+        summary=summary,
+    )
+    _sync_set(
+        set(article.related_drugs.values_list("pk", flat=True)),
+        {drugs[slug].pk for slug in spec.related_drugs},
+        apply=article.related_drugs.set,
+        label="guide drug links",
+        summary=summary,
+    )
+    return article
+
+
+def _sync_set(
+    current: set[Hashable],
+    wanted: set[Hashable],
+    *,
+    apply: Callable[[set], None],
+    label: str,
+    summary: LoadSummary,
+) -> None:
+    """Bring a many-to-many set to `wanted`, touching nothing when it already matches."""
+    if current != wanted:
+        apply(wanted)
+    for counter, items in [
+        (summary.created, wanted - current),
+        (summary.deleted, current - wanted),
+        (summary.unchanged, wanted & current),
+    ]:
+        if items:
+            counter[label] += len(items)
+
+
+def _hero_image(article: Article, spec: GuideSpec) -> ContentFile | str | None:
+    """What to give `hero_image`: None while the stored picture is this recipe's, the name of
+    a picture an earlier run left in storage, or a freshly drawn one."""
+    field_file = article.hero_image
+    storage = field_file.storage
+    filename = f"{spec.slug}-{spec.hero.digest}.jpg"
+    expected = Article._meta.get_field("hero_image").generate_filename(article, filename)
+    if field_file and _same_stem(field_file.name, expected) and storage.exists(field_file.name):
+        return None
+    if storage.exists(expected):
+        # Left by a run against another database: reuse it rather than store a copy.
+        try:
+            with storage.open(expected, "rb") as stored:
+                images.validate_image_file(stored)
+        except ValidationError:
+            pass
+        else:
+            return expected
+    return ContentFile(render_jpeg(spec.hero), name=filename)
+
+
+def _same_stem(name: str, expected: str) -> bool:
+    """`expected`, or the copy storage named with a random suffix when the name was taken."""
+    stem, wanted = PurePosixPath(name).stem, PurePosixPath(expected).stem
+    return stem == wanted or stem.startswith(f"{wanted}_")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from drugs.models import (
@@ -18,6 +18,7 @@ from drugs.models import (
     Severity,
     Unit,
 )
+from medguide.demo.artwork import Artwork
 
 Amount = Decimal | int  # whole numbers may be written as ints; the loader makes Decimals
 
@@ -171,3 +172,39 @@ def fda_label(title: str, *, set_id: str) -> ReferenceSpec:
 def paragraphs(*parts: str) -> str:
     """Text fields hold paragraphs separated by a blank line."""
     return "\n\n".join(part.strip() for part in parts)
+
+
+# Guides
+
+
+@dataclass(frozen=True)
+class CategorySpec:
+    name: str
+    slug: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class AuthorSpec:
+    """A byline: the demo names its editorial team, never an invented person."""
+
+    name: str
+    slug: str
+    credentials: str = ""
+    bio: str = ""
+
+
+@dataclass(frozen=True)
+class GuideSpec:
+    title: str
+    slug: str
+    summary: str
+    body: str  # Markdown, ## for sections
+    category: str  # a category slug
+    author: str  # an author slug
+    published_at: datetime  # aware, UTC
+    hero: Artwork
+    hero_alt: str
+    reviewer: str | None = None  # an author slug
+    tags: tuple[str, ...] = ()
+    related_drugs: tuple[str, ...] = ()  # demo drug slugs

@@ -1,18 +1,37 @@
-"""`load_demo` loads the seven sourced monographs, and a second run changes nothing."""
+"""`load_demo` loads the seven sourced monographs and the seed's four guides, and a second
+run changes nothing, in the database or in media storage."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
+from html import escape
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 
+from articles.models import Article, Author
 from drugs.dosing import describe
 from drugs.interactions import interactions_for
 from drugs.models import Drug, LabelStatus, NameKind, Population, Route
 from medguide.models import Status
 
 pytestmark = pytest.mark.django_db
+
+# The seed's guides, in the order the seed lists them on the Baclofen page.
+GUIDES = [
+    "baclofen-for-chronic-abdominal-pain",
+    "exercise-tips-for-fluoxetine-users",
+    "footwear-advice-for-muscle-stiffness",
+    "how-smoking-affects-heart-failure",
+]
+SEED_TITLE = "Baclofen for Chronic Abdominal Pain: Benefits, Risks & Practical Guide"
+SEED_SUMMARY = (
+    "Explore how Baclofen can relieve chronic abdominal pain, its dosing, safety, evidence, and "
+    "how it compares to other GI therapies."
+)
 
 OTHER_DEMO_DRUGS = [
     "cyclobenzaprine",
@@ -30,11 +49,44 @@ def load_demo() -> str:
     return out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def shared_media(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture(autouse=True)
+def media(settings, shared_media) -> Path:
+    """The demo draws its guides' pictures into media storage: keep them out of the repo.
+
+    Shared by the module's tests, as a reloaded database shares a server's media: after the
+    first test, each run finds the pictures already there, which keeps the suite quick.
+    """
+    settings.MEDIA_ROOT = shared_media
+    return shared_media
+
+
+@pytest.fixture
+def empty_media(settings, tmp_path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 def snapshot() -> dict[str, list[dict]]:
-    """Every row of every drugs table (many-to-many tables included), primary keys and all."""
+    """Every row of every drugs, articles and tags table (many-to-many tables included),
+    primary keys and timestamps and all."""
     return {
         model._meta.db_table: list(model.objects.order_by("pk").values())
-        for model in apps.get_app_config("drugs").get_models(include_auto_created=True)
+        for label in ["drugs", "articles", "taggit"]
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+    }
+
+
+def media_files(root: Path) -> dict[str, tuple[int, int]]:
+    """Each stored file, by path, with its size and modification time."""
+    return {
+        str(path.relative_to(root)): (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in root.rglob("*")
+        if path.is_file()
     }
 
 
@@ -49,7 +101,7 @@ def test_loading_twice_changes_nothing():
     before = snapshot()
     load_demo()
     assert snapshot() == before
-    assert all(before.values()), "every drugs table has demo rows"
+    assert all(before.values()), "every drugs, articles and tags table has demo rows"
 
 
 def test_second_run_says_it_is_up_to_date():
@@ -154,3 +206,151 @@ def test_baclofen_monograph_shows_the_demo_content(client, baclofen):
 def test_other_demo_monographs_answer(client, slug):
     load_demo()
     assert client.get(f"/drugs/{slug}/").status_code == 200
+
+
+# Guides
+
+
+@pytest.fixture
+def guides(db) -> dict[str, Article]:
+    load_demo()
+    return {article.slug: article for article in Article.objects.for_detail()}
+
+
+def test_the_seeds_four_guides_are_published(guides):
+    assert set(GUIDES) <= set(guides)
+    published = set(Article.objects.published().values_list("slug", flat=True))
+    assert set(GUIDES) <= published
+
+
+@pytest.mark.parametrize(
+    ("slug", "category"),
+    [
+        ("baclofen-for-chronic-abdominal-pain", "Medications"),
+        ("exercise-tips-for-fluoxetine-users", "Lifestyle"),
+        ("footwear-advice-for-muscle-stiffness", "Lifestyle"),
+        ("how-smoking-affects-heart-failure", "Conditions"),
+    ],
+)
+def test_guides_are_in_their_categories(guides, slug, category):
+    assert guides[slug].category.name == category
+    assert guides[slug].category.description
+
+
+def test_guides_are_curated_on_baclofen_in_the_seeds_order(guides):
+    baclofen = Drug.objects.get(slug="baclofen")
+    curated = baclofen.curated_guides.select_related("article")
+    assert [curation.article.slug for curation in curated] == GUIDES
+    assert [curation.order for curation in curated] == [0, 1, 2, 3]
+
+
+def test_the_abdominal_pain_guide_has_the_seeds_title_date_and_summary(guides):
+    guide = guides["baclofen-for-chronic-abdominal-pain"]
+    assert guide.title == SEED_TITLE
+    assert guide.summary == SEED_SUMMARY
+    assert guide.published_at == datetime(2025, 10, 22, 9, 0, tzinfo=UTC)
+
+
+def test_the_abdominal_pain_guide_says_the_use_is_off_label(guides):
+    body = guides["baclofen-for-chronic-abdominal-pain"].body
+    assert "off-label" in body
+    assert "not one of the uses the FDA has approved" in body
+
+
+def test_other_guides_have_distinct_past_dates_in_2025(guides):
+    dates = [guides[slug].published_at for slug in GUIDES]
+    assert len({moment.date() for moment in dates}) == len(GUIDES)
+    assert all(moment.year == 2025 for moment in dates)
+
+
+@pytest.mark.parametrize("slug", GUIDES)
+def test_each_guide_is_complete(guides, slug):
+    guide = guides[slug]
+    assert guide.summary
+    assert len(guide.headings) >= 3, "enough sections for a table of contents"
+    assert 3 <= guide.tags.count() <= 6
+    assert guide.author.name == "MedGuide Editorial Team"
+    assert guide.reviewer is not None
+    assert "## Sources" in guide.body
+
+
+@pytest.mark.parametrize("slug", GUIDES)
+def test_each_guide_has_a_hero_image_with_renditions_and_alt_text(guides, slug):
+    guide = guides[slug]
+    assert guide.hero_image
+    assert default_storage.exists(guide.hero_image.name)
+    assert guide.hero_alt.startswith("Abstract illustration")
+    assert {rendition["format"] for rendition in guide.hero_renditions} == {"jpeg", "webp"}
+    assert all(default_storage.exists(r["name"]) for r in guide.hero_renditions)
+    assert max(rendition["width"] for rendition in guide.hero_renditions) == 1600
+
+
+@pytest.mark.parametrize(
+    ("slug", "drugs"),
+    [
+        ("baclofen-for-chronic-abdominal-pain", {"baclofen"}),
+        ("exercise-tips-for-fluoxetine-users", {"fluoxetine"}),
+        ("footwear-advice-for-muscle-stiffness", {"baclofen", "tizanidine"}),
+        ("how-smoking-affects-heart-failure", set()),
+    ],
+)
+def test_guides_link_the_demo_drugs_they_draw_on(guides, slug, drugs):
+    assert {drug.slug for drug in guides[slug].related_drugs.all()} == drugs
+
+
+def test_bylines_are_editorial_not_invented_people(guides):
+    assert set(Author.objects.values_list("name", flat=True)) == {
+        "MedGuide Editorial Team",
+        "MedGuide Medical Review (demo)",
+    }
+    reviewer = Author.objects.get(name="MedGuide Medical Review (demo)")
+    assert "not a person" in reviewer.bio
+
+
+def test_loading_twice_changes_no_guide_and_draws_no_picture(empty_media):
+    load_demo()
+    rows, files = snapshot(), media_files(empty_media)
+    load_demo()
+    assert snapshot() == rows
+    assert media_files(empty_media) == files
+    # Each picture, and a WebP and a JPEG copy at each width up to its own 1600 pixels.
+    assert len(files) == len(GUIDES) * (1 + 2 * 4)
+
+
+def test_a_fresh_database_reuses_the_pictures_already_in_storage(empty_media):
+    load_demo()
+    files = media_files(empty_media)
+    Article.objects.all().delete()
+    load_demo()
+    assert media_files(empty_media) == files
+    assert all(article.hero_renditions for article in Article.objects.all())
+
+
+def test_a_missing_picture_is_drawn_again(empty_media):
+    load_demo()
+    guide = Article.objects.get(slug=GUIDES[0])
+    default_storage.delete(guide.hero_image.name)
+    load_demo()
+    guide.refresh_from_db()
+    assert default_storage.exists(guide.hero_image.name)
+
+
+def test_summary_lists_the_guides():
+    output = load_demo()
+    assert "Demo guides: 4 published" in output
+    assert SEED_TITLE in output
+
+
+def test_baclofen_page_lists_the_four_guides_in_order(client, guides):
+    content = client.get("/drugs/baclofen/").content.decode()
+    positions = [content.find(escape(guides[slug].title)) for slug in GUIDES]
+    assert -1 not in positions
+    assert positions == sorted(positions)
+    assert "22 October 2025" in content
+
+
+@pytest.mark.parametrize("slug", GUIDES)
+def test_guide_pages_answer(client, guides, slug):
+    response = client.get(guides[slug].get_absolute_url())
+    assert response.status_code == 200
+    assert escape(guides[slug].hero_alt) in response.content.decode()

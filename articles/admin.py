@@ -40,7 +40,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Hero image", {"fields": ["hero_image", "image_preview", "hero_alt"]}),
         ("Guide", {"fields": ["body", "reading_minutes", "tags", "related_drugs"]}),
         ("People", {"fields": ["author", "reviewer"]}),
-        ("Publication", {"fields": ["status", "published_at"]}),
+        ("Publication", {"fields": ["status", "published_at", "revised_on"]}),
     ]
 
     @admin.display(description="status", ordering="status")

@@ -11,6 +11,9 @@ from articles.markdown import reading_minutes, render_markdown
 from drugs.models import Drug
 from medguide.models import Publishable, PublishableQuerySet, Status
 
+# /articles/feed/ is the RSS feed, so no guide may take that slug.
+RESERVED_SLUGS = {"feed"}
+
 
 class Category(models.Model):
     name = models.CharField(max_length=80, unique=True)
@@ -109,6 +112,12 @@ class Article(Publishable):
         db_index=True,
         help_text="A future time schedules the guide: it appears by itself then.",
     )
+    revised_on = models.DateField(
+        "last updated",
+        null=True,
+        blank=True,
+        help_text="Set when you revise what the guide says; readers see “Updated” and this date.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -137,8 +146,15 @@ class Article(Publishable):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
+        errors = {}
         if self.hero_image and not self.hero_alt.strip():
-            raise ValidationError({"hero_alt": "Describe the image for readers who cannot see it."})
+            errors["hero_alt"] = "Describe the image for readers who cannot see it."
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = f"“{self.slug}” is taken by a page of the site; choose another."
+        if self.revised_on and self.published_at and self.revised_on < self.published_at.date():
+            errors["revised_on"] = "A guide cannot be updated before it is published."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_scheduled(self) -> bool:
@@ -147,11 +163,6 @@ class Article(Publishable):
     @property
     def is_live(self) -> bool:
         return self.status == Status.PUBLISHED and self.published_at <= timezone.now()
-
-    @property
-    def was_updated(self) -> bool:
-        """Updated on a later day than it was published."""
-        return self.updated_at.date() > self.published_at.date()
 
 
 class CuratedGuide(models.Model):

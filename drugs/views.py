@@ -24,6 +24,7 @@ from drugs.models import (
 )
 
 LETTERS = list(string.ascii_lowercase)
+FALLBACK_GUIDES = 4  # newest related guides shown when an editor has curated none
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,9 @@ class DrugDetailView(DetailView):
         indications = list(drug.indications.all())
         side_effects = list(drug.side_effects.all())
         interactions = interactions_for(drug)
+        guides, guides_are_curated = guides_for(drug)
         return super().get_context_data(
-            sections=monograph_sections(drug, interactions=interactions),
+            sections=monograph_sections(drug, interactions=interactions, guides=guides),
             on_label=[i for i in indications if i.label_status == LabelStatus.ON_LABEL],
             off_label=[i for i in indications if i.label_status == LabelStatus.OFF_LABEL],
             dose_groups=dose_groups(doses),
@@ -87,8 +89,26 @@ class DrugDetailView(DetailView):
                 [s for s in side_effects if not s.is_serious]
             ),
             interactions=interactions,
+            guides=guides,
+            guides_are_curated=guides_are_curated,
             **kwargs,
         )
+
+
+def guides_for(drug: Drug) -> tuple[list, bool]:
+    """The guides for the monograph's Guides section, and whether an editor chose them: the
+    live curated guides in the editor's order, else the newest live guides on the drug.
+
+    `drugs` never imports `articles` (the dependency points the other way), so the guides are
+    reached through the reverse relations by name. One query, two when none is curated."""
+    article_model = Drug._meta.get_field("articles").related_model
+    live = article_model.objects.published()
+    curated = drug.curated_guides.filter(article__in=live).select_related("article__category")
+    guides = [curation.article for curation in curated]
+    if guides:
+        return guides, True
+    newest = drug.articles.published().select_related("category")[:FALLBACK_GUIDES]
+    return list(newest), False
 
 
 @dataclass(frozen=True)
@@ -132,7 +152,7 @@ def side_effects_by_frequency(side_effects):
     ]
 
 
-def monograph_sections(drug: Drug, *, interactions) -> list[Section]:
+def monograph_sections(drug: Drug, *, interactions, guides) -> list[Section]:
     """The table of contents: stable anchors, in page order, only for sections with content."""
     candidates = [
         ("uses", "Uses", drug.indications.all()),
@@ -147,6 +167,7 @@ def monograph_sections(drug: Drug, *, interactions) -> list[Section]:
         ("missed-dose-and-overdose", "Missed dose and overdose", drug.missed_dose or drug.overdose),
         ("storage", "Storage", drug.storage),
         ("tips", "Practical tips", drug.practical_tips),
+        ("guides", "Guides", guides),
         ("references", "Sources", drug.references.all()),
     ]
     return [Section(anchor, title) for anchor, title, content in candidates if content]

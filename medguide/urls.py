@@ -1,5 +1,7 @@
-"""Root URLs: site pages, the drug pages and the admin."""
+"""Root URLs: site pages, the drug pages, the guides and the admin."""
 
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,5 +18,9 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
+    path("articles/", include("articles.urls")),
     path("", include("drugs.urls")),
 ]
+
+# Uploaded images while developing; static() adds nothing unless DEBUG is on.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -8,11 +8,13 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from articles.models import Article
 from drugs.models import Drug
 from drugs.views import LETTERS, letters_in_use
 from medguide.search import MAX_QUERY_LENGTH, search_drugs
 
 FEATURED_SLUGS = ["baclofen", "tizanidine", "gabapentin", "diazepam", "fluoxetine", "dantrolene"]
+LATEST_GUIDES = 3
 
 
 @require_GET
@@ -23,6 +25,7 @@ def home(request):
         "medguide/home.html",
         {
             "featured_drugs": sorted(featured, key=lambda d: FEATURED_SLUGS.index(d.slug)),
+            "latest_guides": Article.objects.published().select_related("category")[:LATEST_GUIDES],
             "letters": LETTERS,
             "letters_in_use": letters_in_use(),
         },

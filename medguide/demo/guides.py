@@ -54,7 +54,7 @@ AUTHORS = (
     AuthorSpec(
         name="MedGuide Medical Review (demo)",
         slug=DEMO_REVIEW,
-        credentials="Checked against public labeling",
+        credentials="",
         bio=(
             "A demo byline, not a person. No clinician has reviewed these demonstration "
             "guides: each was checked against the FDA labeling and public pages it cites. A "

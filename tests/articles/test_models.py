@@ -250,3 +250,16 @@ def test_byline_shows_credentials_when_there_are_some():
         "MedGuide Editorial Team, Editorial team"
     )
     assert str(AuthorFactory(name="Anonymous", credentials="")) == "Anonymous"
+
+
+def test_feed_is_a_reserved_slug():
+    article = ArticleFactory.build(slug="feed", author=AuthorFactory(), category=CategoryFactory())
+    with pytest.raises(ValidationError, match="taken by a page of the site"):
+        article.full_clean()
+
+
+def test_update_date_cannot_precede_publication():
+    article = ArticleFactory()
+    article.revised_on = article.published_at.date() - timedelta(days=1)
+    with pytest.raises(ValidationError, match="before it is published"):
+        article.full_clean()

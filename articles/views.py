@@ -1,0 +1,209 @@
+"""Public guide pages: the filterable list, category and tag pages, and the guide itself."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.http import urlencode
+from django.views.generic import DetailView, ListView
+from taggit.models import Tag
+
+from articles.models import Article, Category
+from drugs.models import Drug
+from medguide.models import Status
+
+GUIDES_PER_PAGE = 12
+RELATED_GUIDES = 3
+TABLE_OF_CONTENTS_MIN_HEADINGS = 3
+MAX_FILTER_LENGTH = 200
+
+
+def query_value(request, name: str) -> str:
+    """A filter value from the query string, trimmed; "" when missing or unusable.
+    PostgreSQL refuses NUL in any string parameter, so a value carrying one matches nothing."""
+    value = request.GET.get(name, "").strip()[:MAX_FILTER_LENGTH]
+    return "" if "\x00" in value else value
+
+
+def page_number(value: str | None, *, last: int) -> int:
+    """The page to show for a ?page= value: a number out of range is clamped to the first or
+    last page, anything else (missing, "abc", too long to be a number) is the first page."""
+    try:
+        number = int(value or 1)
+    except ValueError:  # "abc", "1.5", and digit strings beyond int()'s length limit
+        return 1
+    return min(max(number, 1), last)
+
+
+def tags_in_use():
+    """Tags of published guides, for the list page's tag links."""
+    published = Article.objects.published()
+    return Tag.objects.filter(article__in=published).distinct().order_by(Lower("name"), "pk")
+
+
+class GuideListView(ListView):
+    """What the guide lists share: published guides, newest first, a dozen to a page."""
+
+    model = Article
+    context_object_name = "articles"
+    paginate_by = GUIDES_PER_PAGE
+    chosen: dict[str, str] = {}
+
+    def paginate_queryset(self, queryset, page_size):
+        # ListView answers 404 to ?page=abc or ?page=999; a reader who edits the URL or
+        # follows an old link is better served by the nearest page that exists.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.page(page_number(self.request.GET.get("page"), last=paginator.num_pages))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(heading=self.heading(), **kwargs)
+        page = context["page_obj"]
+        context["pages"] = page.paginator.get_elided_page_range(
+            page.number, on_each_side=1, on_ends=1
+        )
+        # Page links keep the filters, and only them.
+        context["page_query"] = urlencode({k: v for k, v in self.chosen.items() if v})
+        return context
+
+    def heading(self) -> str:
+        return "Guides"
+
+
+class ArticleListView(GuideListView):
+    """/articles/: every published guide, narrowed by ?category=, ?tag= and ?drug= (slugs).
+    A value that matches nothing gives an empty list that says so."""
+
+    def get_queryset(self):
+        self.chosen = {
+            name: query_value(self.request, name) for name in ("category", "drug", "tag")
+        }
+        articles = Article.objects.published().for_list()
+        if self.chosen["category"]:
+            articles = articles.filter(category__slug=self.chosen["category"])
+        if self.chosen["drug"]:
+            articles = articles.filter(
+                related_drugs__slug=self.chosen["drug"],
+                related_drugs__status=Status.PUBLISHED,
+            )
+        if self.chosen["tag"]:
+            articles = articles.filter(tags__slug=self.chosen["tag"])
+        return articles
+
+    def get_context_data(self, **kwargs):
+        published = Article.objects.published()
+        self.options = {
+            "category": list(Category.objects.filter(articles__in=published).distinct()),
+            "drug": list(Drug.objects.published().filter(articles__in=published).distinct()),
+            "tag": list(tags_in_use()),
+        }
+        self.found = {
+            name: next((o for o in self.options[name] if o.slug == self.chosen[name]), None)
+            for name in self.options
+        }
+        unknown = [
+            (label, self.chosen[name])
+            for name, label in [("category", "category"), ("drug", "medicine"), ("tag", "tag")]
+            if self.chosen[name] and self.found[name] is None
+        ]
+        others = {name: value for name, value in self.chosen.items() if value and name != "tag"}
+        tag_links = [
+            (tag, urlencode({**others, "tag": tag.slug}), tag.slug == self.chosen["tag"])
+            for tag in self.options["tag"]
+        ]
+        return super().get_context_data(
+            filters=self.options,
+            tag_links=tag_links,
+            without_tag=urlencode(others),
+            chosen=self.chosen,
+            is_filtered=any(self.chosen.values()),
+            unknown_filters=unknown,
+            **kwargs,
+        )
+
+    def heading(self) -> str:
+        category, drug, tag = self.found["category"], self.found["drug"], self.found["tag"]
+        parts = ["Guides"]
+        if drug:
+            parts.append(f"about {drug.generic_name}")
+        if category:
+            parts.append(f"in {category.name}")
+        if tag:
+            parts.append(f"tagged “{tag.name}”")
+        return " ".join(parts)
+
+
+class CategoryArticleListView(GuideListView):
+    """/articles/category/<slug>/: the published guides in one category."""
+
+    def get_queryset(self):
+        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        return Article.objects.published().for_list().filter(category=self.category)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(category=self.category, **kwargs)
+
+    def heading(self) -> str:
+        return f"Guides in {self.category.name}"
+
+
+class TagArticleListView(GuideListView):
+    """/articles/tag/<slug>/: the published guides with one tag. A tag on no published guide
+    answers 404 like an unknown one: it has nothing public to show."""
+
+    def get_queryset(self):
+        slug = self.kwargs["slug"]
+        if "\x00" in slug:  # PostgreSQL refuses NUL in a string parameter
+            raise Http404
+        self.tag = get_object_or_404(tags_in_use(), slug=slug)
+        return Article.objects.published().for_list().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+    def heading(self) -> str:
+        return f"Guides tagged “{self.tag.name}”"
+
+
+def related_guides(article: Article, *, drugs: list[Drug], limit: int = RELATED_GUIDES):
+    """Other published guides on the same medicines or in the same category: those sharing
+    the most medicines first, then the newest. One query."""
+    drug_ids = [drug.pk for drug in drugs]
+    return (
+        Article.objects.published()
+        .exclude(pk=article.pk)
+        .annotate(
+            shared_drugs=Count("related_drugs", filter=Q(related_drugs__in=drug_ids), distinct=True)
+        )
+        .filter(Q(shared_drugs__gt=0) | Q(category_id=article.category_id))
+        .select_related("category")
+        .order_by("-shared_drugs", "-published_at", "-pk")[:limit]
+    )
+
+
+class ArticleDetailView(DetailView):
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.published().for_detail()
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        drugs = list(article.related_drugs.all())
+        return super().get_context_data(
+            contents=table_of_contents(article.headings),
+            related_drugs=drugs,
+            related_guides=list(related_guides(article, drugs=drugs)),
+            **kwargs,
+        )
+
+
+def table_of_contents(headings: list[dict]) -> list[dict]:
+    """The guide's headings for its contents box, each marked `is_sub` when it sits under
+    a higher one; none for a short guide, which needs no contents."""
+    if len(headings) < TABLE_OF_CONTENTS_MIN_HEADINGS:
+        return []
+    top = min(heading["level"] for heading in headings)
+    return [{**heading, "is_sub": heading["level"] > top} for heading in headings]

@@ -17,6 +17,7 @@ from drugs.models import (
     Formulation,
     Indication,
     Interaction,
+    LabelSource,
     Reference,
     SideEffect,
     Strength,
@@ -107,10 +108,36 @@ class ReferenceInline(admin.TabularInline):
     fields = ["title", "publisher", "url", "accessed_on", "order"]
 
 
+class LabelSourceInline(admin.TabularInline):
+    """The FDA labels behind the drug, as imported: read-only, `import_labels` keeps them."""
+
+    model = LabelSource
+    extra = 0
+    can_delete = False
+    fields = ["dailymed_link", "spl_id", "generic_name_raw", "product_type", "imported_at"]
+    readonly_fields = fields
+    verbose_name = "FDA label"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="set id")
+    def dailymed_link(self, source: LabelSource) -> str:
+        return format_html('<a href="{}" rel="noopener">{}</a>', source.dailymed_url, source.set_id)
+
+
 @admin.register(Drug)
 class DrugAdmin(admin.ModelAdmin):
-    list_display = ["generic_name", "class_list", "status", "reviewed_on", "updated_at"]
-    list_filter = ["status", "is_prescription_only", "classes", "reviewed_on"]
+    list_display = [
+        "generic_name",
+        "class_list",
+        "status",
+        "origin",
+        "reviewed_on",
+        "label_changed_since_review",
+        "updated_at",
+    ]
+    list_filter = ["status", "origin", "is_prescription_only", "classes", "reviewed_on"]
     search_fields = ["generic_name", "names__name"]
     prepopulated_fields = {"slug": ["generic_name"]}
     autocomplete_fields = ["classes"]
@@ -125,9 +152,10 @@ class DrugAdmin(admin.ModelAdmin):
         SideEffectInline,
         InteractionInline,
         ReferenceInline,
+        LabelSourceInline,
     ]
     fieldsets = [
-        (None, {"fields": ["generic_name", "slug", "pronunciation", "status"]}),
+        (None, {"fields": ["generic_name", "slug", "pronunciation", "status", "origin"]}),
         (
             "Overview",
             {"fields": ["classes", "is_prescription_only", "controlled_substance", "summary"]},
@@ -154,7 +182,14 @@ class DrugAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("classes")
+        return super().get_queryset(request).prefetch_related("classes", "label_sources")
+
+    @admin.display(description="label changed since review", boolean=True)
+    def label_changed_since_review(self, drug: Drug) -> bool | None:
+        """None (unknown) until a medical review is dated."""
+        if drug.reviewed_on is None:
+            return None
+        return any(s.imported_at.date() > drug.reviewed_on for s in drug.label_sources.all())
 
     @admin.display(description="interactions")
     def interactions_elsewhere(self, drug: Drug) -> str:

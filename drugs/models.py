@@ -1,6 +1,7 @@
 """Drug monographs and the structured facts they are made of."""
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -96,6 +97,16 @@ class NameKind(models.TextChoices):
     OTHER = "other", "Other name"
 
 
+class Origin(models.TextChoices):
+    EDITORIAL = "editorial", "Written by editors"
+    LABEL = "label", "FDA label, not yet written by editors"
+
+
+class ProductType(models.TextChoices):
+    PRESCRIPTION = "rx", "Prescription"
+    OVER_THE_COUNTER = "otc", "Over the counter"
+
+
 class DrugClassQuerySet(models.QuerySet):
     def with_published_drugs(self):
         return self.filter(drugs__status="published").distinct()
@@ -186,6 +197,7 @@ class DrugQuerySet(PublishableQuerySet):
             Prefetch("formulations", queryset=Formulation.objects.prefetch_related("strengths")),
             "side_effects",
             "references",
+            "label_sources",
         )
 
 
@@ -224,6 +236,12 @@ class Drug(Publishable):
         max_length=200, blank=True, help_text="Medical reviewer's name and credentials."
     )
     reviewed_on = models.DateField(null=True, blank=True)
+    origin = models.CharField(
+        max_length=20,
+        choices=Origin.choices,
+        default=Origin.EDITORIAL,
+        help_text="Label pages show the FDA label until editors write the monograph.",
+    )
 
     objects = DrugQuerySet.as_manager()
 
@@ -243,6 +261,10 @@ class Drug(Publishable):
     @property
     def tip_list(self) -> list[str]:
         return [line.strip() for line in self.practical_tips.splitlines() if line.strip()]
+
+    @property
+    def is_label_page(self) -> bool:
+        return self.origin == Origin.LABEL
 
 
 class DrugName(models.Model):
@@ -618,3 +640,36 @@ class Reference(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class LabelSource(models.Model):
+    """One FDA label (openFDA `drug/label` record) behind a drug, kept as published."""
+
+    drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="label_sources")
+    spl_id = models.CharField("SPL id", max_length=64, unique=True)
+    set_id = models.CharField("SPL set id", max_length=64, db_index=True)
+    version = models.CharField(max_length=20, blank=True)
+    effective_on = models.DateField(null=True, blank=True)
+    generic_name_raw = models.CharField(
+        "active ingredient", max_length=200, help_text="As the label gives it, salt included."
+    )
+    product_type = models.CharField(max_length=10, choices=ProductType.choices, blank=True)
+    routes = models.JSONField(default=list, blank=True)
+    brand_names_raw = models.JSONField(default=list, blank=True)
+    rxcuis = models.JSONField("RxCUIs", default=list, blank=True)
+    uniis = models.JSONField("UNIIs", default=list, blank=True)
+    sections = models.JSONField(default=dict, blank=True, help_text="Section key → cleaned text.")
+    content_hash = models.CharField(max_length=64)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-imported_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.generic_name_raw} ({self.set_id})"
+
+    @property
+    def dailymed_url(self) -> str:
+        return "https://dailymed.nlm.nih.gov/dailymed/lookup.cfm?" + urlencode(
+            {"setid": self.set_id}
+        )

@@ -91,6 +91,9 @@ class DrugDetailView(DetailView):
             interactions=interactions,
             guides=guides,
             guides_are_curated=guides_are_curated,
+            label_has_boxed_warning=any(
+                "boxed_warning" in source.sections for source in drug.label_sources.all()
+            ),
             **kwargs,
         )
 
@@ -168,6 +171,7 @@ def monograph_sections(drug: Drug, *, interactions, guides) -> list[Section]:
         ("storage", "Storage", drug.storage),
         ("tips", "Practical tips", drug.practical_tips),
         ("guides", "Guides", guides),
+        ("fda-label", "From the FDA label", drug.label_sources.all()),
         ("references", "Sources", drug.references.all()),
     ]
     return [Section(anchor, title) for anchor, title, content in candidates if content]

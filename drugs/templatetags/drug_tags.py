@@ -1,10 +1,11 @@
-"""Template filters for the drug pages: amounts, dose wording and short summaries."""
+"""Template filters for the drug pages: amounts, dose wording, short summaries, label text."""
 
 import re
 
 from django import template
+from django.utils.safestring import mark_safe
 
-from drugs import dosing
+from drugs import dosing, labels
 
 register = template.Library()
 
@@ -46,3 +47,19 @@ def form_and_route(item) -> str:
     if item.route.lower() in form.lower():
         return form
     return f"{form}, {route[:1].lower()}{route[1:]}"
+
+
+@register.filter
+def label_sections(source) -> list[tuple[str, str, str]]:
+    """(key, title, text) for a label source's sections, in the order of the label."""
+    return [
+        (key, title, source.sections[key])
+        for key, title in labels.SECTIONS
+        if key in source.sections
+    ]
+
+
+@register.filter
+def label_table(html: str) -> str:
+    """A label's HTML table, sanitised again on the way out: only table markup survives."""
+    return mark_safe(labels.clean_table(html))

@@ -12,6 +12,7 @@ from drugs.models import (
     FrequencyBand,
     LabelStatus,
     NameKind,
+    Origin,
     Population,
     Release,
     Route,
@@ -45,6 +46,7 @@ INLINE_PREFIXES = [
     "interactions",
     "references",
     "curated_guides",  # added to the drug admin by the articles app
+    "label_sources",  # read-only, but the formset still posts its management form
 ]
 
 
@@ -89,6 +91,7 @@ def drug_form(*, inlines: dict[str, list[dict]] | None = None, **fields) -> dict
         "slug": "baclofen",
         "pronunciation": "BAK-loe-fen",
         "status": Status.PUBLISHED,
+        "origin": Origin.EDITORIAL,
         "is_prescription_only": "on",
         "controlled_substance": "",
         "summary": "Baclofen is a prescription muscle relaxant.",

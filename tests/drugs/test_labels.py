@@ -1,0 +1,419 @@
+"""The FDA label import: mapping real records, file layouts, idempotency, bad records, pages."""
+
+import json
+import zipfile
+from datetime import date, timedelta
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.core.management import CommandError, call_command
+
+from drugs.labels import (
+    Result,
+    StreamError,
+    clean_brands,
+    clean_table,
+    clean_text,
+    import_label,
+    iter_label_records,
+    normalise_generic,
+)
+from drugs.models import Drug, DrugName, LabelSource, Origin, ProductType
+from medguide.models import Status
+from tests.factories import DrugFactory
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "labels"
+BACLOFEN = FIXTURES / "baclofen-old-format.json"
+TOLVAPTAN = FIXTURES / "tolvaptan-new-format.json"
+CETIRIZINE = FIXTURES / "cetirizine-otc.json"
+EMPTY_OPENFDA = FIXTURES / "chlorpheniramine-empty-openfda.json"
+
+NOTICE = (
+    "MedGuide's editors have not reviewed this page yet: "
+    "the text below is the FDA label as published."
+)
+
+
+def record(path: Path) -> dict:
+    return json.loads(path.read_text())["results"][0]
+
+
+def label_file(tmp_path: Path, records: list, name: str = "labels.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps({"meta": {}, "results": records}))
+    return path
+
+
+def snapshot() -> dict[str, list[dict]]:
+    return {
+        model._meta.db_table: list(model.objects.order_by("pk").values())
+        for model in apps.get_app_config("drugs").get_models(include_auto_created=True)
+    }
+
+
+# Names and text, without the database -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "display", "full"),
+    [
+        ("FLUOXETINE HYDROCHLORIDE", "Fluoxetine", "fluoxetine hydrochloride"),
+        ("DICLOFENAC SODIUM", "Diclofenac", "diclofenac sodium"),
+        ("AMLODIPINE BESYLATE", "Amlodipine", "amlodipine besylate"),
+        ("POTASSIUM CHLORIDE", "Potassium chloride", "potassium chloride"),
+        ("LEVONORGESTREL AND ETHINYL ESTRADIOL", "Levonorgestrel and ethinyl estradiol", None),
+        (
+            "AMLODIPINE BESYLATE AND BENAZEPRIL HYDROCHLORIDE",
+            "Amlodipine and benazepril",
+            None,
+        ),
+        ("TRAVOPROST OPHTHALMIC SOLUTION, 0.004%", "Travoprost ophthalmic solution, 0.004%", None),
+        ("  baclofen ", "Baclofen", "baclofen"),
+    ],
+)
+def test_generic_names_lose_their_salt_for_display(raw, display, full):
+    assert normalise_generic(raw) == (display, full or raw.lower())
+
+
+def test_brands_are_deduplicated_case_normalised_and_generic_equal_ones_dropped():
+    brands = ["Jynarque", "JYNARQUE", "TOLVAPTAN", "SAMSCA", "Tolvaptan Tablets"]
+    assert clean_brands(brands, generic="Tolvaptan") == ["Jynarque", "Samsca", "Tolvaptan Tablets"]
+
+
+def test_label_text_loses_headings_and_section_numbers_but_keeps_paragraphs():
+    text = clean_text(
+        ["2 DOSAGE AND ADMINISTRATION  Take it daily ( 2.1 ). 2.1 Adults Start   low."],
+        key="dosage_and_administration",
+    )
+    assert text == "Take it daily ( 2.1 ).\n\nAdults Start low."
+
+
+def test_label_tables_keep_only_table_markup():
+    html = (
+        '<table onclick="x()"><tr><td colspan="2">'
+        "<content>5 mg</content><script>x</script></td></tr></table>"
+    )
+    assert clean_table(html) == '<table><tbody><tr><td colspan="2">5 mg</td></tr></tbody></table>'
+
+
+# Mapping real records -----------------------------------------------------------------------
+
+
+def test_old_format_label_becomes_a_published_label_page():
+    outcome = import_label(record(BACLOFEN))
+    drug = Drug.objects.get()
+    source = drug.label_sources.get()
+    assert (outcome.result, drug.generic_name) == (Result.CREATED, "Baclofen")
+    assert (drug.origin, drug.status, drug.is_prescription_only) == (
+        Origin.LABEL,
+        Status.PUBLISHED,
+        True,
+    )
+    assert drug.summary.startswith("Baclofen tablets, USP are useful for the alleviation")
+    assert source.set_id == "00c6c924-ddfd-4a75-afd7-f6561ff9abbc"
+    assert source.sections["contraindications"] == "Hypersensitivity to baclofen."
+    assert "GABA B Agonists" in {c.name for c in drug.classes.all()}
+    assert not drug.names.exists(), "the only brand is the generic name itself"
+
+
+def test_new_format_label_maps_classes_brands_identifiers_and_tables():
+    import_label(record(TOLVAPTAN))
+    drug = Drug.objects.get()
+    source = drug.label_sources.get()
+    assert drug.generic_name == "Tolvaptan"
+    assert drug.brand_names == ["Jynarque"]
+    assert sorted(c.name for c in drug.classes.all()) == [
+        "Vasopressin V2 Receptor Antagonist",
+        "Vasopressin V2 Receptor Antagonists",
+    ]
+    assert source.product_type == ProductType.PRESCRIPTION
+    assert source.routes == ["oral"]
+    assert source.rxcuis
+    assert source.uniis
+    assert source.sections["boxed_warning"].startswith("RISK OF SERIOUS LIVER INJURY")
+    assert source.sections["dosage_and_administration_table"].startswith("<table>")
+    assert "styleCode" not in source.sections["dosage_and_administration_table"]
+
+
+def test_otc_label_keeps_the_salt_as_the_active_ingredient():
+    import_label(record(CETIRIZINE))
+    drug = Drug.objects.get()
+    source = drug.label_sources.get()
+    assert (drug.generic_name, drug.is_prescription_only) == ("Cetirizine", False)
+    assert (source.generic_name_raw, source.product_type) == (
+        "cetirizine hydrochloride",
+        ProductType.OVER_THE_COUNTER,
+    )
+    assert drug.brand_names == ["Childrens Zyrtec"]
+
+
+def test_label_with_empty_openfda_is_skipped_with_its_reason():
+    outcome = import_label(record(EMPTY_OPENFDA))
+    assert outcome.result == Result.SKIPPED
+    assert "no generic name" in outcome.reason
+    assert not Drug.objects.exists()
+
+
+def test_brand_already_used_by_another_drug_is_not_taken():
+    other = DrugFactory(generic_name="Other")
+    DrugName.objects.create(drug=other, name="JYNARQUE")
+    import_label(record(TOLVAPTAN))
+    assert Drug.objects.get(generic_name="Tolvaptan").brand_names == []
+
+
+def test_labels_for_one_generic_are_grouped_under_one_drug():
+    import_label(record(TOLVAPTAN))
+    other = record(TOLVAPTAN) | {"id": "other-spl", "set_id": "other-set"}
+    other["openfda"] = other["openfda"] | {"brand_name": ["SAMSCA"]}
+    assert import_label(other).result == Result.CREATED
+    drug = Drug.objects.get()
+    assert drug.label_sources.count() == 2
+    assert sorted(drug.brand_names) == ["Jynarque", "Samsca"]
+
+
+# Files --------------------------------------------------------------------------------------
+
+
+def test_reads_a_json_file_a_zip_and_a_folder(tmp_path):
+    archive = tmp_path / "drug-label-0001-of-0001.json.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.write(TOLVAPTAN, "drug-label-0001-of-0001.json")
+    assert [r["set_id"] for _, r in iter_label_records(BACLOFEN)] == [record(BACLOFEN)["set_id"]]
+    assert [r["set_id"] for _, r in iter_label_records(archive)] == [record(TOLVAPTAN)["set_id"]]
+    positions = [position for position, _ in iter_label_records(FIXTURES)]
+    assert positions == [
+        "baclofen-old-format.json record 1",
+        "cetirizine-otc.json record 1",
+        "chlorpheniramine-empty-openfda.json record 1",
+        "tolvaptan-new-format.json record 1",
+    ]
+
+
+def test_command_imports_a_folder_and_prints_a_summary():
+    out, err = StringIO(), StringIO()
+    call_command("import_labels", str(FIXTURES), stdout=out, stderr=err)
+    assert "3 created, 0 updated, 0 unchanged, 1 skipped" in out.getvalue()
+    assert "labels/second" in out.getvalue()
+    assert "chlorpheniramine-empty-openfda.json record 1: skipped, no generic name" in (
+        err.getvalue()
+    )
+    assert Drug.objects.count() == 3
+
+
+def test_running_twice_changes_nothing():
+    call_command("import_labels", str(FIXTURES), stdout=StringIO(), stderr=StringIO())
+    before = snapshot()
+    out = StringIO()
+    call_command("import_labels", str(FIXTURES), stdout=out, stderr=StringIO())
+    assert snapshot() == before
+    assert "0 created, 0 updated, 3 unchanged, 1 skipped" in out.getvalue()
+
+
+def test_a_newer_version_of_a_label_updates_its_source():
+    import_label(record(TOLVAPTAN))
+    newer = record(TOLVAPTAN) | {"id": "00000000-0000-0000-0000-000000000001"}
+    newer["contraindications"] = ["4 CONTRAINDICATIONS None."]
+    assert import_label(newer).result == Result.UPDATED
+    source = LabelSource.objects.get()
+    assert (source.spl_id, source.sections["contraindications"]) == (newer["id"], "None.")
+
+
+def test_an_unreadable_file_fails_the_command(tmp_path):
+    broken = tmp_path / "labels.json"
+    broken.write_text("this is not JSON")
+    with pytest.raises(CommandError, match="not an openFDA label file"):
+        call_command("import_labels", str(broken), stdout=StringIO(), stderr=StringIO())
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("import_labels", str(tmp_path / "missing.json"), stdout=StringIO())
+
+
+# Editors first ------------------------------------------------------------------------------
+
+
+def test_editor_written_drug_is_left_alone_but_gets_its_label_source():
+    drug = DrugFactory(generic_name="Baclofen", summary="Written by our editors.")
+    before = Drug.objects.values().get(pk=drug.pk)
+    import_label(record(BACLOFEN))
+    assert Drug.objects.values().get(pk=drug.pk) == before
+    assert not drug.classes.exists()
+    assert drug.label_sources.get().sections["contraindications"] == (
+        "Hypersensitivity to baclofen."
+    )
+    changed = record(BACLOFEN) | {"contraindications": ["CONTRAINDICATIONS None known."]}
+    assert import_label(changed).result == Result.UPDATED
+    assert Drug.objects.values().get(pk=drug.pk) == before
+    assert drug.label_sources.get().sections["contraindications"] == "None known."
+
+
+# Bad records --------------------------------------------------------------------------------
+
+
+def bad(change: dict) -> dict:
+    return record(CETIRIZINE) | {"id": "bad", "set_id": "bad"} | change
+
+
+@pytest.mark.parametrize(
+    ("broken", "reason"),
+    [
+        ("not a record", "a record must be an object"),
+        (bad({"id": ["not", "a", "string"]}), "id must be a non-empty string"),
+        (bad({"openfda": []}), "openfda must be an object"),
+        (bad({"openfda": {"generic_name": []}}), "no generic name"),
+        (bad({"openfda": {"generic_name": [42]}}), "generic_name must be a list of strings"),
+        (bad({"openfda": {"generic_name": ["X" * 201]}}), "201 characters long"),
+        (bad({"openfda": {"generic_name": ["ZOL\x07PIDEM"]}}), "control characters"),
+        (
+            bad({"openfda": {"generic_name": ["ZOLPIDEM"], "brand_name": ["Am\x00bien"]}}),
+            "brand name contains control characters",
+        ),
+        (bad({"warnings": {"text": "not a list"}}), "section warnings must be a list"),
+    ],
+)
+def test_malformed_records_are_skipped_with_a_reason(broken, reason):
+    outcome = import_label(broken)
+    assert outcome.result == Result.SKIPPED
+    assert reason in outcome.reason
+    assert not Drug.objects.exists()
+    assert not LabelSource.objects.exists()
+
+
+def test_a_bad_record_among_good_ones_is_reported_and_the_rest_imported(tmp_path):
+    path = label_file(
+        tmp_path,
+        [record(BACLOFEN), bad({"openfda": {"generic_name": [7]}}), record(TOLVAPTAN)],
+    )
+    out, err = StringIO(), StringIO()
+    call_command("import_labels", str(path), stdout=out, stderr=err)
+    assert "labels.json record 2: skipped, generic_name must be a list of strings" in (
+        err.getvalue()
+    )
+    assert "2 created, 0 updated, 0 unchanged, 1 skipped" in out.getvalue()
+    assert sorted(Drug.objects.values_list("generic_name", flat=True)) == ["Baclofen", "Tolvaptan"]
+
+
+def test_broken_json_part_way_is_reported_at_its_position(tmp_path):
+    good = json.dumps(record(BACLOFEN))
+    path = tmp_path / "broken.json"
+    path.write_text('{"meta": {}, "results": [' + good + ', {"id": "x", "set_id": ')
+    items = list(iter_label_records(path))
+    assert items[0][0] == "broken.json record 1"
+    position, error = items[1]
+    assert position == "broken.json after record 1"
+    assert isinstance(error, StreamError)
+    out = StringIO()
+    call_command("import_labels", str(path), stdout=out, stderr=StringIO())
+    assert "1 created, 0 updated, 0 unchanged, 1 skipped" in out.getvalue()
+
+
+# The monograph ------------------------------------------------------------------------------
+
+
+def test_label_page_shows_the_notice_and_collapsed_label_sections(client):
+    import_label(record(TOLVAPTAN))
+    response = client.get("/drugs/tolvaptan/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert NOTICE in html
+    assert 'id="fda-label"' in html
+    assert "<details" in html
+    assert "<details open" not in html
+    assert "<summary>Boxed warning</summary>" in html
+    assert "This medicine's FDA label has a boxed warning" in html
+    assert (
+        'href="https://dailymed.nlm.nih.gov/dailymed/lookup.cfm?setid='
+        f'{record(TOLVAPTAN)["set_id"]}"'
+    ) in html
+    assert '<th colspan="2">Initial Dosage</th>' in html
+    assert 'id="dosage"' not in html, "no empty structured sections"
+
+
+def test_editor_written_page_has_no_notice_but_shows_its_label(client):
+    DrugFactory(generic_name="Baclofen", slug="baclofen")
+    import_label(record(BACLOFEN))
+    html = client.get("/drugs/baclofen/").content.decode()
+    assert NOTICE not in html
+    assert "<summary>Contraindications</summary>" in html
+
+
+def test_draft_import_is_hidden(client):
+    import_label(record(TOLVAPTAN), draft=True)
+    assert Drug.objects.get().status == Status.DRAFT
+    assert client.get("/drugs/tolvaptan/").status_code == 404
+
+
+# Interrupted runs ---------------------------------------------------------------------------
+
+
+def state() -> dict[str, set]:
+    """What the import wrote, by natural keys: ids and timestamps differ between runs."""
+    return {
+        "drugs": set(Drug.objects.values_list("generic_name", "slug", "status", "origin")),
+        "names": set(DrugName.objects.values_list("drug__generic_name", "name")),
+        "classes": set(Drug.objects.values_list("generic_name", "classes__name")),
+        "sources": set(LabelSource.objects.values_list("drug__generic_name", "content_hash")),
+    }
+
+
+def test_a_run_killed_half_way_ends_like_an_uninterrupted_one_when_rerun(monkeypatch):
+    call_command("import_labels", str(FIXTURES), stdout=StringIO(), stderr=StringIO())
+    uninterrupted = state()
+    LabelSource.objects.all().delete()
+    Drug.objects.all().delete()
+
+    save = LabelSource.save
+
+    def killed_on_the_second_label(source, *args, **kwargs):
+        if LabelSource.objects.exists():
+            raise KeyboardInterrupt  # the import is killed while writing a record
+        save(source, *args, **kwargs)
+
+    monkeypatch.setattr(LabelSource, "save", killed_on_the_second_label)
+    with pytest.raises(KeyboardInterrupt):
+        call_command("import_labels", str(FIXTURES), stdout=StringIO(), stderr=StringIO())
+    assert Drug.objects.count() == 1, "the killed record left nothing half-written"
+    monkeypatch.setattr(LabelSource, "save", save)
+
+    call_command("import_labels", str(FIXTURES), stdout=StringIO(), stderr=StringIO())
+    assert state() == uninterrupted
+
+
+def test_admin_shows_the_label_and_flags_a_change_since_review(admin_client):
+    drug = DrugFactory(generic_name="Baclofen", reviewed_on=date(2020, 1, 1))
+    import_label(record(BACLOFEN))
+    html = admin_client.get(f"/admin/drugs/drug/{drug.pk}/change/").content.decode()
+    assert LabelSource.objects.get().dailymed_url in html
+    drug_admin = admin.site._registry[Drug]
+    assert drug_admin.label_changed_since_review(drug) is True
+    drug.reviewed_on = date.today() + timedelta(days=1)
+    assert drug_admin.label_changed_since_review(drug) is False
+
+
+def test_a_damaged_zip_is_reported_where_it_breaks(tmp_path):
+    labels = [record(TOLVAPTAN) | {"id": f"spl-{n}", "set_id": f"set-{n}"} for n in range(80)]
+    archive = tmp_path / "labels.json.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("labels.json", json.dumps({"meta": {}, "results": labels}))
+    data = bytearray(archive.read_bytes())
+    middle = int(len(data) * 0.8)
+    data[middle : middle + 64] = bytes(64)
+    archive.write_bytes(bytes(data))
+    *records, (position, error) = iter_label_records(archive)
+    assert records
+    assert position == f"labels.json.zip/labels.json after record {len(records)}"
+    assert isinstance(error, StreamError)
+
+
+def test_a_truncated_zip_or_an_empty_folder_fails_the_command(tmp_path):
+    archive = tmp_path / "labels.json.zip"
+    archive.write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(CommandError, match="not a readable zip file"):
+        call_command("import_labels", str(archive), stdout=StringIO())
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(CommandError, match=r"no \.json or \.json\.zip files"):
+        call_command("import_labels", str(empty), stdout=StringIO())

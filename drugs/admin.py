@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from drugs.forms import DrugNameFormSet, FormulationForm, InteractionFormSet
+from drugs.forms import DrugNameFormSet, FormulationForm, InteractionForm, InteractionFormSet
 from drugs.interactions import interactions_concerning
 from drugs.models import (
     Condition,
@@ -79,15 +79,18 @@ class SideEffectInline(admin.TabularInline):
 
 class InteractionInline(PreloadedAutocompleteMixin, admin.StackedInline):
     model = Interaction
+    form = InteractionForm
     formset = InteractionFormSet
     fk_name = "drug"
     extra = 0
     autocomplete_fields = ["interactant_drug", "interactant_class", "interactant_substance"]
+    readonly_fields = ["source", "source_id"]
     fields = [
         ("interactant_drug", "interactant_class", "interactant_substance"),
         "severity",
         "effect",
         "advice",
+        ("source", "source_id"),
     ]
 
     def get_queryset(self, request):

@@ -4,7 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from drugs.dosing import parse_strength
-from drugs.models import Formulation, Strength
+from drugs.models import Formulation, Interaction, Strength
+from medguide.autocomplete import PreloadedAutocompleteForm
 
 
 class FormulationForm(forms.ModelForm):
@@ -117,3 +118,16 @@ class InteractionFormSet(DistinctRowsFormSet):
             if data.get(field) is not None:
                 return (field, data[field].pk), str(data[field])
         return None
+
+
+class InteractionForm(PreloadedAutocompleteForm):
+    """An interaction an editor changes becomes theirs: imports never overwrite it again."""
+
+    class Meta:
+        model = Interaction
+        fields = "__all__"
+
+    def save(self, commit=True):
+        if self.instance.source and self.has_changed():
+            self.instance.source = ""  # editorial from now on; source_id keeps the origin
+        return super().save(commit=commit)

@@ -563,6 +563,15 @@ class Interaction(models.Model):
     severity = models.CharField(max_length=20, choices=Severity.choices)
     effect = models.TextField("what happens")
     advice = models.TextField("what to do")
+    source = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text='The table it was imported from, e.g. "NDF-RT (US Veterans Affairs)"; '
+        "blank when editors wrote it. Imports never change editor-written interactions.",
+    )
+    source_id = models.CharField(
+        "source id", max_length=200, blank=True, help_text="The row's id in that table."
+    )
 
     class Meta:
         ordering = ["pk"]

@@ -3,13 +3,13 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.html import strip_tags
 from taggit.managers import TaggableManager
 
 from articles import images
 from articles.markdown import reading_minutes, render_markdown
 from drugs.models import Drug
-from medguide.models import Publishable, PublishableQuerySet, Status
+from medguide.models import Publishable, PublishableQuerySet, SearchText
 
 # /articles/feed/ is the RSS feed, so no guide may take that slug.
 RESERVED_SLUGS = {"feed"}
@@ -52,13 +52,6 @@ class Author(models.Model):
 
 
 class ArticleQuerySet(PublishableQuerySet):
-    def published(self):
-        """Published and due: a future publication time means scheduled, not yet public."""
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
-
-    def scheduled(self):
-        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
-
     def for_list(self):
         return self.select_related("category", "author").prefetch_related("tags")
 
@@ -67,6 +60,10 @@ class ArticleQuerySet(PublishableQuerySet):
             "tags",
             models.Prefetch("related_drugs", queryset=Drug.objects.published()),
         )
+
+    def for_search(self):
+        """Everything search_text() reads, in a fixed number of queries."""
+        return self.select_related("category").prefetch_related("tags", "related_drugs")
 
 
 class Article(Publishable):
@@ -106,12 +103,6 @@ class Article(Publishable):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
     tags = TaggableManager(blank=True)
     related_drugs = models.ManyToManyField(Drug, related_name="articles", blank=True)
-    published_at = models.DateTimeField(
-        "publication time",
-        default=timezone.now,
-        db_index=True,
-        help_text="A future time schedules the guide: it appears by itself then.",
-    )
     revised_on = models.DateField(
         "last updated",
         null=True,
@@ -123,6 +114,7 @@ class Article(Publishable):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        permissions = [("publish_article", "Can approve, publish and archive guides")]
 
     def __str__(self) -> str:
         return self.title
@@ -156,13 +148,21 @@ class Article(Publishable):
         if errors:
             raise ValidationError(errors)
 
-    @property
-    def is_scheduled(self) -> bool:
-        return self.status == Status.PUBLISHED and self.published_at > timezone.now()
-
-    @property
-    def is_live(self) -> bool:
-        return self.status == Status.PUBLISHED and self.published_at <= timezone.now()
+    def search_text(self) -> SearchText:
+        """How readers find this guide: its title, then its tags, category and the drugs it
+        is about, the summary, and the body. Expects for_search()."""
+        return SearchText(
+            title=self.title,
+            names=[self.title],
+            keywords=[
+                *(tag.name for tag in self.tags.all()),
+                self.category.name,
+                *(drug.generic_name for drug in self.related_drugs.all()),
+            ],
+            summary=self.summary,
+            body=strip_tags(self.body_html),
+            subtitle=f"Guide · {self.category.name}",
+        )
 
 
 class CuratedGuide(models.Model):

@@ -185,9 +185,11 @@ def related_guides(article: Article, *, drugs: list[Drug], limit: int = RELATED_
 
 class ArticleDetailView(DetailView):
     context_object_name = "article"
+    is_preview = False  # the admin's preview shows drafts too, marked and not indexed
 
     def get_queryset(self):
-        return Article.objects.published().for_detail()
+        articles = Article.objects.all() if self.is_preview else Article.objects.published()
+        return articles.for_detail()
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -196,6 +198,8 @@ class ArticleDetailView(DetailView):
             contents=table_of_contents(article.headings),
             related_drugs=drugs,
             related_guides=list(related_guides(article, drugs=drugs)),
+            is_preview=self.is_preview,
+            preview_item=self.object if self.is_preview else None,
             **kwargs,
         )
 

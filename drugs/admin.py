@@ -1,5 +1,6 @@
 """The editors' admin: one page edits a whole monograph, in the order of the public page."""
 
+import reversion
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, Prefetch
@@ -23,7 +24,10 @@ from drugs.models import (
     Strength,
     Substance,
 )
+from drugs.views import DrugDetailView
 from medguide.autocomplete import PreloadedAutocompleteMixin
+from medguide.editorial import EditorialAdmin
+from medguide.readability import admin_summary
 
 
 class DrugNameInline(admin.TabularInline):
@@ -129,23 +133,46 @@ class LabelSourceInline(admin.TabularInline):
         return format_html('<a href="{}" rel="noopener">{}</a>', source.dailymed_url, source.set_id)
 
 
+# Strengths are saved by the formulation row's form, not by an inline of their own, so the
+# revision history follows them explicitly (django-reversion follows the inlines by itself).
+reversion.register(Strength)
+reversion.register(Formulation, follow=["strengths"])
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "medical review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("due", "Due (or never reviewed)"), ("current", "Current")]
+
+    def queryset(self, request, queryset):
+        due = Drug.objects.review_due().values("pk")
+        if self.value() == "due":
+            return queryset.filter(pk__in=due)
+        if self.value() == "current":
+            return queryset.exclude(pk__in=due)
+        return queryset
+
+
 @admin.register(Drug)
-class DrugAdmin(admin.ModelAdmin):
+class DrugAdmin(EditorialAdmin):
     list_display = [
         "generic_name",
         "class_list",
-        "status",
+        "state",
         "origin",
         "reviewed_on",
+        "review_due",
         "label_changed_since_review",
         "updated_at",
     ]
-    list_filter = ["status", "origin", "is_prescription_only", "classes", "reviewed_on"]
+    list_filter = ["status", ReviewDueFilter, "origin", "is_prescription_only", "classes"]
     search_fields = ["generic_name", "names__name"]
     prepopulated_fields = {"slug": ["generic_name"]}
     autocomplete_fields = ["classes"]
     date_hierarchy = "updated_at"
-    readonly_fields = ["interactions_elsewhere"]
+    readonly_fields = ["interactions_elsewhere", "summary_readability"]
     save_on_top = True
     inlines = [
         DrugNameInline,
@@ -158,10 +185,19 @@ class DrugAdmin(admin.ModelAdmin):
         LabelSourceInline,
     ]
     fieldsets = [
-        (None, {"fields": ["generic_name", "slug", "pronunciation", "status", "origin"]}),
+        (None, {"fields": ["generic_name", "slug", "pronunciation", "origin"]}),
+        ("Publication", {"fields": ["status", "published_at"]}),
         (
             "Overview",
-            {"fields": ["classes", "is_prescription_only", "controlled_substance", "summary"]},
+            {
+                "fields": [
+                    "classes",
+                    "is_prescription_only",
+                    "controlled_substance",
+                    "summary",
+                    "summary_readability",
+                ]
+            },
         ),
         ("How it works", {"fields": ["mechanism"]}),
         ("Forms", {"fields": ["formulations_note"]}),
@@ -186,6 +222,17 @@ class DrugAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("classes", "label_sources")
+
+    def render_preview(self, request, obj):
+        return DrugDetailView.as_view(is_preview=True)(request, slug=obj.slug)
+
+    @admin.display(description="plain language")
+    def summary_readability(self, drug: Drug) -> str:
+        return admin_summary(drug.summary) if drug.summary else "—"
+
+    @admin.display(description="medical review")
+    def review_due(self, drug: Drug) -> str:
+        return "Due" if drug.is_review_due else "Current"
 
     @admin.display(description="label changed since review", boolean=True)
     def label_changed_since_review(self, drug: Drug) -> bool | None:

@@ -5,24 +5,26 @@ The record layout is openFDA's: https://open.fda.gov/apis/drug/label/searchable-
 
 from __future__ import annotations
 
+import codecs
 import enum
 import hashlib
+import itertools
 import json
 import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-import ijson
 import nh3
 from django.db import DataError, IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.functions import Lower
+from django.db.models.signals import post_save
 from django.utils.text import slugify
 
 from drugs.models import Drug, DrugClass, DrugName, LabelSource, NameKind, Origin, ProductType
@@ -109,23 +111,26 @@ TABLE_ATTRIBUTES = {"td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan", "
 MAX_NAME_LENGTH = 200  # longer than any real drug name: a sign of a broken record
 MAX_SECTION_LENGTH = 500_000
 SUMMARY_LENGTH = 400
+SLUG_BATCH = 10  # slugs looked up at once when a name's plain slug is taken
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 LEADING_NUMBER = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\s+")
 # A numbered subsection inside the text ("… 2.2 Obsessive Compulsive Disorder …") starts a
 # paragraph; cross-references such as "( 2.1 , 2.2 )" are followed by punctuation, not a word.
+# It is looked for once whitespace is collapsed: a pattern opening with a plain space is
+# searched several times faster than one opening with \s+.
 # In a summary the cross-references themselves go: "( 1 )", "[see Clinical Studies (14.1) ]".
-SUBSECTION = re.compile(r"\s+\d{1,2}\.\d{1,2}\s+(?=[A-Z])")
+SUBSECTION = re.compile(r" \d{1,2}\.\d{1,2} (?=[A-Z])")
 CROSS_REFERENCE = re.compile(r"\s*(\[see [^\]]*\]|\(\s*\d+(\.\d+)*(\s*,\s*\d+(\.\d+)*)*\s*\))")
 SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]][.!?])\s+(?=[A-Z])")
 
 
 class LabelFileError(Exception):
-    """A file that cannot be read at all: missing, not JSON, not a zip."""
+    """A file that cannot be read at all: missing, not an openFDA label file, not a zip."""
 
 
 @dataclass(frozen=True)
 class StreamError:
-    """The JSON stream broke at this point of a file: the rest of that file is unreadable."""
+    """A part of a file that could not be read as a record; reading goes on where it can."""
 
     reason: str
 
@@ -150,6 +155,17 @@ class BadRecord(ValueError):
 
 # Reading -----------------------------------------------------------------------------------
 
+# The reader is hand-written on json.JSONDecoder.raw_decode (C speed) rather than ijson's
+# event stream because ijson cannot go on after a syntax error: here a broken record costs only
+# itself. The buffer holds at most one record and one chunk, so memory stays flat.
+CHUNK_SIZE = 1024 * 1024
+MAX_RECORD_SIZE = 64 * 1024 * 1024
+DECODER = json.JSONDecoder(strict=False)  # a raw tab or newline inside a string is no harm
+WHITESPACE = re.compile(r"[ \t\n\r]*")
+RECORD_BOUNDARY = re.compile(r"\}\s*,\s*\{")
+BOUNDARY_START = re.compile(r"\}\s*(?:,\s*)?\Z")  # a boundary cut off by the end of the text
+CUT_OFF_SLACK = 8  # a syntax error this close to the end of the text read may be the cut
+
 
 def label_files(path: Path) -> list[Path]:
     if path.is_dir():
@@ -162,24 +178,44 @@ def label_files(path: Path) -> list[Path]:
     return [path]
 
 
-def iter_label_records(path: Path | str) -> Iterator[tuple[str, dict | StreamError]]:
+def label_input_size(path: Path | str) -> int:
+    """The bytes of JSON behind a path, zip members uncompressed: what reading it goes through."""
+    size = 0
+    for file in label_files(Path(path)):
+        if file.suffix != ".zip":
+            size += file.stat().st_size
+            continue
+        try:
+            with zipfile.ZipFile(file) as archive:
+                size += sum(i.file_size for i in archive.infolist() if i.filename.endswith(".json"))
+        except (OSError, zipfile.BadZipFile):
+            pass  # reported when it is read
+    return size
+
+
+def iter_label_records(
+    path: Path | str, *, on_read: Callable[[int], object] | None = None
+) -> Iterator[tuple[str, dict | StreamError]]:
     """(position, record) for each label in a .json, a .json.zip or a folder of them, streamed.
 
-    A stream that breaks part-way yields a StreamError at that position and moves on to the
-    next file; a file that yields nothing readable raises LabelFileError."""
+    A record that is not valid JSON yields a StreamError at its position and reading goes on
+    with the next record; a file that is not an openFDA label file raises LabelFileError.
+    `on_read` is told how many bytes (uncompressed) each read takes from the files."""
     for file in label_files(Path(path)):
         if file.suffix == ".zip":
-            yield from _iter_zip(file)
+            yield from _iter_zip(file, on_read=on_read)
         else:
             try:
                 handle = file.open("rb")
             except OSError as error:
                 raise LabelFileError(f"{file}: {error.strerror}") from error
             with handle:
-                yield from _iter_stream(handle, name=file.name)
+                yield from _iter_stream(handle, name=file.name, on_read=on_read)
 
 
-def _iter_zip(file: Path) -> Iterator[tuple[str, dict | StreamError]]:
+def _iter_zip(
+    file: Path, *, on_read: Callable[[int], object] | None
+) -> Iterator[tuple[str, dict | StreamError]]:
     try:
         archive = zipfile.ZipFile(file)
     except (OSError, zipfile.BadZipFile) as error:
@@ -190,31 +226,166 @@ def _iter_zip(file: Path) -> Iterator[tuple[str, dict | StreamError]]:
             raise LabelFileError(f"{file}: the zip holds no .json file")
         for member in members:
             with archive.open(member) as handle:
-                yield from _iter_stream(handle, name=f"{file.name}/{member}")
+                yield from _iter_stream(handle, name=f"{file.name}/{member}", on_read=on_read)
 
 
-def _iter_stream(handle: IO[bytes], *, name: str) -> Iterator[tuple[str, dict | StreamError]]:
-    index = 0
-    records = ijson.items(handle, "results.item", use_float=True)
-    while True:
+class _Unreadable(Exception):
+    """Reading the file failed: a damaged zip member fails as zlib or zipfile errors."""
+
+
+class _CutOff(Exception):
+    """The file ends inside the value being read."""
+
+
+class _TooLarge(Exception):
+    """The value being read is longer than MAX_RECORD_SIZE."""
+
+
+class _Text:
+    """The part of a JSON file read and not yet consumed, decoded as UTF-8 with bad bytes
+    replaced, and a position in it."""
+
+    def __init__(self, handle: IO[bytes], *, on_read: Callable[[int], object] | None) -> None:
+        self.handle = handle
+        self.on_read = on_read
+        self.decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
+        self.text = ""
+        self.pos = 0
+        self.ended = False
+
+    def read_more(self) -> bool:
+        """Add the next chunk, dropping what was consumed; False once the file has ended."""
+        if self.ended:
+            return False
         try:
-            record = next(records)
-        except StopIteration:
-            return
-        # A damaged zip member fails while it is read, as zlib or zipfile errors.
-        except (
-            ijson.JSONError,
-            UnicodeDecodeError,
-            OSError,
-            zipfile.BadZipFile,
-            zlib.error,
-        ) as error:
-            if index == 0:
-                raise LabelFileError(f"{name}: not an openFDA label file ({error})") from error
-            yield f"{name} after record {index}", StreamError(f"broken JSON: {error}")
-            return
-        index += 1
-        yield f"{name} record {index}", record
+            data = self.handle.read(CHUNK_SIZE)
+        except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
+            raise _Unreadable(str(error)) from error
+        if self.on_read is not None:
+            self.on_read(len(data))
+        self.ended = not data
+        self.text = self.text[self.pos :] + self.decoder.decode(data, final=self.ended)
+        self.pos = 0
+        return True
+
+    def next_char(self) -> str:
+        """The next character after whitespace, not consumed; "" at the end of the file."""
+        while True:
+            self.pos = WHITESPACE.match(self.text, self.pos).end()
+            if self.pos < len(self.text):
+                return self.text[self.pos]
+            if not self.read_more():
+                return ""
+
+    def value(self) -> Any:
+        """The JSON value at the position, consumed; read on while the text cuts it off.
+        A genuine syntax error raises json.JSONDecodeError, with its position in self.text."""
+        self.next_char()  # raw_decode takes no leading whitespace
+        while True:
+            try:
+                value, end = DECODER.raw_decode(self.text, self.pos)
+            except json.JSONDecodeError as error:
+                unterminated = error.msg.startswith("Unterminated string")
+                if self.ended:
+                    if unterminated or error.pos >= len(self.text.rstrip()):
+                        raise _CutOff from error
+                    raise
+                if not unterminated and error.pos < len(self.text) - CUT_OFF_SLACK:
+                    raise
+            else:
+                if end < len(self.text) or self.ended:  # a number may go on in the next chunk
+                    self.pos = end
+                    return value
+            if len(self.text) - self.pos > MAX_RECORD_SIZE:
+                raise _TooLarge
+            self.read_more()
+
+    def skip_to_next_record(self, start: int) -> bool:
+        """Move to the next record boundary (`}, {`) after `start`; False at the end of file."""
+        while True:
+            match = RECORD_BOUNDARY.search(self.text, start)
+            if match:
+                self.pos = match.end() - 1
+                return True
+            tail = BOUNDARY_START.search(self.text, max(start, len(self.text) - 1024))
+            self.pos = tail.start() if tail else len(self.text)
+            if not self.read_more():
+                return False
+            start = 0
+
+
+def _iter_stream(
+    handle: IO[bytes], *, name: str, on_read: Callable[[int], object] | None = None
+) -> Iterator[tuple[str, dict | StreamError]]:
+    text = _Text(handle, on_read=on_read)
+    try:
+        _open_results(text, name=name)
+    except _Unreadable as error:
+        raise LabelFileError(f"{name}: the file cannot be read ({error})") from error
+    done = 0
+    try:
+        while (char := text.next_char()) != "]":
+            index = done + 1
+            position = f"{name} record {index}"
+            if not char:
+                yield f"{name} after record {done}", StreamError("the file ends inside the results")
+                return
+            try:
+                record = text.value()
+            except _CutOff:
+                yield position, StreamError(f"the file ends inside record {index}")
+                return
+            except _TooLarge:
+                yield (
+                    position,
+                    StreamError(
+                        f"record {index} is larger than {MAX_RECORD_SIZE // 2**20} MB: "
+                        "the rest of this file is not read"
+                    ),
+                )
+                return
+            except json.JSONDecodeError as error:
+                done = index
+                at = error.pos - text.pos + 1  # a failed read leaves the position at the record
+                yield position, StreamError(f"broken JSON at character {at}: {error.msg}")
+                if not text.skip_to_next_record(error.pos):
+                    return
+                continue
+            done = index
+            yield position, record
+            if text.next_char() == ",":
+                text.pos += 1
+    except _Unreadable as error:
+        if not done:
+            raise LabelFileError(f"{name}: the file cannot be read ({error})") from error
+        yield f"{name} after record {done}", StreamError(f"the file is damaged: {error}")
+
+
+def _open_results(text: _Text, *, name: str) -> None:
+    """Walk the file's top-level object up to the opening of its "results" array."""
+    if text.next_char() != "{":
+        raise LabelFileError(f"{name}: not an openFDA label file: not a JSON object")
+    text.pos += 1
+    try:
+        while (char := text.next_char()) not in ("}", ""):
+            if char == ",":
+                text.pos += 1
+                continue
+            key = text.value()
+            if text.next_char() != ":":
+                raise LabelFileError(f"{name}: not an openFDA label file: broken JSON")
+            text.pos += 1
+            if key == "results" and text.next_char() == "[":
+                text.pos += 1
+                return
+            text.value()  # the value of another key, such as "meta"
+    except json.JSONDecodeError as error:
+        raise LabelFileError(
+            f"{name}: not an openFDA label file: broken JSON ({error.msg})"
+        ) from error
+    except (_CutOff, _TooLarge):
+        pass
+    raise LabelFileError(f"{name}: not an openFDA label file: no results array")
 
 
 # Names -------------------------------------------------------------------------------------
@@ -271,8 +442,8 @@ def clean_text(parts: list[str], *, key: str = "") -> str:
         if index == 0:
             text = strip_heading(text, key=key)
         for chunk in re.split(r"\n\s*\n", text):
-            for piece in SUBSECTION.split(" " + chunk):
-                piece = " ".join(piece.split())
+            for piece in SUBSECTION.split(" " + " ".join(chunk.split())):
+                piece = piece.strip(" ")
                 if piece:
                     paragraphs.append(piece)
     return "\n\n".join(paragraphs)
@@ -336,8 +507,9 @@ class Label:
     content_hash: str
 
 
-def parse_label(record: Any) -> Label:
-    """A checked Label from a raw record; BadRecord says why when it cannot be one."""
+def parse_label(record: Any, *, content_hash: str = "") -> Label:
+    """A checked Label from a raw record; BadRecord says why when it cannot be one.
+    `content_hash`: the record's, when it has been worked out already."""
     if not isinstance(record, dict):
         raise BadRecord(f"a record must be an object, not {type(record).__name__}")
     spl_id = _identifier(record, "id")
@@ -383,10 +555,13 @@ def parse_label(record: Any) -> Label:
         rxcuis=_strings(openfda, "rxcui"),
         uniis=_strings(openfda, "unii"),
         sections=_sections(record),
-        content_hash=hashlib.sha256(
-            json.dumps(record, sort_keys=True, ensure_ascii=False).encode()
-        ).hexdigest(),
+        content_hash=content_hash or _content_hash(record),
     )
+
+
+def _content_hash(record: dict) -> str:
+    text = json.dumps(record, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _identifier(record: dict, key: str) -> str:
@@ -456,37 +631,324 @@ def _sections(record: dict) -> dict[str, str]:
 
 # Import ------------------------------------------------------------------------------------
 
+# Records imported together in one transaction. A killed run loses at most this batch, which
+# the next run imports again; one commit per batch lets what follows a commit (the search
+# index) work per batch, not per label.
+BATCH_SIZE = 100
+
 
 def import_label(record: Any, *, draft: bool = False) -> Outcome:
     """Import one record in its own transaction: a label source for its drug, and a label
     page when editors have not written that drug. Editor-written drugs are never changed."""
-    try:
-        label = parse_label(record)
-    except BadRecord as error:
-        return Outcome(Result.SKIPPED, reason=str(error))
+    with transaction.atomic():
+        return _import_batch([record], draft=draft)[0]
+
+
+def import_records(
+    records: Iterable[tuple[str, dict | StreamError]], *, draft: bool = False
+) -> Iterator[tuple[str, Outcome]]:
+    """(position, outcome) for each (position, record) of iter_label_records, imported
+    BATCH_SIZE at a time, one transaction a batch; each batch is yielded once committed. A
+    file that cannot be read (LabelFileError) is raised once the records before it are in."""
+    records = iter(records)
+    unreadable = None
+    while unreadable is None:
+        batch = []
+        try:
+            for item in records:
+                batch.append(item)
+                if len(batch) == BATCH_SIZE:
+                    break
+        except LabelFileError as error:
+            unreadable = error
+        if not batch:
+            break
+        with transaction.atomic():
+            outcomes = _import_batch([record for _position, record in batch], draft=draft)
+        yield from zip((position for position, _record in batch), outcomes, strict=True)
+    if unreadable is not None:
+        raise unreadable
+
+
+def _import_batch(records: list[Any], *, draft: bool) -> list[Outcome]:
+    """Import records as one: what they need from the database read in a few queries, each
+    record's changes worked out in memory, all written in a few bulk statements. If the
+    database refuses any of it, that is rolled back and the records are imported again one
+    at a time, each in its own savepoint, so that a bad record rolls back alone."""
     try:
         with transaction.atomic():
-            result, drug = _store(label, draft=draft)
-    except (DataError, IntegrityError) as error:
-        # A value the database refuses (PostgreSQL checks lengths SQLite ignores): only this
-        # record is rolled back.
-        return Outcome(Result.SKIPPED, reason=f"the database refused it: {error}")
-    return Outcome(result, drug=drug.generic_name)
+            batch = _Batch(records, draft=draft)
+            outcomes = [batch.plan(index) for index in range(len(records))]
+            batch.write()
+            return outcomes
+    except (DataError, IntegrityError):
+        pass
+    outcomes = []
+    for record in records:
+        try:
+            with transaction.atomic():
+                batch = _Batch([record], draft=draft)
+                outcome = batch.plan(0)
+                batch.write()
+        except (DataError, IntegrityError) as error:
+            # A value the database refuses (PostgreSQL checks lengths SQLite ignores).
+            outcome = Outcome(Result.SKIPPED, reason=f"the database refused it: {error}")
+        outcomes.append(outcome)
+    return outcomes
 
 
-def _store(label: Label, *, draft: bool) -> tuple[Result, Drug]:
-    # The same label, else an earlier version of it (same set id, another SPL id).
-    candidates = LabelSource.objects.select_related("drug").filter(
-        Q(spl_id=label.spl_id) | Q(set_id=label.set_id)
-    )
-    source = min(candidates, key=lambda s: (s.spl_id != label.spl_id, s.pk), default=None)
-    if source is not None and source.content_hash == label.content_hash:
-        return Result.UNCHANGED, source.drug
-    drug = source.drug if source else _drug_for(label, draft=draft)
-    if drug.origin == Origin.LABEL:
-        _enrich(drug, label)
-    result = Result.UPDATED if source else Result.CREATED
-    source = source or LabelSource(drug=drug)
+class _Batch:
+    """Records being imported together: what the database holds that they need, and the
+    rows they add or change, kept in memory until write() saves them in bulk.
+
+    Each record is planned in turn against what the database held plus what the records
+    before it planned, so records in one batch see each other as if saved one by one: two
+    labels of one generic share a drug, a class or a brand is added once."""
+
+    def __init__(self, records: list[Any], *, draft: bool) -> None:
+        self.records = records
+        self.draft = draft
+        # (SPL id, set id, content hash) of each record that has usable ids.
+        self.keys = [_record_key(record) for record in records]
+        self.sources = self._sources()  # the earliest first, as the database numbered them
+        self.drugs: dict[str, Drug] = {}  # by lowercased generic name
+        self.drugs_by_pk: dict[int, Drug] = {}
+        self.drug_slugs: set[str] = set()
+        self.classes: dict[str, DrugClass] = {}  # by lowercased name
+        self.class_slugs: set[str] = set()
+        self.names: set[str] = set()  # lowercased names in use (brand and other names)
+        self.new_drugs: list[Drug] = []
+        self.new_classes: list[DrugClass] = []
+        self.memberships: dict[tuple[int, int], tuple[Drug, DrugClass]] = {}
+        self.new_names: list[DrugName] = []
+        self.new_sources: list[LabelSource] = []
+        self.changed_sources: dict[int, LabelSource] = {}  # by primary key
+        # A record already stored as it is needs no parsing: a second run only compares.
+        self.labels: dict[int, Label | BadRecord] = {
+            index: _parse(record, key=self.keys[index])
+            for index, record in enumerate(records)
+            if not isinstance(record, StreamError) and self._stored_as_is(index) is None
+        }
+        self._load(
+            [label for label in self.labels.values() if isinstance(label, Label)],
+            drug_pks={source.drug_id for source in self.sources},
+        )
+
+    # Reading ---------------------------------------------------------------------------------
+
+    def _sources(self) -> list[LabelSource]:
+        """The label sources of the records, each by its SPL id or an earlier version of it
+        by its set id. Only what finding them needs is read: the text stays in the database."""
+        keys = [key for key in self.keys if key is not None]
+        if not keys:
+            return []
+        return list(
+            LabelSource.objects.filter(
+                Q(spl_id__in={spl_id for spl_id, _, _ in keys})
+                | Q(set_id__in={set_id for _, set_id, _ in keys})
+            )
+            .only("spl_id", "set_id", "content_hash", "drug")
+            .order_by("pk")
+        )
+
+    def _load(self, labels: list[Label], *, drug_pks: Collection[int] = ()) -> None:
+        """Read the drugs, names and classes these labels need, and the slugs their new
+        drugs and classes would take, in three queries. Names are matched case-folded, as
+        the unique indexes match them."""
+        max_length = DrugName._meta.get_field("name").max_length
+        generics = {label.generic_display for label in labels}
+        brands = {b for label in labels for b in label.brands if len(b) <= max_length}
+        class_names = {name for label in labels for name in label.classes}
+        if generics or drug_pks:
+            drugs = (
+                Drug.objects.annotate(key=Lower("generic_name"))
+                .filter(
+                    Q(key__in=_folded(generics | brands))
+                    | Q(slug__in={_slug_base(name) for name in generics})
+                    | Q(pk__in=drug_pks)
+                )
+                .only("generic_name", "slug", "origin")
+                .order_by()
+            )
+            for found in drugs:
+                drug = self.drugs_by_pk.setdefault(found.pk, found)
+                self.drugs.setdefault(drug.generic_name.lower(), drug)
+                self.drug_slugs.add(drug.slug)
+            for source in self.sources:
+                if source.pk is not None and source.drug_id in self.drugs_by_pk:
+                    source.drug = self.drugs_by_pk[source.drug_id]
+        if brands:
+            self.names.update(
+                name.lower()
+                for name in DrugName.objects.annotate(key=Lower("name"))
+                .filter(key__in=_folded(brands))
+                .order_by()
+                .values_list("name", flat=True)
+            )
+        if class_names:
+            classes = (
+                DrugClass.objects.annotate(key=Lower("name"))
+                .filter(
+                    Q(key__in=_folded(class_names))
+                    | Q(slug__in={_slug_base(name) for name in class_names})
+                )
+                .only("name", "slug")
+                .order_by()
+            )
+            for drug_class in classes:
+                self.classes.setdefault(drug_class.name.lower(), drug_class)
+                self.class_slugs.add(drug_class.slug)
+
+    # Planning --------------------------------------------------------------------------------
+
+    def _source_for(self, spl_id: str, set_id: str) -> LabelSource | None:
+        """The same label, else an earlier version of it (same set id, another SPL id)."""
+        candidates = [s for s in self.sources if s.spl_id == spl_id or s.set_id == set_id]
+        return min(candidates, key=lambda s: s.spl_id != spl_id, default=None)
+
+    def _stored_as_is(self, index: int) -> LabelSource | None:
+        key = self.keys[index]
+        if key is None:
+            return None
+        source = self._source_for(key[0], key[1])
+        return source if source is not None and source.content_hash == key[2] else None
+
+    def plan(self, index: int) -> Outcome:
+        """Work out what record `index` changes, as if the records before it were saved."""
+        record = self.records[index]
+        if isinstance(record, StreamError):
+            return Outcome(Result.SKIPPED, reason=record.reason)
+        if (stored := self._stored_as_is(index)) is not None:
+            return Outcome(Result.UNCHANGED, drug=stored.drug.generic_name)
+        label = self.labels.get(index)
+        if label is None:  # stored as it is, until an earlier record of this batch changed it
+            label = self.labels[index] = _parse(record, key=self.keys[index])
+            if isinstance(label, Label):
+                self._load([label])
+        if isinstance(label, BadRecord):
+            return Outcome(Result.SKIPPED, reason=str(label))
+        source = self._source_for(label.spl_id, label.set_id)
+        drug = source.drug if source is not None else self._drug_for(label)
+        if drug.origin == Origin.LABEL:
+            self._enrich(drug, label)
+        if source is None:
+            source = LabelSource(drug=drug)
+            self.sources.append(source)
+            self.new_sources.append(source)
+            result = Result.CREATED
+        else:
+            if source.pk is not None:
+                # A fresh copy, so that every field is written, not only those read.
+                copy = LabelSource(pk=source.pk, drug=drug)
+                self.sources[self.sources.index(source)] = copy
+                self.changed_sources[source.pk] = source = copy
+            result = Result.UPDATED
+        _fill(source, label)
+        return Outcome(result, drug=drug.generic_name)
+
+    def _drug_for(self, label: Label) -> Drug:
+        """The drug this label belongs to: an existing one by generic name, else a new label
+        page. Several labels for one generic share one drug."""
+        drug = self.drugs.get(label.generic_display.lower())
+        if drug is not None:
+            return drug
+        intro = label.sections.get("indications_and_usage", "")
+        summary = first_sentences(intro) or (
+            f"{label.generic_display} is a medicine sold in the US. Below is its FDA label."
+        )
+        drug = Drug(
+            generic_name=label.generic_display,
+            slug=_free_slug(Drug, _slug_base(label.generic_display), taken=self.drug_slugs),
+            summary=summary,
+            is_prescription_only=label.product_type != ProductType.OVER_THE_COUNTER,
+            origin=Origin.LABEL,
+            status=Status.DRAFT if self.draft else Status.PUBLISHED,
+        )
+        self.drugs[drug.generic_name.lower()] = drug
+        self.drug_slugs.add(drug.slug)
+        self.new_drugs.append(drug)
+        return drug
+
+    def _enrich(self, drug: Drug, label: Label) -> None:
+        """Add the label's classes and brand names to a label page; nothing is ever removed."""
+        for name in label.classes:
+            drug_class = self._drug_class(name)
+            self.memberships.setdefault((id(drug), id(drug_class)), (drug, drug_class))
+        max_length = DrugName._meta.get_field("name").max_length
+        brands = {b.lower(): b for b in label.brands if len(b) <= max_length}
+        for key, name in brands.items():
+            # Names are unique across drugs, and a brand may not be another drug's generic.
+            owner = self.drugs.get(key)
+            if key in self.names or (owner is not None and owner is not drug):
+                continue
+            self.names.add(key)
+            self.new_names.append(DrugName(drug=drug, name=name, kind=NameKind.BRAND))
+
+    def _drug_class(self, name: str) -> DrugClass:
+        """The class of this name, matched case-insensitively; a new one when there is none."""
+        drug_class = self.classes.get(name.lower())
+        if drug_class is None:
+            slug = _free_slug(DrugClass, _slug_base(name), taken=self.class_slugs)
+            drug_class = self.classes[name.lower()] = DrugClass(name=name, slug=slug)
+            self.class_slugs.add(slug)
+            self.new_classes.append(drug_class)
+        return drug_class
+
+    # Writing ---------------------------------------------------------------------------------
+
+    def write(self) -> None:
+        """Save what the batch planned, parents first, in a statement or so per table."""
+        DrugClass.objects.bulk_create(self.new_classes)
+        Drug.objects.bulk_create(self.new_drugs)
+        membership = Drug.classes.through
+        membership.objects.bulk_create(
+            [membership(drug=d, drugclass=c) for d, c in self.memberships.values()],
+            ignore_conflicts=True,
+        )
+        DrugName.objects.bulk_create(self.new_names)
+        LabelSource.objects.bulk_create(self.new_sources)
+        for source in self.changed_sources.values():
+            source.save()
+        # bulk_create sends no signals; receivers (the search index) hear of each new drug
+        # and label source as when they were saved one at a time. A new class belongs only
+        # to drugs of this batch, whose label sources are announced.
+        for instance in [*self.new_drugs, *self.new_sources]:
+            post_save.send(
+                sender=type(instance),
+                instance=instance,
+                created=True,
+                update_fields=None,
+                raw=False,
+                using=instance._state.db,
+            )
+
+
+def _record_key(record: Any) -> tuple[str, str, str] | None:
+    """(SPL id, set id, content hash) of a record, or None when its ids are not usable."""
+    if not isinstance(record, dict):
+        return None
+    try:
+        return _identifier(record, "id"), _identifier(record, "set_id"), _content_hash(record)
+    except BadRecord:
+        return None
+
+
+def _parse(record: Any, *, key: tuple[str, str, str] | None) -> Label | BadRecord:
+    try:
+        return parse_label(record, content_hash=key[2] if key else "")
+    except BadRecord as error:
+        return error
+
+
+def _folded(names: Iterable[str]) -> list[str | Lower]:
+    """Names case-folded as the database folds them in its unique indexes. ASCII folds the
+    same everywhere, so it is folded here; the rest is left to the database's lower(), which
+    on SQLite folds only ASCII. (One Lower() expression per name would cost more to compile
+    than the query takes to run.)"""
+    return [name.lower() if name.isascii() else Lower(Value(name)) for name in names]
+
+
+def _fill(source: LabelSource, label: Label) -> None:
     source.spl_id = label.spl_id
     source.set_id = label.set_id
     source.version = label.version
@@ -499,99 +961,30 @@ def _store(label: Label, *, draft: bool) -> tuple[Result, Drug]:
     source.uniis = label.uniis
     source.sections = label.sections
     source.content_hash = label.content_hash
-    source.save()
-    return result, drug
-
-
-def _drug_for(label: Label, *, draft: bool) -> Drug:
-    """The drug this label belongs to: an existing one by generic name, else a new label
-    page. Several labels for one generic share one drug."""
-    base = _slug_base(label.generic_display)
-    # One query answers both questions: is there such a drug, and which slugs are taken.
-    near = list(
-        Drug.objects.filter(
-            Q(generic_name__iexact=label.generic_display) | Q(slug__startswith=base)
-        )
-    )
-    for drug in near:
-        if drug.generic_name.lower() == label.generic_display.lower():
-            return drug
-    intro = label.sections.get("indications_and_usage", "")
-    summary = first_sentences(intro) or (
-        f"{label.generic_display} is a medicine sold in the US. Below is its FDA label."
-    )
-    return Drug.objects.create(
-        generic_name=label.generic_display,
-        slug=_free_slug(base, taken={drug.slug for drug in near}),
-        summary=summary,
-        is_prescription_only=label.product_type != ProductType.OVER_THE_COUNTER,
-        origin=Origin.LABEL,
-        status=Status.DRAFT if draft else Status.PUBLISHED,
-    )
-
-
-def _enrich(drug: Drug, label: Label) -> None:
-    """Add the label's classes and brand names to a label page; nothing is ever removed."""
-    if label.classes:
-        membership = Drug.classes.through
-        membership.objects.bulk_create(
-            [membership(drug=drug, drugclass=c) for c in _drug_classes(label.classes)],
-            ignore_conflicts=True,
-        )
-    max_length = DrugName._meta.get_field("name").max_length
-    brands = {b.lower(): b for b in label.brands if len(b) <= max_length}
-    if not brands:
-        return
-    # Names are unique across drugs, and a brand may not be another drug's generic name.
-    used_names = (
-        DrugName.objects.annotate(key=Lower("name"))
-        .filter(key__in=brands)
-        .order_by()
-        .values_list("key")
-    )
-    generic_names = (
-        Drug.objects.annotate(key=Lower("generic_name"))
-        .filter(key__in=brands)
-        .exclude(pk=drug.pk)
-        .order_by()
-        .values_list("key")
-    )
-    taken = {key for (key,) in used_names.union(generic_names)}
-    DrugName.objects.bulk_create(
-        DrugName(drug=drug, name=name, kind=NameKind.BRAND)
-        for key, name in brands.items()
-        if key not in taken
-    )
-
-
-def _drug_classes(names: list[str]) -> list[DrugClass]:
-    """The classes with these names, created when new; matched case-insensitively."""
-    found = {
-        c.key: c
-        for c in DrugClass.objects.annotate(key=Lower("name")).filter(
-            key__in=[n.lower() for n in names]
-        )
-    }
-    classes = []
-    for name in names:
-        drug_class = found.get(name.lower())
-        if drug_class is None:
-            base = _slug_base(name)
-            taken = set(
-                DrugClass.objects.filter(slug__startswith=base).values_list("slug", flat=True)
-            )
-            drug_class = DrugClass.objects.create(name=name, slug=_free_slug(base, taken=taken))
-        classes.append(drug_class)
-    return classes
 
 
 def _slug_base(name: str) -> str:
     return slugify(name)[:120] or "drug"
 
 
-def _free_slug(base: str, *, taken: set[str]) -> str:
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+def _slug_candidates(base: str, *, batch: int = 0) -> list[str]:
+    first = batch * SLUG_BATCH + 1
+    return [base if n == 1 else f"{base}-{n}" for n in range(first, first + SLUG_BATCH)]
+
+
+def _free_slug(model: type[Drug | DrugClass], base: str, *, taken: set[str]) -> str:
+    """`base`, else the first of base-2, base-3 … that is free. `taken` holds the slugs known
+    to be taken: `base`, if it is, and those given out earlier in the batch. The rest are
+    looked up a batch at a time by the slug's unique index: a `startswith` LIKE cannot use
+    it on SQLite and scans the table."""
+    if base not in taken:
+        return base
+    for batch in itertools.count():
+        candidates = _slug_candidates(base, batch=batch)
+        in_use = taken | set(
+            model.objects.filter(slug__in=candidates).order_by().values_list("slug", flat=True)
+        )
+        for slug in candidates:
+            if slug not in in_use:
+                return slug
+    raise AssertionError("unreachable")

@@ -1,17 +1,28 @@
 """Drug monographs and the structured facts they are made of."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Greatest, Least, Lower
 from django.urls import reverse
+from django.utils import timezone
 
 from drugs.dosing import format_amount
-from medguide.models import Publishable, PublishableQuerySet
+from medguide.models import Publishable, PublishableQuerySet, SearchText
+
+
+def review_due_before() -> date:
+    """Monographs last reviewed before this day are due for review again (the review period
+    is settings.MEDGUIDE["REVIEW_PERIOD_DAYS"], from the REVIEW_PERIOD_DAYS environment
+    variable, 365 by default)."""
+    return timezone.localdate() - timedelta(days=settings.MEDGUIDE["REVIEW_PERIOD_DAYS"])
+
 
 POSITIVE = [MinValueValidator(Decimal("0.001"))]
 
@@ -132,6 +143,11 @@ class DrugClass(models.Model):
         verbose_name_plural = "drug classes"
         constraints = [
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="drug_class_not_own_parent"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="drug_class_name_unique_ci",
+                violation_error_message="A drug class with this name already exists.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -200,6 +216,20 @@ class DrugQuerySet(PublishableQuerySet):
             "label_sources",
         )
 
+    def review_due(self):
+        """Monographs never reviewed, or last reviewed longer ago than the review period."""
+        return self.filter(Q(reviewed_on__isnull=True) | Q(reviewed_on__lt=review_due_before()))
+
+    def for_search(self):
+        """Everything search_text() reads, in a fixed number of queries."""
+        return self.prefetch_related(
+            "names",
+            "classes",
+            Prefetch("indications", queryset=Indication.objects.select_related("condition")),
+            "side_effects",
+            "label_sources",
+        )
+
 
 class Drug(Publishable):
     generic_name = models.CharField(max_length=120, unique=True)
@@ -247,6 +277,15 @@ class Drug(Publishable):
 
     class Meta:
         ordering = ["generic_name"]
+        permissions = [("publish_drug", "Can approve, publish and archive monographs")]
+        constraints = [
+            # Also the index the label import finds drugs by, whatever the case.
+            models.UniqueConstraint(
+                Lower("generic_name"),
+                name="drug_generic_name_unique_ci",
+                violation_error_message="A drug with this generic name already exists.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.generic_name
@@ -265,6 +304,48 @@ class Drug(Publishable):
     @property
     def is_label_page(self) -> bool:
         return self.origin == Origin.LABEL
+
+    @property
+    def is_review_due(self) -> bool:
+        """Never reviewed, or last reviewed longer ago than the review period (settings)."""
+        return self.reviewed_on is None or self.reviewed_on < review_due_before()
+
+    def record_review(self, *, by, on: date) -> None:
+        """A medical reviewer approved the monograph: say who and when, on the page."""
+        self.reviewed_by = by.get_full_name() or by.get_username()
+        self.reviewed_on = on
+
+    def search_text(self) -> SearchText:
+        """How readers find this drug: names first, then classes and conditions, the summary,
+        and the rest of the monograph and its FDA label text. Expects for_search()."""
+        indications = list(self.indications.all())
+        body = [
+            self.mechanism,
+            self.boxed_warning,
+            self.warnings,
+            self.contraindications,
+            self.stopping,
+            self.practical_tips,
+            *(i.notes for i in indications),
+            *(effect.name for effect in self.side_effects.all()),
+            *(
+                text
+                for source in self.label_sources.all()
+                for key, text in source.sections.items()
+                if not key.endswith("_table")
+            ),
+        ]
+        return SearchText(
+            title=self.generic_name,
+            names=[self.generic_name, *(name.name for name in self.names.all())],
+            keywords=[
+                *(drug_class.name for drug_class in self.classes.all()),
+                *(indication.condition.name for indication in indications),
+            ],
+            summary=self.summary,
+            body="\n".join(part for part in body if part),
+            subtitle=", ".join(self.brand_names),
+        )
 
 
 class DrugName(models.Model):

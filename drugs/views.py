@@ -67,9 +67,11 @@ class DrugListView(ListView):
 class DrugDetailView(DetailView):
     template_name = "drugs/drug_detail.html"
     context_object_name = "drug"
+    is_preview = False  # the admin's preview shows drafts too, marked and not indexed
 
     def get_queryset(self):
-        return Drug.objects.published().for_monograph()
+        drugs = Drug.objects.all() if self.is_preview else Drug.objects.published()
+        return drugs.for_monograph()
 
     def get_context_data(self, **kwargs):
         drug = self.object
@@ -94,6 +96,8 @@ class DrugDetailView(DetailView):
             label_has_boxed_warning=any(
                 "boxed_warning" in source.sections for source in drug.label_sources.all()
             ),
+            is_preview=self.is_preview,
+            preview_item=self.object if self.is_preview else None,
             **kwargs,
         )
 

@@ -1,48 +1,335 @@
-"""Site search across the apps.
+"""Site search across the apps: one query, ranked results of every kind, and suggestions.
 
-For now this matches published drugs by generic name, brand and other names, class and
-condition. The ranked full-text search (PostgreSQL tsvector, SQLite FTS5) replaces its
-internals behind the same function in the site-search issue.
+Ranking, strongest first:
+  0. the query is exactly a generic name, brand or other name, or a guide's title;
+  1. a name starts with the query, or is spelt like it (pg_trgm similarity);
+  2. every word of the query is in the names, classes, conditions, tags or summary;
+  3. every word is somewhere in the text, body included.
+Within a tier the database's own full-text rank (or the name similarity) orders results.
+When no item has every word, items with any of them are shown instead.
+
+Only published items are ever found: every query joins back to each model's `published()`.
 """
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Q, Value, When
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.core.paginator import Page, Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article
 from drugs.models import Drug
+from medguide import search_index
+from medguide.models import SearchDocument, SearchKind, SearchLog, SearchName
+from medguide.search_backends import backend, fold, words
 
 MAX_QUERY_LENGTH = 200
+PER_PAGE = 20
+SUGGESTIONS = 10
+# Below this many results the page offers a respelling ("did you mean …").
+FEW_RESULTS = 3
+RESPELLING_SIMILARITY = 0.35
+BEST_MATCH_SIMILARITY = 0.5
+SNIPPET_LENGTH = 220
 
 
-def search_drugs(query: str, *, limit: int = 50) -> list[Drug]:
-    """Published drugs matching `query`, exact and prefix name matches first."""
-    query = query.strip()
-    if not query:
-        return []
-    matches = Q(generic_name__icontains=query) | Q(names__name__icontains=query)
-    matches |= Q(classes__name__icontains=query) | Q(indications__condition__name__icontains=query)
-    ranked = (
-        Drug.objects.published()
-        .filter(matches)
-        .annotate(
-            rank=Case(
-                When(Q(generic_name__iexact=query) | Q(names__name__iexact=query), then=Value(0)),
-                When(
-                    Q(generic_name__istartswith=query) | Q(names__name__istartswith=query),
-                    then=Value(1),
-                ),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("rank", "generic_name")
-        .for_index()
+@dataclass(frozen=True)
+class SearchResult:
+    """One found item, whatever its model: what the results page shows."""
+
+    kind: str
+    title: str
+    url: str
+    subtitle: str = ""
+    snippet: SafeString = field(default_factory=lambda: mark_safe(""))
+
+    @property
+    def kind_label(self) -> str:
+        return "Medicine" if self.kind == SearchKind.DRUG else "Guide"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    name: str
+    generic: str | None
+    kind: str
+    url: str
+
+    def as_json(self) -> dict:
+        return {"name": self.name, "generic": self.generic, "type": self.kind, "url": self.url}
+
+
+@dataclass
+class SearchResults:
+    query: str
+    kind: str
+    page: Page
+    counts: dict[str, int]
+    best_match: Drug | None = None
+    respelling: str = ""
+    is_loose: bool = False  # no item had every word; these have some
+
+    @property
+    def best_match_brand(self) -> str:
+        """The brand name the query named, when the best match was found by one."""
+        if self.best_match is None:
+            return ""
+        key = fold(self.query)
+        return next((n for n in self.best_match.brand_names if fold(n) == key), "")
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(order=True, frozen=True)
+class _Score:
+    tier: int
+    score: float
+    is_name_match: bool = field(compare=False, default=False)  # a name is or starts with it
+
+
+def normalise_query(raw: str) -> str:
+    """The query as searched: control characters out, whitespace collapsed, length capped."""
+    text = "".join(" " if not c.isprintable() else c for c in raw)
+    return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
+
+
+def visible_documents() -> QuerySet[SearchDocument]:
+    """Documents of items the public may see now (scheduled guides included once due)."""
+    return SearchDocument.objects.filter(
+        Q(kind=SearchKind.DRUG, object_id__in=Drug.objects.published().values("pk"))
+        | Q(kind=SearchKind.ARTICLE, object_id__in=Article.objects.published().values("pk"))
     )
-    seen, results = set(), []
-    for drug in ranked:
-        if drug.pk not in seen:
-            seen.add(drug.pk)
-            results.append(drug)
-        if len(results) == limit:
-            break
+
+
+def search(query: str, *, kind: str = "", page: int | str = 1) -> SearchResults:
+    """Ranked results for `query`, filtered to one kind when given, one page of them."""
+    query = normalise_query(query)
+    search_index.flush()  # changes this thread made are searchable at once
+    ranked, is_loose = _rank(query)
+    counts = dict.fromkeys(SearchKind.values, 0)
+    for document_kind, _score in ranked.values():
+        counts[document_kind] += 1
+    best = _best_match(ranked) if kind in ("", SearchKind.DRUG) else None
+    order = sorted(
+        (score, pk)
+        for pk, (document_kind, score) in ranked.items()
+        if (not kind or document_kind == kind) and pk != best
+    )
+    page_obj = Paginator([pk for _score, pk in order], PER_PAGE).get_page(page)
+    wanted = [*page_obj.object_list, *([best] if best and page_obj.number == 1 else [])]
+    documents = SearchDocument.objects.in_bulk(wanted)
+    terms = words(query)
+    page_obj.object_list = [
+        SearchResult(
+            kind=document.kind,
+            title=document.title,
+            url=document.url,
+            subtitle=document.subtitle,
+            snippet=snippet(document, terms),
+        )
+        for document in (documents[pk] for pk in page_obj.object_list if pk in documents)
+    ]
+    best_match = None
+    if best in documents:
+        best_match = Drug.objects.published().for_index().filter(pk=documents[best].object_id)
+        best_match = best_match.first()
+    results = SearchResults(
+        query=query,
+        kind=kind,
+        page=page_obj,
+        counts=counts,
+        best_match=best_match,
+        is_loose=is_loose,
+    )
+    # Offer a respelling only when nothing is named by the query or has it above the body.
+    found_well = any(s.is_name_match or s.tier == 2 for _kind, s in ranked.values())
+    if query and results.total < FEW_RESULTS and not found_well:
+        results.respelling = respelling(query)
     return results
+
+
+def suggest(query: str, *, kind: str = "", limit: int = SUGGESTIONS) -> list[Suggestion]:
+    """Names starting with (or, failing that, spelt like) the query, for the search box."""
+    key = fold(normalise_query(query))
+    if len(key) < 2:
+        return []
+    search_index.flush()
+    names = SearchName.objects.filter(document__in=visible_documents())
+    if kind:
+        names = names.filter(document__kind=kind)
+    engine = backend()
+    rows = list(
+        engine.names_starting_with(names, key)
+        .order_by("-is_primary", "key")
+        .values_list("name", "is_primary", "document__kind", "document__title", "document__url")[
+            : limit * 3
+        ]
+    )
+    # Generic names, then brands, then guide titles; shorter (closer) names first.
+    rows.sort(key=lambda row: (row[2] != SearchKind.DRUG, not row[1], len(row[0]), row[0]))
+    found = [_suggestion(*row) for row in rows]
+    if len(found) < limit and len(key) >= 3:
+        seen = {s.name for s in found}
+        for hit in engine.similar_names(names, key):
+            if hit.name not in seen:
+                seen.add(hit.name)
+                found.append(_suggestion(hit.name, hit.is_primary, hit.kind, hit.title, hit.url))
+    return found[:limit]
+
+
+def respelling(query: str) -> str:
+    """A query readers probably meant, spelt like names we have, or "" when none is close."""
+    key = fold(query)
+    names = SearchName.objects.filter(document__in=visible_documents())
+    engine = backend()
+    hits = engine.similar_names(names, key) if len(key) >= 3 else []
+    hits = [h for h in hits if fold(h.name) != key and h.similarity >= RESPELLING_SIMILARITY]
+    if hits:
+        return hits[0].name
+    # Word by word, for questions such as "baclofin side effects".
+    corrected, changed = [], False
+    for word in key.split()[:6]:
+        hits = engine.similar_names(names, word) if len(word) >= 4 and not changed else []
+        hits = [h for h in hits if h.similarity >= RESPELLING_SIMILARITY and fold(h.name) != word]
+        if hits and " " not in fold(hits[0].name):
+            corrected.append(hits[0].name.lower())
+            changed = True
+        else:
+            corrected.append(word)
+    return " ".join(corrected) if changed else ""
+
+
+def record_search(query: str, *, results: int) -> None:
+    """Count a search for the editors' report: the words and what they found, nothing else."""
+    query = normalise_query(query).casefold()
+    if not query:
+        return
+    today = timezone.localdate()
+    updated = SearchLog.objects.filter(day=today, query=query).update(
+        searches=F("searches") + 1, results=results
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                SearchLog.objects.create(day=today, query=query, results=results)
+        except IntegrityError:  # another request logged it first
+            SearchLog.objects.filter(day=today, query=query).update(
+                searches=F("searches") + 1, results=results
+            )
+
+
+def report_since(days: int = 30) -> dict[str, list[dict]]:
+    """Top and zero-result queries of the last `days` days, for the admin."""
+    logs = SearchLog.objects.since(timezone.localdate() - timedelta(days=days - 1))
+    return {
+        "top": list(logs.top()[:50]),
+        "zero": list(logs.filter(results=0).top()[:50]),
+    }
+
+
+def snippet(document: SearchDocument, terms: list[str]) -> SafeString:
+    """A short passage of the summary or body around the first query word, escaped, with the
+    query words marked."""
+    pattern = _terms_pattern(terms)
+    source = document.summary
+    if pattern and not pattern.search(source) and pattern.search(document.body):
+        source = document.body
+    source = " ".join(source.split())
+    match = pattern.search(source) if pattern else None
+    start = 0
+    if match and match.start() > SNIPPET_LENGTH // 2:
+        start = source.rfind(" ", 0, match.start() - SNIPPET_LENGTH // 3) + 1
+    end = start + SNIPPET_LENGTH
+    if end < len(source):
+        end = source.rfind(" ", start, end) if source.rfind(" ", start, end) > start else end
+    passage = source[start:end]
+    parts, last = [], 0
+    for found in pattern.finditer(passage) if pattern else []:
+        parts.append(escape(passage[last : found.start()]))
+        parts.append(f"<mark>{escape(found.group())}</mark>")
+        last = found.end()
+    parts.append(escape(passage[last:]))
+    text = "".join(parts)
+    return mark_safe(("… " if start else "") + text + (" …" if end < len(source) else ""))
+
+
+def _terms_pattern(terms: list[str]) -> re.Pattern | None:
+    # Word starts, with long words cut back so "spasticity" also marks "spastic".
+    stems = {t[: max(4, len(t) - 3)] if len(t) > 6 else t for t in terms if len(t) >= 2}
+    if not stems:
+        return None
+    alternatives = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\w*", re.IGNORECASE)
+
+
+def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool]:
+    """Every visible document the query finds, with its kind and score."""
+    key = fold(query)
+    if not key:
+        return {}, False
+    documents = visible_documents()
+    names = SearchName.objects.filter(document__in=documents)
+    engine = backend()
+    ranked: dict[int, tuple[str, _Score]] = {}
+
+    def offer(pk: int, kind: str, score: _Score) -> None:
+        if pk not in ranked or score < ranked[pk][1]:
+            ranked[pk] = (kind, score)
+
+    if len(key) >= 2:
+        prefixed = engine.names_starting_with(names, key).values_list(
+            "document_id", "document__kind", "key"
+        )
+        for pk, kind, name_key in prefixed:
+            if name_key == key:
+                offer(pk, kind, _Score(0, 0.0, is_name_match=True))
+            else:  # shorter names the query covers more of come first
+                offer(pk, kind, _Score(1, -len(key) / len(name_key), is_name_match=True))
+    if len(key) >= 4:
+        for hit in engine.similar_names(names, key):
+            # A question ("baclofen abdominal pain") is not a misspelt name: leave it to
+            # the full text.
+            if len(key.split()) <= len(fold(hit.name).split()):
+                offer(hit.document_id, hit.kind, _Score(1, -hit.similarity))
+    terms = [t for t in words(query) if len(t) >= 2] or words(query)
+    is_loose = False
+    if terms:
+        hits = engine.match(documents, terms, any_term=False)
+        if not hits and len(terms) > 1:
+            hits, is_loose = engine.match(documents, terms, any_term=True), True
+        for hit in hits:
+            offer(hit.document_id, hit.kind, _Score(2 if hit.in_head else 3, -hit.rank))
+    return ranked, is_loose and not any(score.tier < 2 for _k, score in ranked.values())
+
+
+def _best_match(ranked: dict[int, tuple[str, _Score]]) -> int | None:
+    """The document of the one drug the query clearly names: an exact name, or a single
+    close spelling."""
+    top = [
+        (score, pk)
+        for pk, (kind, score) in ranked.items()
+        if kind == SearchKind.DRUG and score.tier <= 1
+    ]
+    exact = [pk for score, pk in top if score.tier == 0]
+    if exact:
+        return exact[0] if len(exact) == 1 else None
+    close = [pk for score, pk in top if -score.score >= BEST_MATCH_SIMILARITY]
+    return close[0] if len(close) == 1 else None
+
+
+def _suggestion(name, is_primary, kind, title, url) -> Suggestion:
+    return Suggestion(
+        name=name,
+        generic=None if is_primary or kind != SearchKind.DRUG else title,
+        kind=kind,
+        url=url,
+    )

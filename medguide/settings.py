@@ -30,7 +30,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # trigram lookups; registers nothing on SQLite
     "taggit",
+    "reversion",
     "medguide",
     "drugs",
     "articles",
@@ -45,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "medguide.search_index.SearchIndexMiddleware",
 ]
 
 ROOT_URLCONF = "medguide.urls"
@@ -134,11 +137,35 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},  # lockouts are warnings; every login is not news
+    },
 }
 
 # Site-wide facts shown in templates.
 MEDGUIDE = {
     "SITE_NAME": "MedGuide",
     "REVIEW_PERIOD_DAYS": env.int("REVIEW_PERIOD_DAYS", default=365),
+    # Flesch–Kincaid grade editors aim for in summaries and guides (the admin shows it).
+    "READING_GRADE_TARGET": env.float("READING_GRADE_TARGET", default=8),
 }
+
+# Admin login protection (django-axes): five failed logins from one address, or for one
+# username, lock that address or that username out for 15 minutes, each counted on its own.
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+INSTALLED_APPS += ["axes"]
+# Last, as axes asks: it turns a login that axes flagged into the lockout page.
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out address or username is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True

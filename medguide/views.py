@@ -1,23 +1,27 @@
-"""Site-wide pages: home, site search, health check, robots.txt."""
+"""Site-wide pages: home, site search and its suggestions, health check, robots.txt."""
+
+from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles.models import Article
 from drugs.models import Drug
 from drugs.views import LETTERS, letters_in_use
-from medguide.search import MAX_QUERY_LENGTH, search_drugs
+from medguide import search as site_search
+from medguide.models import SearchKind
 
 FEATURED_SLUGS = ["baclofen", "tizanidine", "gabapentin", "diazepam", "fluoxetine", "dantrolene"]
 LATEST_GUIDES = 3
 
 
-@require_GET
+@require_safe
 def home(request):
     featured = Drug.objects.published().filter(slug__in=FEATURED_SLUGS).for_index()
     return render(
@@ -32,25 +36,57 @@ def home(request):
     )
 
 
-@require_GET
+def _popular_drugs():
+    drugs = Drug.objects.published().filter(slug__in=FEATURED_SLUGS)
+    return sorted(drugs, key=lambda d: FEATURED_SLUGS.index(d.slug))
+
+
+@require_safe
 def search(request):
-    # NUL can reach us through the URL, but PostgreSQL refuses it in any string parameter.
-    query = " ".join(request.GET.get("q", "").replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
-    results = search_drugs(query) if query else []
+    # Anything a stranger sends is a string we can search for; the last of repeated
+    # parameters wins, and an unknown type means all types.
+    raw = request.GET.get("q", "")
+    kind = request.GET.get("type", "")
+    kind = kind if kind in SearchKind.values else ""
+    results = site_search.search(raw, kind=kind, page=request.GET.get("page", 1))
+    if results.query and results.page.number == 1 and "page" not in request.GET:
+        site_search.record_search(results.query, results=results.total)
+    found_nothing = not results.query or not results.total
     return render(
         request,
-        "medguide/search.html",
+        "search/results.html",
         {
-            "query": query,
-            "results": results,
+            "query": results.query,
+            "search": results,
+            "results": results.page.object_list,
+            "kinds": [(value, label, results.counts[value]) for value, label in SearchKind.choices],
+            "is_shortened": len(" ".join(raw.split())) > site_search.MAX_QUERY_LENGTH,
+            "page_query": urlencode({"q": results.query, **({"type": kind} if kind else {})}),
+            "pages": results.page.paginator.get_elided_page_range(results.page.number),
+            "popular_drugs": _popular_drugs() if found_nothing else [],
             "letters": LETTERS,
-            "letters_in_use": letters_in_use(),
+            "letters_in_use": letters_in_use() if found_nothing else set(),
         },
     )
 
 
+@require_safe
+def search_suggest(request):
+    kind = request.GET.get("type", "")
+    kind = kind if kind in SearchKind.values else ""
+    query = site_search.normalise_query(request.GET.get("q", ""))
+    suggestions = site_search.suggest(query, kind=kind)
+    response = JsonResponse(
+        {"query": query, "suggestions": [s.as_json() for s in suggestions]},
+        json_dumps_params={"ensure_ascii": False},
+    )
+    # The box asks on every keystroke; a minute of staleness is fine for names.
+    patch_cache_control(response, public=True, max_age=60)
+    return response
+
+
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     try:
         with connection.cursor() as cursor:
@@ -61,13 +97,13 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-@require_GET
+@require_safe
 def favicon(request):
     # Browsers ask for /favicon.ico on pages without an icon link, such as the admin's.
     return redirect(static("icons/favicon.svg"), permanent=True)
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

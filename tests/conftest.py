@@ -15,6 +15,7 @@ from drugs.models import (
     Seriousness,
     Severity,
 )
+from medguide import search_index
 from medguide.models import Status
 from tests.factories import (
     ConditionFactory,
@@ -53,6 +54,12 @@ def plain_static_files(settings):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def fresh_search_changes():
+    """Each test's data is rolled back, so changes noted for the search index go with it."""
+    search_index.discard()
 
 
 @pytest.fixture(autouse=True)

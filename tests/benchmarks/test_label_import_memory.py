@@ -54,12 +54,13 @@ def test_label_import_memory_stays_flat_on_a_large_file(tmp_path):
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=PROJECT)
 
     started = time.monotonic()
-    subprocess.run(
+    run = subprocess.run(
         [*manage, "import_labels", str(source)],
         env=env,
         check=True,
         cwd=PROJECT,
-        stdout=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
     )
     seconds = time.monotonic() - started
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
@@ -67,6 +68,7 @@ def test_label_import_memory_stays_flat_on_a_large_file(tmp_path):
     print(
         f"\nimport_labels: {megabytes} MB, {labels} labels in {seconds:.1f} s "
         f"({labels / seconds:.0f} labels/s); peak memory of the import {peak_mb:.0f} MB "
-        f"(limit {PEAK_LIMIT_MB} MB)"
+        f"(limit {PEAK_LIMIT_MB} MB)\n{run.stdout.splitlines()[-1]}"
     )
     assert peak_mb < PEAK_LIMIT_MB
+    assert f"{labels} created" in run.stdout, "every generated label is a new drug"

@@ -19,7 +19,6 @@ from drugs.models import (
     Severity,
     Unit,
 )
-from medguide.models import Status
 from tests.factories import (
     ConditionFactory,
     DoseGuidelineFactory,
@@ -90,7 +89,9 @@ def drug_form(*, inlines: dict[str, list[dict]] | None = None, **fields) -> dict
         "generic_name": "Baclofen",
         "slug": "baclofen",
         "pronunciation": "BAK-loe-fen",
-        "status": Status.PUBLISHED,
+        # A new monograph starts as a draft; the workflow buttons publish it.
+        "published_at_0": "2026-01-05",
+        "published_at_1": "09:00:00",
         "origin": Origin.EDITORIAL,
         "is_prescription_only": "on",
         "controlled_substance": "",

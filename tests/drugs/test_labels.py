@@ -1,6 +1,7 @@
 """The FDA label import: mapping real records, file layouts, idempotency, bad records, pages."""
 
 import json
+import re
 import zipfile
 from datetime import date, timedelta
 from io import StringIO
@@ -10,7 +11,10 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
+from django.db.models.signals import post_save
 
+from drugs import labels
 from drugs.labels import (
     Result,
     StreamError,
@@ -21,7 +25,8 @@ from drugs.labels import (
     iter_label_records,
     normalise_generic,
 )
-from drugs.models import Drug, DrugName, LabelSource, Origin, ProductType
+from drugs.management.commands import import_labels
+from drugs.models import Drug, DrugClass, DrugName, LabelSource, Origin, ProductType
 from medguide.models import Status
 from tests.factories import DrugFactory
 
@@ -176,6 +181,22 @@ def test_labels_for_one_generic_are_grouped_under_one_drug():
     assert sorted(drug.brand_names) == ["Jynarque", "Samsca"]
 
 
+def test_a_label_finds_its_drug_and_classes_whatever_the_case():
+    drug = DrugFactory(generic_name="BACLOFEN", origin=Origin.LABEL)
+    gaba = DrugClass.objects.create(name="gaba b agonists", slug="gaba-b-agonists")
+    assert import_label(record(BACLOFEN)).result == Result.CREATED
+    assert list(Drug.objects.all()) == [drug]
+    assert gaba in drug.classes.all()
+    assert not DrugClass.objects.filter(name="GABA B Agonists").exists()
+
+
+def test_a_new_label_page_takes_the_next_free_slug():
+    DrugFactory(generic_name="Tolvaptan (old page)", slug="tolvaptan")
+    DrugFactory(generic_name="Tolvaptan (older page)", slug="tolvaptan-2")
+    import_label(record(TOLVAPTAN))
+    assert Drug.objects.get(generic_name="Tolvaptan").slug == "tolvaptan-3"
+
+
 # Files --------------------------------------------------------------------------------------
 
 
@@ -266,6 +287,7 @@ def bad(change: dict) -> dict:
         (bad({"openfda": {"generic_name": []}}), "no generic name"),
         (bad({"openfda": {"generic_name": [42]}}), "generic_name must be a list of strings"),
         (bad({"openfda": {"generic_name": ["X" * 201]}}), "201 characters long"),
+        (bad({"set_id": "set\x1b[2J"}), "set_id is not an SPL identifier"),
         (bad({"openfda": {"generic_name": ["ZOL\x07PIDEM"]}}), "control characters"),
         (
             bad({"openfda": {"generic_name": ["ZOLPIDEM"], "brand_name": ["Am\x00bien"]}}),
@@ -296,18 +318,189 @@ def test_a_bad_record_among_good_ones_is_reported_and_the_rest_imported(tmp_path
     assert sorted(Drug.objects.values_list("generic_name", flat=True)) == ["Baclofen", "Tolvaptan"]
 
 
-def test_broken_json_part_way_is_reported_at_its_position(tmp_path):
-    good = json.dumps(record(BACLOFEN))
+def test_a_broken_record_costs_only_itself(tmp_path):
     path = tmp_path / "broken.json"
-    path.write_text('{"meta": {}, "results": [' + good + ', {"id": "x", "set_id": ')
-    items = list(iter_label_records(path))
-    assert items[0][0] == "broken.json record 1"
-    position, error = items[1]
-    assert position == "broken.json after record 1"
-    assert isinstance(error, StreamError)
+    path.write_text(
+        '{"meta": {}, "results": ['
+        + json.dumps(record(BACLOFEN))
+        + ', {"id": "x", "set_id": oops, "openfda": {}}, '
+        + json.dumps(record(TOLVAPTAN))
+        + "]}"
+    )
+    out, err = StringIO(), StringIO()
+    call_command("import_labels", str(path), stdout=out, stderr=err)
+    assert "broken.json record 2: skipped, broken JSON at character 23: Expecting value" in (
+        err.getvalue()
+    )
+    assert "2 created, 0 updated, 0 unchanged, 1 skipped" in out.getvalue()
+    assert sorted(Drug.objects.values_list("generic_name", flat=True)) == ["Baclofen", "Tolvaptan"]
+
+
+def test_a_file_cut_off_inside_a_record_is_reported_at_that_record(tmp_path):
+    path = tmp_path / "cut.json"
+    path.write_text(
+        '{"meta": {}, "results": [' + json.dumps(record(BACLOFEN)) + ', {"id": "x", "set_id": '
+    )
+    (first, _), (position, error) = iter_label_records(path)
+    assert (first, position) == ("cut.json record 1", "cut.json record 2")
+    assert error == StreamError("the file ends inside record 2")
     out = StringIO()
     call_command("import_labels", str(path), stdout=out, stderr=StringIO())
     assert "1 created, 0 updated, 0 unchanged, 1 skipped" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ('{"meta": {"results": {"total": 0}}}', "no results array"),
+        ('{"meta": {}, "results": {"id": "x"}}', "no results array"),
+        ('[{"id": "x"}]', "not a JSON object"),
+        ("", "not a JSON object"),
+        ('{"meta": {"disclaimer": oops}, "results": []}', "broken JSON"),
+    ],
+)
+def test_a_file_that_is_not_an_openfda_label_file_fails_the_command(tmp_path, content, reason):
+    path = tmp_path / "labels.json"
+    path.write_text(content)
+    with pytest.raises(CommandError, match=f"labels.json: not an openFDA label file: {reason}"):
+        call_command("import_labels", str(path), stdout=StringIO(), stderr=StringIO())
+
+
+def test_pretty_printed_records_split_across_reads_are_read_whole(tmp_path, monkeypatch):
+    records = [
+        record(TOLVAPTAN),
+        {"id": "a", "n": [1.5e-3, -20, 12345678901234567890, True, None], "s": 'µ \\ " ✓ 😀'},
+        record(CETIRIZINE),
+    ]
+    path = tmp_path / "labels.json"
+    path.write_text(json.dumps({"meta": {"n": 3}, "results": records}, indent=2))
+    monkeypatch.setattr(labels, "CHUNK_SIZE", 5)
+    assert [r for _, r in iter_label_records(path)] == records
+
+
+def test_a_record_larger_than_the_limit_ends_its_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(labels, "CHUNK_SIZE", 1024)
+    monkeypatch.setattr(labels, "MAX_RECORD_SIZE", 4096)
+    path = label_file(tmp_path, [{"id": "small"}, {"id": "big", "warnings": ["x" * 10_000]}])
+    (_, small), (position, error) = iter_label_records(path)
+    assert small == {"id": "small"}
+    assert position == "labels.json record 2"
+    assert error.reason.startswith("record 2 is larger than")
+
+
+def test_bytes_that_are_not_utf8_are_replaced_and_the_label_imported(tmp_path):
+    label = record(CETIRIZINE)
+    label["warnings"] = ["Do not use MARKER with other antihistamines."]
+    path = tmp_path / "labels.json"
+    path.write_bytes(json.dumps({"results": [label]}).encode().replace(b"MARKER", b"caf\xe9 \xff"))
+    out = StringIO()
+    call_command("import_labels", str(path), stdout=out, stderr=StringIO())
+    assert "1 created" in out.getvalue()
+    assert LabelSource.objects.get().sections["warnings"] == (
+        "Do not use caf\ufffd \ufffd with other antihistamines."
+    )
+
+
+def test_control_characters_in_label_text_become_spaces(tmp_path):
+    label = record(CETIRIZINE)
+    label["warnings"] = ["Do not use\x0bwith\x1bother antihistamines."]
+    path = tmp_path / "labels.json"
+    # A raw tab inside a string is not strict JSON, but costs nothing to read.
+    path.write_text(json.dumps({"results": [label]}).replace("Do not use", "Do\tnot use"))
+    call_command("import_labels", str(path), stdout=StringIO(), stderr=StringIO())
+    assert LabelSource.objects.get().sections["warnings"] == (
+        "Do not use with other antihistamines."
+    )
+
+
+def test_progress_is_a_live_line_with_a_bar_and_an_eta_on_a_terminal():
+    class Terminal(StringIO):
+        def isatty(self):
+            return True
+
+    out = Terminal()
+    call_command("import_labels", str(FIXTURES), stdout=out, stderr=StringIO())
+    assert re.search(r"\r\[[#-]{24}\] +\d+%  1 labels  \d+/s  ETA \d+:\d\d", out.getvalue())
+    assert "\r\x1b[K4 labels (" in out.getvalue(), "the summary replaces the live line"
+
+
+def test_progress_is_a_plain_line_every_so_many_labels_when_not_on_a_terminal(monkeypatch):
+    monkeypatch.setattr(import_labels, "PROGRESS_EVERY", 2)
+    out = StringIO()
+    call_command("import_labels", str(FIXTURES), stdout=out, stderr=StringIO())
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 3
+    assert re.fullmatch(r"2 labels, \d+/second, \d+% read", lines[0])
+    assert re.fullmatch(r"4 labels, \d+/second, 100% read", lines[1])
+    assert lines[2].startswith("4 labels (")
+    assert "\r" not in out.getvalue()
+
+
+def test_a_record_the_database_refuses_rolls_back_alone_and_its_batch_goes_in():
+    def refused(sender, instance, **kwargs):
+        if instance.drug.generic_name == "Tolvaptan":
+            raise IntegrityError("refused for the test")
+
+    post_save.connect(refused, sender=LabelSource)
+    err = StringIO()
+    try:
+        call_command("import_labels", str(FIXTURES), stdout=StringIO(), stderr=err)
+    finally:
+        post_save.disconnect(refused, sender=LabelSource)
+    assert "tolvaptan-new-format.json record 1: skipped, the database refused it" in (
+        err.getvalue()
+    )
+    assert set(Drug.objects.values_list("generic_name", flat=True)) == {"Baclofen", "Cetirizine"}
+    assert not DrugName.objects.filter(name="Jynarque").exists()
+    assert not DrugClass.objects.filter(name__startswith="Vasopressin").exists()
+
+
+def test_a_file_that_cannot_be_read_fails_after_the_files_before_it_are_in(tmp_path):
+    label_file(tmp_path, [record(BACLOFEN)], name="a.json")
+    (tmp_path / "b.json").write_text('[{"id": "x"}]')
+    with pytest.raises(CommandError, match=r"b\.json: not an openFDA label file"):
+        call_command("import_labels", str(tmp_path), stdout=StringIO(), stderr=StringIO())
+    assert list(Drug.objects.values_list("generic_name", flat=True)) == ["Baclofen"]
+
+
+def test_labels_in_one_batch_see_each_other(tmp_path):
+    other = record(TOLVAPTAN) | {"id": "other-spl", "set_id": "other-set"}
+    other["openfda"] = other["openfda"] | {"brand_name": ["SAMSCA", "JYNARQUE"]}
+    path = label_file(tmp_path, [record(TOLVAPTAN), other, record(TOLVAPTAN)])
+    out = StringIO()
+    call_command("import_labels", str(path), stdout=out, stderr=StringIO())
+    assert "2 created, 0 updated, 1 unchanged, 0 skipped" in out.getvalue()
+    drug = Drug.objects.get()
+    assert drug.label_sources.count() == 2
+    assert sorted(drug.brand_names) == ["Jynarque", "Samsca"]
+    assert drug.classes.count() == 2
+
+
+def test_a_batch_of_labels_takes_a_few_queries_not_a_few_per_label(
+    tmp_path, django_assert_max_num_queries
+):
+    records = []
+    for n in range(40):
+        label = record(TOLVAPTAN) | {"id": f"spl-{n}", "set_id": f"set-{n}"}
+        label["openfda"] = label["openfda"] | {
+            "generic_name": [f"Drug {n}"],
+            "brand_name": [f"Brand {n}"],
+            "pharm_class_epc": [f"Class {n} [EPC]"],
+        }
+        records.append(label)
+    path = label_file(tmp_path, records)
+    with django_assert_max_num_queries(15):
+        call_command("import_labels", str(path), stdout=StringIO(), stderr=StringIO())
+    assert Drug.objects.count() == DrugName.objects.count() == 40
+
+
+def test_a_label_finds_its_drug_whatever_the_case_beyond_ascii():
+    drug = DrugFactory(generic_name="ÉTHER", origin=Origin.LABEL)
+    label = record(CETIRIZINE)
+    label["openfda"] = label["openfda"] | {"generic_name": ["ÉTHER"]}
+    assert import_label(label).result == Result.CREATED
+    assert list(Drug.objects.all()) == [drug]
+    assert drug.label_sources.count() == 1
 
 
 # The monograph ------------------------------------------------------------------------------
@@ -365,18 +558,21 @@ def test_a_run_killed_half_way_ends_like_an_uninterrupted_one_when_rerun(monkeyp
     LabelSource.objects.all().delete()
     Drug.objects.all().delete()
 
-    save = LabelSource.save
+    monkeypatch.setattr(labels, "BATCH_SIZE", 2)
 
-    def killed_on_the_second_label(source, *args, **kwargs):
-        if LabelSource.objects.exists():
-            raise KeyboardInterrupt  # the import is killed while writing a record
-        save(source, *args, **kwargs)
+    def killed_in_the_second_batch(sender, instance, **kwargs):
+        if instance.drug.generic_name == "Tolvaptan":
+            raise KeyboardInterrupt  # the import is killed while writing a batch
 
-    monkeypatch.setattr(LabelSource, "save", killed_on_the_second_label)
-    with pytest.raises(KeyboardInterrupt):
-        call_command("import_labels", str(FIXTURES), stdout=StringIO(), stderr=StringIO())
-    assert Drug.objects.count() == 1, "the killed record left nothing half-written"
-    monkeypatch.setattr(LabelSource, "save", save)
+    post_save.connect(killed_in_the_second_batch, sender=LabelSource)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            call_command("import_labels", str(FIXTURES), stdout=StringIO(), stderr=StringIO())
+    finally:
+        post_save.disconnect(killed_in_the_second_batch, sender=LabelSource)
+    assert set(Drug.objects.values_list("generic_name", flat=True)) == {"Baclofen", "Cetirizine"}, (
+        "the first batch is in, and the killed one left nothing half-written"
+    )
 
     call_command("import_labels", str(FIXTURES), stdout=StringIO(), stderr=StringIO())
     assert state() == uninterrupted

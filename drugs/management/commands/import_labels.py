@@ -3,11 +3,80 @@
 import time
 from collections import Counter
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
-from drugs.labels import LabelFileError, Result, StreamError, import_label, iter_label_records
+from drugs.labels import (
+    LabelFileError,
+    Result,
+    import_records,
+    iter_label_records,
+    label_input_size,
+)
 
-PROGRESS_EVERY = 25
+PROGRESS_EVERY = 1000  # labels between plain progress lines, when not on a terminal
+REDRAW_EVERY = 0.2  # seconds between redraws of the live line on a terminal
+BAR_WIDTH = 24
+
+
+class Progress:
+    """How far the import is: labels done and their rate, and bytes read of all the input,
+    which gives the percentage and the ETA."""
+
+    def __init__(self, out: OutputWrapper, *, total_bytes: int) -> None:
+        self.out = out
+        self.live = out.isatty()
+        self.total_bytes = total_bytes
+        self.read_bytes = 0
+        self.labels = 0
+        self.started = time.monotonic()
+        self.drawn_at = 0.0
+
+    def read(self, size: int) -> None:
+        self.read_bytes += size
+
+    def label(self) -> None:
+        self.labels += 1
+        if self.live:
+            if time.monotonic() - self.drawn_at >= REDRAW_EVERY:
+                self.draw()
+        elif self.labels % PROGRESS_EVERY == 0:
+            self.out.write(f"{self.labels:,} labels, {self.rate:.0f}/second, {self.percent}% read")
+
+    @property
+    def seconds(self) -> float:
+        return max(time.monotonic() - self.started, 1e-6)
+
+    @property
+    def rate(self) -> float:
+        return self.labels / self.seconds
+
+    @property
+    def done(self) -> float:
+        return min(self.read_bytes / self.total_bytes, 1.0) if self.total_bytes else 0.0
+
+    @property
+    def percent(self) -> int:
+        return int(self.done * 100)
+
+    def draw(self) -> None:
+        self.drawn_at = time.monotonic()
+        filled = round(self.done * BAR_WIDTH)
+        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+        if self.done > 0:
+            left = round(self.seconds * (1 - self.done) / self.done)
+            eta = f"ETA {left // 60}:{left % 60:02d}"
+        else:
+            eta = "ETA --:--"
+        line = f"[{bar}] {self.percent:3d}%  {self.labels:,} labels  {self.rate:.0f}/s  {eta}"
+        self.out.write(f"\r{line}\x1b[K", ending="")
+        self.out.flush()
+
+    def clear(self) -> None:
+        """Take the live line away, so a message or the summary prints on a clean line."""
+        if self.live:
+            self.out.write("\r\x1b[K", ending="")
+            self.out.flush()
+            self.drawn_at = 0.0
 
 
 class Command(BaseCommand):
@@ -24,40 +93,30 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = Counter(dict.fromkeys(Result, 0))
-        started = time.monotonic()
-        progress = self.stdout.isatty()  # a live line on a terminal, plain lines otherwise
+        progress = Progress(self.stdout, total_bytes=0)
         try:
+            progress.total_bytes = sum(label_input_size(path) for path in options["paths"])
             for path in options["paths"]:
-                for position, record in iter_label_records(path):
-                    if isinstance(record, StreamError):
-                        counts[Result.SKIPPED] += 1
-                        self.stderr.write(f"{position}: skipped, {record.reason}")
-                        continue
-                    outcome = import_label(record, draft=options["draft"])
+                records = iter_label_records(path, on_read=progress.read)
+                for position, outcome in import_records(records, draft=options["draft"]):
                     counts[outcome.result] += 1
                     if outcome.result == Result.SKIPPED:
+                        progress.clear()
                         self.stderr.write(f"{position}: skipped, {outcome.reason}")
-                    if progress and counts.total() % PROGRESS_EVERY == 0:
-                        self.progress(counts, started)
+                    progress.label()
         except LabelFileError as error:
-            self.report(counts, started)
+            self.report(counts, progress)
             raise CommandError(str(error)) from error
-        self.report(counts, started)
+        self.report(counts, progress)
 
-    def progress(self, counts: Counter, started: float) -> None:
-        rate = counts.total() / max(time.monotonic() - started, 1e-6)
-        self.stdout.write(f"\r{counts.total()} labels, {rate:.0f}/second", ending="")
-        self.stdout.flush()
-
-    def report(self, counts: Counter, started: float) -> None:
-        if self.stdout.isatty():
-            self.stdout.write("")  # end the progress line
-        seconds = max(time.monotonic() - started, 1e-6)
-        total = sum(counts.values())
+    def report(self, counts: Counter, progress: Progress) -> None:
+        progress.clear()
+        total = counts.total()
         summary = ", ".join(f"{counts[result]} {result}" for result in Result)
+        megabytes = progress.read_bytes / 1024 / 1024
         self.stdout.write(
             self.style.SUCCESS(
-                f"{total} labels in {seconds:.1f} s ({total / seconds:.0f} labels/second): "
-                f"{summary}"
+                f"{total} labels ({megabytes:.1f} MB) in {progress.seconds:.1f} s "
+                f"({total / progress.seconds:.0f} labels/second): {summary}"
             )
         )

@@ -1,0 +1,270 @@
+"""Where PostgreSQL and SQLite differ in site search, behind one small interface.
+
+PostgreSQL (production) keeps a weighted tsvector per document in a GIN-indexed column and
+matches names with pg_trgm. SQLite (the embedded default) keeps the same four weighted fields
+in an FTS5 table and matches names through an FTS5 trigram table, scoring them with pg_trgm's
+own formula, so the two rank alike and the same relevance tests pass on both.
+
+https://www.postgresql.org/docs/current/textsearch-controls.html
+https://www.postgresql.org/docs/current/pgtrgm.html
+https://www.sqlite.org/fts5.html
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramSimilarity,
+)
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+
+from medguide.models import SearchDocument, SearchText
+
+CONFIG = "english"
+FTS_TABLE = "medguide_search_fts"
+NAMES_TABLE = "medguide_search_names_fts"
+# FTS5 column weights for bm25(), in the table's column order: names, keywords, summary, body.
+FTS_WEIGHTS = (10.0, 4.0, 2.0, 0.5)
+# pg_trgm's default similarity threshold for its % operator.
+SIMILARITY_THRESHOLD = 0.3
+NAME_CANDIDATES = 200
+# A tsvector holds at most 1 MB; a label's text is far below that once trimmed.
+MAX_BODY_CHARACTERS = 200_000
+WORD = re.compile(r"[^\W_]+")
+# PostgreSQL's English stop words (Snowball's list), dropped on both engines so a query such as
+# "the" finds the same nothing on each.
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can did do does doing don down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is
+    it its itself just me more most my myself no nor not now of off on once only or other our
+    ours ourselves out over own s same she should so some such t than that the their theirs
+    them themselves then there these they this those through to too under until up very was
+    we were what when where which while who whom why will with you your yours yourself
+    yourselves""".split()  # noqa: SIM905  (a word list reads better as text)
+)
+
+
+def fold(text: str) -> str:
+    """A name as it is matched: accents dropped, case folded, punctuation as single spaces
+    ("Lioresal®" → "lioresal", "Co-Careldopa" → "co careldopa")."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(WORD.findall(text.casefold()))
+
+
+def words(text: str, *, limit: int = 12) -> list[str]:
+    """The searchable words of a query, in order, without repeats or stop words."""
+    found = dict.fromkeys(w for w in fold(text).split() if w not in STOP_WORDS)
+    return list(found)[:limit]
+
+
+def trigrams(text: str) -> set[str]:
+    """pg_trgm's trigrams: each word padded with two spaces before and one after."""
+    grams = set()
+    for word in fold(text).split():
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity(): shared trigrams over all trigrams of both strings."""
+    first, second = trigrams(a), trigrams(b)
+    if not first or not second:
+        return 0.0
+    return len(first & second) / len(first | second)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A document the full-text query matched; `in_head` when it matched above the body."""
+
+    document_id: int
+    kind: str
+    rank: float
+    in_head: bool
+
+
+@dataclass(frozen=True)
+class NameHit:
+    """A name spelt like the query, with its document's title and address."""
+
+    document_id: int
+    kind: str
+    name: str
+    is_primary: bool
+    title: str
+    url: str
+    similarity: float
+
+
+class Backend:
+    def write(self, documents: list[tuple[SearchDocument, SearchText]]) -> None:
+        """Index these saved documents, replacing what was indexed for them before."""
+        raise NotImplementedError
+
+    def delete(self, document_ids: list[int]) -> None:
+        raise NotImplementedError
+
+    def match(self, documents: QuerySet, terms: list[str], *, any_term: bool) -> list[Hit]:
+        """Documents matching every term (or any, with `any_term`), each term as a prefix."""
+        raise NotImplementedError
+
+    def similar_names(self, names: QuerySet, key: str) -> list[NameHit]:
+        """Names spelt like `key`, most similar first."""
+        raise NotImplementedError
+
+    def names_starting_with(self, names: QuerySet, key: str) -> QuerySet:
+        raise NotImplementedError
+
+
+class PostgresBackend(Backend):
+    def write(self, documents):
+        vector = (
+            SearchVector("names", weight="A", config=CONFIG)
+            + SearchVector("keywords", weight="B", config=CONFIG)
+            + SearchVector("summary", weight="C", config=CONFIG)
+            + SearchVector("body", weight="D", config=CONFIG)
+        )
+        ids = [document.pk for document, _text in documents]
+        SearchDocument.objects.filter(pk__in=ids).update(vector=vector)
+
+    def delete(self, document_ids):
+        pass  # the vector goes with its row
+
+    def match(self, documents, terms, *, any_term):
+        joiner = " | " if any_term else " & "
+        # Terms are runs of letters and digits, so quoting them is all raw syntax needs.
+        query = SearchQuery(
+            joiner.join(f"'{t}':*" for t in terms), search_type="raw", config=CONFIG
+        )
+        head = SearchQuery(
+            joiner.join(f"'{t}':*ABC" for t in terms), search_type="raw", config=CONFIG
+        )
+        rows = (
+            documents.filter(vector=query)
+            .annotate(
+                rank=SearchRank("vector", query),
+                in_head=ExpressionWrapper(Q(vector=head), output_field=BooleanField()),
+            )
+            .values_list("pk", "kind", "rank", "in_head")
+        )
+        return [Hit(pk, kind, rank, bool(in_head)) for pk, kind, rank, in_head in rows]
+
+    def similar_names(self, names, key):
+        rows = (
+            names.filter(key__trigram_similar=key)
+            .annotate(similarity=TrigramSimilarity("key", key))
+            .order_by("-similarity")
+            .values_list(
+                "document_id",
+                "document__kind",
+                "name",
+                "is_primary",
+                "document__title",
+                "document__url",
+                "similarity",
+            )[:NAME_CANDIDATES]
+        )
+        return [NameHit(*row) for row in rows]
+
+    def names_starting_with(self, names, key):
+        # A prefix LIKE, which the trigram index serves from three characters on.
+        return names.filter(key__startswith=key)
+
+
+class SQLiteBackend(Backend):
+    def write(self, documents):
+        with connection.cursor() as cursor:
+            self._delete(cursor, [document.pk for document, _text in documents])
+            cursor.executemany(
+                f"INSERT INTO {FTS_TABLE} (rowid, names, keywords, summary, body) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                [(d.pk, d.names, d.keywords, d.summary, d.body) for d, _text in documents],
+            )
+            cursor.executemany(
+                f"INSERT INTO {NAMES_TABLE} (rowid, keys) VALUES (%s, %s)",
+                [(d.pk, "\n".join(fold(name) for name in text.names)) for d, text in documents],
+            )
+
+    def delete(self, document_ids):
+        with connection.cursor() as cursor:
+            self._delete(cursor, document_ids)
+
+    def _delete(self, cursor, document_ids):
+        marks = ", ".join(["%s"] * len(document_ids))
+        for table in (FTS_TABLE, NAMES_TABLE):
+            cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", document_ids)
+
+    def match(self, documents, terms, *, any_term):
+        joiner = " OR " if any_term else " AND "
+        # Each term is a quoted FTS5 string of letters and digits, so no operator gets in.
+        expression = joiner.join(f'"{t}"*' for t in terms)
+        visible, params = _subquery(documents.values("pk"))
+        weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+        sql = (
+            f"SELECT d.id, d.kind, -bm25({FTS_TABLE}, {weights}), "
+            f"  d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) "
+            f"FROM {FTS_TABLE} JOIN medguide_searchdocument d ON d.id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s AND d.id IN ({visible})"
+        )
+        head = f"{{names keywords summary}} : ({expression})"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [head, expression, *params])
+            return [Hit(pk, kind, rank, bool(in_head)) for pk, kind, rank, in_head in cursor]
+
+    def similar_names(self, names, key):
+        # The trigram table finds candidates sharing any trigram; pg_trgm's formula scores them.
+        grams = sorted({key[i : i + 3] for i in range(len(key) - 2)} - {""})
+        if not grams:
+            return []
+        visible, params = _subquery(names.values("document_id"))
+        sql = (
+            f"SELECT d.id, d.kind, d.names, d.title, d.url FROM {NAMES_TABLE} "
+            f"JOIN medguide_searchdocument d ON d.id = {NAMES_TABLE}.rowid "
+            f"WHERE {NAMES_TABLE} MATCH %s AND d.id IN ({visible}) "
+            f"ORDER BY rank LIMIT {NAME_CANDIDATES}"
+        )
+        hits = []
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [" OR ".join(f'"{g}"' for g in grams), *params])
+            for document_id, kind, document_names, title, url in cursor:
+                for position, name in enumerate(document_names.splitlines()):
+                    score = similarity(name, key)
+                    if score >= SIMILARITY_THRESHOLD:
+                        hits.append(
+                            NameHit(document_id, kind, name, position == 0, title, url, score)
+                        )
+        return sorted(hits, key=lambda hit: -hit.similarity)
+
+    def names_starting_with(self, names, key):
+        # A range on the key's index: SQLite's LIKE would scan the table instead.
+        return names.filter(key__gte=key, key__lt=key + "\U0010ffff")
+
+
+def _subquery(queryset: QuerySet) -> tuple[str, tuple]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, params
+
+
+@cache
+def _backends() -> dict[str, Backend]:
+    return {"postgresql": PostgresBackend(), "sqlite": SQLiteBackend()}
+
+
+def backend() -> Backend:
+    try:
+        return _backends()[connection.vendor]
+    except KeyError:
+        raise NotImplementedError(
+            f"Site search supports PostgreSQL and SQLite, not {connection.vendor}."
+        ) from None

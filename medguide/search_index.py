@@ -1,0 +1,231 @@
+"""Keeping the search index current: one document per drug and guide, rewritten whenever the
+item or anything that feeds it (names, classes, conditions, tags, category, label text)
+changes.
+
+Signals only note which items changed; the documents are rewritten together, each once, when
+the transaction commits, when a request that changed data ends (SearchIndexMiddleware), when
+a `deferred()` block ends, and before any search reads the index. So saving a monograph with
+thirty inline rows rewrites its document once, and a search always sees the data it runs
+against. The index is derived data: rewriting an item again is always safe.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from django.db import DatabaseError, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from taggit.models import Tag
+
+from articles.models import Article, Category
+from drugs.models import Condition, Drug, DrugClass, DrugName, Indication, LabelSource, SideEffect
+from medguide.models import SearchDocument, SearchKind, SearchName
+from medguide.search_backends import MAX_BODY_CHARACTERS, backend, fold
+
+logger = logging.getLogger(__name__)
+
+MODELS = {SearchKind.DRUG: Drug, SearchKind.ARTICLE: Article}
+_state = threading.local()
+
+
+def index(kind: str, pks: Iterable[int]) -> None:
+    """Note that these items changed; their documents are rewritten at the next flush.
+    Items that no longer exist lose their documents."""
+    pks = set(pks)
+    if not pks:
+        return
+    _pending().setdefault(kind, set()).update(pks)
+    if getattr(_state, "deferring", False):
+        return
+    if transaction.get_connection().in_atomic_block:
+        # Once the data is committed; on a rollback the next flush rewrites them anyway.
+        transaction.on_commit(flush, robust=True)
+    else:
+        flush()
+
+
+def flush() -> None:
+    """Rewrite every document noted as changed, each once."""
+    pending, _state.pending = _pending(), {}
+    for kind, pks in pending.items():
+        try:
+            with transaction.atomic():
+                _write(kind, pks)
+        except DatabaseError:
+            # A failed rewrite must never undo the change that caused it; the item is
+            # rewritten on its next change, or by rebuild_search_index.
+            logger.exception("Search index: could not rewrite %s %s", kind, sorted(pks))
+
+
+def discard() -> None:
+    """Forget the changes noted so far, as after rolling back the transaction that made them."""
+    _state.pending = {}
+
+
+def rebuild() -> int:
+    """Rewrite every document from scratch; returns how many were written."""
+    written = 0
+    for kind, model in MODELS.items():
+        stale = SearchDocument.objects.filter(kind=kind).exclude(
+            object_id__in=model.objects.values("pk")
+        )
+        _delete(stale)
+        pks = list(model.objects.values_list("pk", flat=True))
+        for start in range(0, len(pks), 500):
+            _write(kind, set(pks[start : start + 500]))
+        written += len(pks)
+    return written
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Hold rewrites until the block ends, then do each once (nested blocks join the outer),
+    for example around a batch of imported records."""
+    if getattr(_state, "deferring", False):
+        yield
+        return
+    _state.deferring = True
+    try:
+        yield
+    finally:
+        _state.deferring = False
+        flush()
+
+
+class SearchIndexMiddleware:
+    """Rewrite the documents a request changed once, when the request is done."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return self.get_response(request)
+        with deferred():
+            return self.get_response(request)
+
+
+def _pending() -> dict[str, set[int]]:
+    if not hasattr(_state, "pending"):
+        _state.pending = {}
+    return _state.pending
+
+
+def _write(kind: str, pks: set[int]) -> None:
+    """Rewrite the documents of these items in a fixed number of queries, however many:
+    the old documents go (with their names and engine rows) and new ones are written."""
+    model = MODELS[kind]
+    items = {item.pk: item for item in model.objects.filter(pk__in=pks).for_search()}
+    _delete(SearchDocument.objects.filter(kind=kind, object_id__in=pks))
+    if not items:
+        return
+    written = []
+    for pk, item in items.items():
+        text = item.search_text()
+        document = SearchDocument(
+            kind=kind,
+            object_id=pk,
+            title=text.title[:300],
+            subtitle=text.subtitle[:300],
+            url=item.get_absolute_url(),
+            names="\n".join(text.names),
+            keywords="\n".join(text.keywords),
+            summary=text.summary,
+            body=text.body[:MAX_BODY_CHARACTERS],
+        )
+        written.append((document, text))
+    SearchDocument.objects.bulk_create([document for document, _text in written])
+    SearchName.objects.bulk_create(
+        SearchName(document=document, name=name[:300], key=fold(name)[:300], is_primary=i == 0)
+        for document, text in written
+        for i, name in enumerate(dict.fromkeys(text.names))
+        if fold(name)
+    )
+    backend().write(written)
+
+
+def _delete(documents) -> None:
+    ids = list(documents.values_list("pk", flat=True))
+    if ids:
+        backend().delete(ids)
+        SearchDocument.objects.filter(pk__in=ids).delete()
+
+
+# Signals: what feeds each document ---------------------------------------------------------
+
+
+def _drug_saved(sender, instance, created=False, **kwargs):
+    index(SearchKind.DRUG, [instance.pk])
+    if not created:  # guides are found by the names of the drugs they are about
+        index(SearchKind.ARTICLE, instance.articles.values_list("pk", flat=True))
+
+
+def _drug_deleted(sender, instance, **kwargs):
+    index(SearchKind.DRUG, [instance.pk])
+
+
+def _drug_part_changed(sender, instance, **kwargs):
+    index(SearchKind.DRUG, [instance.drug_id])
+
+
+def _drug_classes_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not reverse:
+        if action.startswith("post_"):
+            index(SearchKind.DRUG, [instance.pk])
+    elif action == "pre_clear":  # drug_class.drugs.clear(): note the drugs before they go
+        instance._search_cleared = list(instance.drugs.values_list("pk", flat=True))
+    elif action.startswith("post_"):  # drug_class.drugs.add(…): pk_set holds drugs
+        index(SearchKind.DRUG, pk_set or getattr(instance, "_search_cleared", []))
+
+
+def _class_saved(sender, instance, **kwargs):
+    index(SearchKind.DRUG, instance.drugs.values_list("pk", flat=True))
+
+
+def _condition_saved(sender, instance, **kwargs):
+    index(SearchKind.DRUG, instance.indications.values_list("drug_id", flat=True))
+
+
+def _article_saved(sender, instance, **kwargs):
+    index(SearchKind.ARTICLE, [instance.pk])
+
+
+def _article_links_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if isinstance(instance, Article):
+        if action.startswith("post_"):
+            index(SearchKind.ARTICLE, [instance.pk])
+    elif action == "pre_clear":  # drug.articles.clear(): note the guides before they go
+        instance._search_cleared = list(instance.articles.values_list("pk", flat=True))
+    elif action.startswith("post_"):  # drug.articles.add(…): pk_set holds guides
+        index(SearchKind.ARTICLE, pk_set or getattr(instance, "_search_cleared", []))
+
+
+def _category_saved(sender, instance, **kwargs):
+    index(SearchKind.ARTICLE, instance.articles.values_list("pk", flat=True))
+
+
+def _tag_saved(sender, instance, **kwargs):
+    index(SearchKind.ARTICLE, Article.objects.filter(tags=instance).values_list("pk", flat=True))
+
+
+def connect() -> None:
+    uid = "medguide.search_index"
+    post_save.connect(_drug_saved, sender=Drug, dispatch_uid=f"{uid}.drug")
+    post_delete.connect(_drug_deleted, sender=Drug, dispatch_uid=f"{uid}.drug")
+    for model in (DrugName, Indication, SideEffect, LabelSource):
+        post_save.connect(_drug_part_changed, sender=model, dispatch_uid=f"{uid}.{model}")
+        post_delete.connect(_drug_part_changed, sender=model, dispatch_uid=f"{uid}.{model}")
+    m2m_changed.connect(
+        _drug_classes_changed, sender=Drug.classes.through, dispatch_uid=f"{uid}.classes"
+    )
+    post_save.connect(_class_saved, sender=DrugClass, dispatch_uid=f"{uid}.class")
+    post_save.connect(_condition_saved, sender=Condition, dispatch_uid=f"{uid}.condition")
+    post_save.connect(_article_saved, sender=Article, dispatch_uid=f"{uid}.article")
+    post_delete.connect(_article_saved, sender=Article, dispatch_uid=f"{uid}.article")
+    for through in (Article.tags.through, Article.related_drugs.through):
+        m2m_changed.connect(_article_links_changed, sender=through, dispatch_uid=f"{uid}.{through}")
+    post_save.connect(_category_saved, sender=Category, dispatch_uid=f"{uid}.category")
+    post_save.connect(_tag_saved, sender=Tag, dispatch_uid=f"{uid}.tag")

@@ -1,0 +1,263 @@
+"""Site search on content each test builds: only published items, the index kept current,
+pagination, escaping, suggestions, the editors' query log, fixed query counts, and any
+parameters a stranger sends."""
+
+import json
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from articles.models import Article
+from drugs.models import Drug
+from medguide import search as site_search
+from medguide import search_index
+from medguide.models import SearchDocument, SearchLog, Status
+from tests.factories import (
+    ArticleFactory,
+    CategoryFactory,
+    ConditionFactory,
+    DrugClassFactory,
+    DrugFactory,
+    DrugNameFactory,
+    IndicationFactory,
+)
+from tests.medguide.conftest import titles
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, **params):
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    return response
+
+
+# Relevance on the demo content --------------------------------------------------------------
+
+
+# Relevance on real FDA labels, imported the way production imports them --------------------
+
+
+# Only published content ---------------------------------------------------------------------
+
+
+def test_drafts_and_scheduled_guides_are_never_found(db):
+    draft = DrugFactory(generic_name="Draftazole", status=Status.DRAFT)
+    DrugNameFactory(drug=draft, name="Hiddenex")
+    ArticleFactory(title="Draftwise guide", status=Status.DRAFT)
+    scheduled = ArticleFactory(
+        title="Futurewise guide", published_at=timezone.now() + timezone.timedelta(days=2)
+    )
+    for query in ["Draftazole", "Hiddenex", "draftazol", "Draftwise", "Futurewise"]:
+        assert titles(query) == [], query
+        assert site_search.suggest(query) == [], query
+    # Once due, the scheduled guide is found without anyone touching it.
+    Article.objects.filter(pk=scheduled.pk).update(published_at=timezone.now())
+    assert titles("Futurewise") == ["Futurewise guide"]
+
+
+def test_unpublishing_hides_an_item_at_once(db):
+    drug = DrugFactory(generic_name="Vanishazole")
+    assert titles("Vanishazole") == ["Vanishazole"]
+    Drug.objects.filter(pk=drug.pk).update(status=Status.DRAFT)  # no signal needed
+    assert titles("Vanishazole") == []
+
+
+# The index stays current --------------------------------------------------------------------
+
+
+def test_a_new_brand_name_is_found_and_a_removed_one_is_not(db):
+    drug = DrugFactory(generic_name="Alphazole")
+    name = DrugNameFactory(drug=drug, name="Quorvex")
+    assert titles("Quorvex") == ["Alphazole"]
+    name.name = "Zimtrel"
+    name.save()
+    assert titles("Quorvex") == []
+    assert titles("Zimtrel") == ["Alphazole"]
+    name.delete()
+    assert titles("Zimtrel") == []
+
+
+def test_classes_and_conditions_feed_the_drug_document(db):
+    drug = DrugFactory(generic_name="Gammazole")
+    drug_class = DrugClassFactory(name="Quasar blockers")
+    drug.classes.add(drug_class)
+    assert titles("quasar") == ["Gammazole"]
+    drug_class.name = "Pulsar blockers"
+    drug_class.save()
+    assert titles("quasar") == []
+    assert titles("pulsar") == ["Gammazole"]
+    condition = ConditionFactory(name="Nebula syndrome")
+    IndicationFactory(drug=drug, condition=condition)
+    assert titles("nebula syndrome") == ["Gammazole"]
+    drug_class.drugs.clear()
+    assert titles("pulsar") == []
+
+
+def test_tags_category_and_drugs_feed_the_guide_document(db):
+    drug = DrugFactory(generic_name="Deltazole")
+    guide = ArticleFactory(title="Living well", category=CategoryFactory(name="Lifestyle"))
+    guide.tags.add("hydration")
+    assert titles("hydration") == ["Living well"]
+    guide.related_drugs.add(drug)
+    assert "Living well" in titles("deltazole")
+    drug.generic_name = "Epsilozole"
+    drug.save()
+    assert "Living well" in titles("epsilozole")
+    guide.category.name = "Daily life"
+    guide.category.save()
+    assert titles("daily life") == ["Living well"]
+
+
+def test_a_deleted_item_leaves_the_index(db):
+    drug = DrugFactory(generic_name="Zetazole")
+    drug.delete()
+    assert not SearchDocument.objects.filter(title="Zetazole").exists()
+
+
+@pytest.fixture
+def writes(monkeypatch) -> list[set]:
+    """The sets of items each index rewrite covered."""
+    done = []
+    original = search_index._write
+
+    def counting(kind, pks):
+        done.append(set(pks))
+        original(kind, pks)
+
+    monkeypatch.setattr(search_index, "_write", counting)
+    return done
+
+
+def test_changes_in_a_deferred_block_rewrite_each_document_once(db, writes):
+    drug = DrugFactory(generic_name="Iotazole")
+    writes.clear()
+    with search_index.deferred():
+        drug.save()
+        for n in range(5):
+            DrugNameFactory(drug=drug, name=f"Iotabrand {n}")
+    assert writes == [{drug.pk}]
+    assert titles("Iotabrand 3") == ["Iotazole"]
+
+
+def test_a_transaction_rewrites_each_document_once_when_it_commits(
+    db, writes, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        drug = DrugFactory(generic_name="Thetazole")
+        for n in range(5):
+            DrugNameFactory(drug=drug, name=f"Thetabrand {n}")
+        assert writes == []  # nothing is written before the data is committed
+    assert writes == [{drug.pk}]
+
+
+def test_a_request_that_saves_rewrites_documents_once_at_its_end(rf, db, writes):
+    drug = DrugFactory(generic_name="Kappazole")
+    writes.clear()
+
+    def view(request):
+        for n in range(3):
+            DrugNameFactory(drug=drug, name=f"Kappabrand {n}")
+        assert writes == []  # nothing yet: the request is not over
+        return None
+
+    search_index.SearchIndexMiddleware(view)(rf.post("/admin/drugs/drug/1/change/"))
+    assert writes == [{drug.pk}]
+
+
+# The results page ---------------------------------------------------------------------------
+
+
+def test_results_are_paginated(client, db):
+    for n in range(25):
+        DrugFactory(generic_name=f"Pagezole {n:02}", summary="A pagination medicine.")
+    first = page(client, q="pagination")
+    assert len(first.context["results"]) == site_search.PER_PAGE
+    assert 'href="?q=pagination&amp;page=2"' in first.content.decode()
+    second = page(client, q="pagination", page=2)
+    assert len(second.context["results"]) == 5
+    assert page(client, q="pagination", page=999).context["search"].page.number == 2
+    assert page(client, q="pagination", page="x").context["search"].page.number == 1
+
+
+def test_snippets_escape_what_editors_wrote(client, db):
+    DrugFactory(generic_name="Escapazole", summary="Treats <b>itching</b> & <script>x</script>.")
+    content = page(client, q="itching").content.decode()
+    assert "<script>x</script>" not in content
+    assert "&lt;b&gt;<mark>itching</mark>&lt;/b&gt; &amp; &lt;script&gt;" in content
+
+
+def test_search_page_queries_do_not_grow_with_results(client, db, django_assert_max_num_queries):
+    for n in range(3):
+        DrugFactory(generic_name=f"Fewazole {n}", summary="A counted medicine.")
+    page(client, q="counted")  # the first search of a day creates its log row
+    with django_assert_max_num_queries(12) as few:
+        page(client, q="counted")
+    for n in range(40):
+        drug = DrugFactory(generic_name=f"Manyazole {n}", summary="A counted medicine.")
+        DrugNameFactory(drug=drug)
+    search_index.flush()  # as a commit would, before the reader arrives
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page(client, q="counted")
+
+
+# Suggestions --------------------------------------------------------------------------------
+
+
+def suggestions(client, **params) -> list[dict]:
+    response = client.get("/search/suggest/", params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    return response.json()["suggestions"]
+
+
+def test_suggestions_put_generic_names_first_and_stop_at_ten(client, db):
+    for n in range(15):
+        DrugFactory(generic_name=f"Sugazole {n:02}")
+    DrugNameFactory(drug=DrugFactory(generic_name="Other"), name="Sugabrand")
+    found = suggestions(client, q="suga")
+    assert len(found) == 10
+    assert found[0]["name"] == "Sugazole 00"
+    assert all(s["generic"] is None for s in found)
+
+
+def test_suggestion_queries_do_not_grow(client, db, django_assert_max_num_queries):
+    for n in range(30):
+        DrugNameFactory(drug=DrugFactory(generic_name=f"Countazole {n}"), name=f"Countabrand {n}")
+    search_index.flush()
+    with django_assert_max_num_queries(2):
+        suggestions(client, q="count")
+
+
+# The editors' query log ---------------------------------------------------------------------
+
+
+def test_query_log_is_read_only_and_staff_only(admin_client, client, db):
+    log = SearchLog.objects.create(day=timezone.localdate(), query="x", results=0)
+    assert admin_client.get("/admin/medguide/searchlog/add/").status_code == 403
+    assert admin_client.post(f"/admin/medguide/searchlog/{log.pk}/change/", {}).status_code == 403
+    response = client.get("/admin/medguide/searchlog/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+# Whatever strangers send --------------------------------------------------------------------
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    q=st.text(max_size=300),
+    kind=st.one_of(st.sampled_from(["", "drug", "article"]), st.text(max_size=20)),
+    number=st.one_of(st.integers(), st.text(max_size=12)),
+)
+def test_any_parameters_answer_200_or_400(client, baclofen, q, kind, number):
+    response = client.get("/search/", {"q": q, "type": kind, "page": number})
+    assert response.status_code in (200, 400)
+    response = client.get("/search/suggest/", {"q": q, "type": kind})
+    assert response.status_code in (200, 400)
+    json.loads(response.content)

@@ -171,14 +171,23 @@ def _drug_part_changed(sender, instance, **kwargs):
     index(SearchKind.DRUG, [instance.drug_id])
 
 
-def _drug_classes_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if not reverse:
-        if action.startswith("post_"):
-            index(SearchKind.DRUG, [instance.pk])
-    elif action == "pre_clear":  # drug_class.drugs.clear(): note the drugs before they go
-        instance._search_cleared = list(instance.drugs.values_list("pk", flat=True))
-    elif action.startswith("post_"):  # drug_class.drugs.add(…): pk_set holds drugs
-        index(SearchKind.DRUG, pk_set or getattr(instance, "_search_cleared", []))
+def _links_changed(kind: str, item_model: type, other_side: str):
+    """An m2m_changed receiver for an item's links (a drug's classes, a guide's tags and
+    drugs). From the item's side the item is rewritten; from the other side
+    (drug_class.drugs.add(…)) the items in pk_set are, or for clear() the items noted just
+    before they were unlinked."""
+
+    def receiver(sender, instance, action, pk_set, **kwargs):
+        if isinstance(instance, item_model):
+            if action.startswith("post_"):
+                index(kind, [instance.pk])
+        elif action == "pre_clear":
+            linked = getattr(instance, other_side).values_list("pk", flat=True)
+            instance._search_cleared = list(linked)
+        elif action.startswith("post_"):
+            index(kind, pk_set or getattr(instance, "_search_cleared", []))
+
+    return receiver
 
 
 def _class_saved(sender, instance, **kwargs):
@@ -191,16 +200,6 @@ def _condition_saved(sender, instance, **kwargs):
 
 def _article_saved(sender, instance, **kwargs):
     index(SearchKind.ARTICLE, [instance.pk])
-
-
-def _article_links_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if isinstance(instance, Article):
-        if action.startswith("post_"):
-            index(SearchKind.ARTICLE, [instance.pk])
-    elif action == "pre_clear":  # drug.articles.clear(): note the guides before they go
-        instance._search_cleared = list(instance.articles.values_list("pk", flat=True))
-    elif action.startswith("post_"):  # drug.articles.add(…): pk_set holds guides
-        index(SearchKind.ARTICLE, pk_set or getattr(instance, "_search_cleared", []))
 
 
 def _category_saved(sender, instance, **kwargs):
@@ -219,13 +218,18 @@ def connect() -> None:
         post_save.connect(_drug_part_changed, sender=model, dispatch_uid=f"{uid}.{model}")
         post_delete.connect(_drug_part_changed, sender=model, dispatch_uid=f"{uid}.{model}")
     m2m_changed.connect(
-        _drug_classes_changed, sender=Drug.classes.through, dispatch_uid=f"{uid}.classes"
+        _links_changed(SearchKind.DRUG, Drug, "drugs"),
+        sender=Drug.classes.through,
+        weak=False,  # the receiver is made here: nothing else holds it
+        dispatch_uid=f"{uid}.classes",
     )
     post_save.connect(_class_saved, sender=DrugClass, dispatch_uid=f"{uid}.class")
     post_save.connect(_condition_saved, sender=Condition, dispatch_uid=f"{uid}.condition")
     post_save.connect(_article_saved, sender=Article, dispatch_uid=f"{uid}.article")
     post_delete.connect(_article_saved, sender=Article, dispatch_uid=f"{uid}.article")
+    guide_links = _links_changed(SearchKind.ARTICLE, Article, "articles")
     for through in (Article.tags.through, Article.related_drugs.through):
-        m2m_changed.connect(_article_links_changed, sender=through, dispatch_uid=f"{uid}.{through}")
+        uid_links = f"{uid}.{through._meta.label}"
+        m2m_changed.connect(guide_links, sender=through, weak=False, dispatch_uid=uid_links)
     post_save.connect(_category_saved, sender=Category, dispatch_uid=f"{uid}.category")
     post_save.connect(_tag_saved, sender=Tag, dispatch_uid=f"{uid}.tag")

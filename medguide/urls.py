@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from medguide import views
+from medguide.sitemaps import SITEMAPS
 
 admin.site.site_header = "MedGuide editorial"
 admin.site.site_title = "MedGuide admin"
@@ -17,6 +19,12 @@ urlpatterns = [
     path("search/suggest/", views.search_suggest, name="search-suggest"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
     path("articles/", include("articles.urls")),

@@ -1,0 +1,87 @@
+"""/sitemap.xml for crawlers: the site's pages, the published drugs, classes and conditions
+that have published drugs, and the live guides, each with the time it last changed."""
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, Max, OuterRef
+from django.urls import reverse
+
+from articles.models import Article
+from drugs.models import Condition, Drug, DrugClass
+
+
+class PageSitemap(Sitemap):
+    changefreq = "daily"
+    priority = 0.6
+
+    def items(self) -> list[str]:
+        return ["home", "drugs:list", "drugs:condition-list", "articles:list"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+class DrugSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.9
+
+    def items(self):
+        return Drug.objects.published().only("slug", "updated_at").order_by("generic_name")
+
+    def lastmod(self, drug: Drug):
+        return drug.updated_at
+
+
+class DrugClassSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.5
+
+    def items(self):
+        published = Drug.objects.published()
+        return (
+            DrugClass.objects.filter(Exists(published.filter(classes=OuterRef("pk"))))
+            .annotate(changed=Max("drugs__updated_at"))
+            .only("slug")
+            .order_by("name")
+        )
+
+    def lastmod(self, drug_class: DrugClass):
+        return drug_class.changed
+
+
+class ConditionSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.5
+
+    def items(self):
+        published = Drug.objects.published()
+        return (
+            Condition.objects.filter(
+                Exists(published.filter(indications__condition=OuterRef("pk")))
+            )
+            .annotate(changed=Max("indications__drug__updated_at"))
+            .only("slug")
+            .order_by("name")
+        )
+
+    def lastmod(self, condition: Condition):
+        return condition.changed
+
+
+class GuideSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.7
+
+    def items(self):
+        return Article.objects.published().only("slug", "updated_at").order_by("-published_at")
+
+    def lastmod(self, article: Article):
+        return article.updated_at
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "drugs": DrugSitemap,
+    "classes": DrugClassSitemap,
+    "conditions": ConditionSitemap,
+    "guides": GuideSitemap,
+}

@@ -1,30 +1,35 @@
 """The editors' admin: one page edits a whole monograph, in the order of the public page."""
 
 import reversion
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Prefetch
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 
 from drugs.forms import DrugNameFormSet, FormulationForm, InteractionForm, InteractionFormSet
 from drugs.interactions import interactions_concerning
 from drugs.models import (
+    ChangeLogEntry,
     Condition,
     DoseGuideline,
     Drug,
     DrugClass,
     DrugName,
+    FeedbackStatus,
     Formulation,
     Indication,
     Interaction,
     LabelSource,
     Reference,
+    SectionFeedback,
     SideEffect,
     Strength,
     Substance,
 )
-from drugs.views import DrugDetailView
+from drugs.views import DrugDetailView, Section, sections_for
 from medguide.autocomplete import PreloadedAutocompleteMixin
 from medguide.editorial import EditorialAdmin
 from medguide.readability import admin_summary
@@ -133,6 +138,15 @@ class LabelSourceInline(admin.TabularInline):
         return format_html('<a href="{}" rel="noopener">{}</a>', source.dailymed_url, source.set_id)
 
 
+class ChangeLogEntryInline(admin.TabularInline):
+    """The public change log: publishing with a summary adds a line; editors can correct it."""
+
+    model = ChangeLogEntry
+    extra = 0
+    fields = ["changed_on", "section", "section_title", "summary", "reviewer"]
+    verbose_name_plural = "public change log (shown to readers, newest first)"
+
+
 # Strengths are saved by the formulation row's form, not by an inline of their own, so the
 # revision history follows them explicitly (django-reversion follows the inlines by itself).
 reversion.register(Strength)
@@ -183,6 +197,7 @@ class DrugAdmin(EditorialAdmin):
         InteractionInline,
         ReferenceInline,
         LabelSourceInline,
+        ChangeLogEntryInline,
     ]
     fieldsets = [
         (None, {"fields": ["generic_name", "slug", "pronunciation", "origin"]}),
@@ -270,6 +285,17 @@ class DrugAdmin(EditorialAdmin):
     def class_list(self, drug: Drug) -> str:
         return ", ".join(c.name for c in drug.classes.all())
 
+    def reversion_register(self, model, **options):
+        # The public change log records what happened: restoring an older revision of the
+        # monograph must not delete the entries published since, so revisions don't follow it.
+        if model is Drug:
+            options["follow"] = tuple(f for f in options.get("follow", ()) if f != "changes")
+        super().reversion_register(model, **options)
+
+    def change_log_sections(self, drug: Drug) -> list[Section]:
+        """The sections readers see, for the change log's section select when publishing."""
+        return sections_for(Drug.objects.for_monograph().get(pk=drug.pk))
+
 
 @admin.register(DrugClass)
 class DrugClassAdmin(admin.ModelAdmin):
@@ -334,3 +360,99 @@ class FormulationAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .prefetch_related(Prefetch("strengths", queryset=Strength.objects.all()))
         )
+
+
+@admin.register(ChangeLogEntry)
+class ChangeLogEntryAdmin(admin.ModelAdmin):
+    """Every monograph's public change log in one list; most entries come from publishing."""
+
+    list_display = ["changed_on", "drug", "section_title", "summary", "reviewer"]
+    list_select_related = ["drug"]
+    list_filter = ["changed_on"]
+    search_fields = ["summary", "drug__generic_name", "reviewer"]
+    autocomplete_fields = ["drug"]
+    date_hierarchy = "changed_on"
+
+
+class ReportStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open"), ("closed", "Closed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.open()
+        if self.value() == "closed":
+            return queryset.exclude(status=FeedbackStatus.OPEN)
+        return queryset
+
+
+@admin.register(SectionFeedback)
+class SectionFeedbackAdmin(admin.ModelAdmin):
+    """Reader reports: what readers found wrong in a section, for editors to fix and close."""
+
+    list_display = ["created_at", "drug", "public_section", "excerpt", "has_email", "status"]
+    list_display_links = ["created_at"]
+    list_select_related = ["drug"]
+    list_filter = [ReportStateFilter, "status", "created_at"]
+    search_fields = ["message", "email", "drug__generic_name", "section", "section_title"]
+    date_hierarchy = "created_at"
+    actions = ["mark_fixed", "close_without_change"]
+    fields = [
+        "drug",
+        "public_section",
+        "message",
+        "email",
+        "created_at",
+        "status",
+        "closed_at",
+        "closed_by",
+    ]
+    readonly_fields = [
+        "drug",
+        "public_section",
+        "message",
+        "email",
+        "created_at",
+        "closed_at",
+        "closed_by",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # reports come from readers
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data:
+            obj.closed_at, obj.closed_by = None, ""
+            if obj.status != FeedbackStatus.OPEN:
+                obj.closed_at = timezone.now()
+                obj.closed_by = request.user.get_full_name() or request.user.get_username()
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="section", ordering="section")
+    def public_section(self, report: SectionFeedback) -> str:
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            report.section_url,
+            report.section_title or report.section,
+        )
+
+    @admin.display(description="report")
+    def excerpt(self, report: SectionFeedback) -> str:
+        return Truncator(report.message).chars(120)
+
+    @admin.display(description="reply wanted", boolean=True)
+    def has_email(self, report: SectionFeedback) -> bool:
+        return bool(report.email)
+
+    @admin.action(description="Mark selected as fixed and close", permissions=["change"])
+    def mark_fixed(self, request, queryset):
+        closed = queryset.close(by=request.user, status=FeedbackStatus.FIXED)
+        self.message_user(request, f"Marked as fixed and closed: {closed}.", messages.SUCCESS)
+
+    @admin.action(description="Close selected without change", permissions=["change"])
+    def close_without_change(self, request, queryset):
+        closed = queryset.close(by=request.user, status=FeedbackStatus.CLOSED)
+        self.message_user(request, f"Closed without change: {closed}.", messages.SUCCESS)

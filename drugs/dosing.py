@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, Decimal
 from typing import Protocol
 
 TIMES_A_DAY = {1: "once a day", 2: "twice a day", 3: "three times a day", 4: "four times a day"}
@@ -84,6 +85,187 @@ def titration_schedule(guideline: Guideline) -> list[TitrationStep]:
             )
         )
     return steps
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    """One titration step drawn as a bar: its height is the total a day."""
+
+    step: TitrationStep
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def centre(self) -> float:
+        return self.x + self.width / 2
+
+    @property
+    def days(self) -> str:
+        first, last = self.step.first_day, self.step.last_day
+        return f"Day {first}" if first == last else f"Days {first}–{last}"
+
+
+@dataclass(frozen=True)
+class ChartTick:
+    value: Decimal
+    y: float
+
+
+@dataclass(frozen=True)
+class TitrationChart:
+    """The geometry of a titration chart, in SVG user units; the template draws it."""
+
+    unit: str
+    bars: list[ChartBar]
+    ticks: list[ChartTick]
+    max_per_day: Decimal | None
+    max_y: float | None  # where the line for the daily maximum is drawn
+    width: int = 400
+    height: int = 250
+    left: int = 48  # room for the tick labels
+    top: int = 40  # room for the axis title and the maximum's label
+    bottom: int = 210  # the x axis; the day labels sit below it
+
+    @property
+    def right(self) -> int:
+        return self.width - 8
+
+
+SLOT_WIDTH = 86  # room for "Days 10–12" under a bar
+
+
+def _nice_step(top: Decimal) -> Decimal:
+    """A round tick interval giving four or five ticks up to `top`: 1, 2, 5, 10, 20, 25, 50…"""
+    rough = top / 4
+    magnitude = Decimal(10) ** (len(str(int(rough))) - 1) if rough >= 1 else Decimal("0.1")
+    for factor in (1, 2, Decimal("2.5"), 5, 10):
+        if magnitude * factor >= rough:
+            return magnitude * factor
+    return magnitude * 10
+
+
+def titration_chart(
+    schedule: list[TitrationStep], *, unit: str, max_per_day: Decimal | None
+) -> TitrationChart | None:
+    """Bars for each step's total a day, and a line at the daily maximum when there is one."""
+    if len(schedule) < 2:
+        return None
+    highest = max(step.per_day for step in schedule)
+    if max_per_day is not None:
+        highest = max(highest, max_per_day)
+    interval = _nice_step(highest)
+    scale_top = (highest / interval).to_integral_value(rounding=ROUND_CEILING) * interval
+    # Each step gets at least SLOT_WIDTH units, so a long schedule widens (and shrinks) the
+    # chart instead of crowding its labels.
+    width = max(400, 56 + SLOT_WIDTH * len(schedule))
+    chart = TitrationChart(
+        unit=unit, bars=[], ticks=[], max_per_day=max_per_day, max_y=None, width=width
+    )
+    plot_height = chart.bottom - chart.top
+    slot = (chart.right - chart.left) / len(schedule)
+
+    def y_of(value: Decimal) -> float:
+        return round(chart.bottom - float(value / scale_top) * plot_height, 1)
+
+    bars = []
+    for index, step in enumerate(schedule):
+        y = y_of(step.per_day)
+        bars.append(
+            ChartBar(
+                step=step,
+                x=round(chart.left + index * slot + slot * 0.15, 1),
+                y=y,
+                width=round(slot * 0.7, 1),
+                height=round(chart.bottom - y, 1),
+            )
+        )
+    ticks = []
+    value = Decimal(0)
+    while value <= scale_top:
+        ticks.append(ChartTick(value=value, y=y_of(value)))
+        value += interval
+    return TitrationChart(
+        unit=unit,
+        bars=bars,
+        ticks=ticks,
+        max_per_day=max_per_day,
+        max_y=y_of(max_per_day) if max_per_day is not None else None,
+        width=width,
+    )
+
+
+PLAIN_DIARY_DAYS = 14  # a fortnight of blank days when there is no titration to follow
+
+
+@dataclass(frozen=True)
+class DiaryDay:
+    """One day of a medication diary: the dose to take at each time, when it is known."""
+
+    number: int
+    on: date | None
+    per_dose: Decimal | None
+    times_per_day: int
+
+    @property
+    def slots(self) -> range:
+        return range(1, self.times_per_day + 1)
+
+
+def diary_guideline(guidelines: list, *, chosen: str = "") -> Guideline | None:
+    """The dose a diary follows: the chosen guideline (by id) when it has a titration schedule,
+    else the first with one, else the first taken a set number of times a day, else none (a
+    blank diary)."""
+    for guideline in guidelines:
+        is_chosen = chosen and str(getattr(guideline, "pk", "")) == chosen
+        if is_chosen and titration_schedule(guideline):
+            return guideline
+    for guideline in guidelines:
+        if titration_schedule(guideline):
+            return guideline
+    for guideline in guidelines:
+        if guideline.times_per_day:
+            return guideline
+    return None
+
+
+def diary_days(guideline: Guideline | None, *, start: date | None = None) -> list[DiaryDay]:
+    """The diary's days: every day of the titration schedule with its dose, or, without a
+    schedule, a fortnight of days with the dose left for the reader to fill in."""
+    schedule = titration_schedule(guideline) if guideline is not None else []
+    if schedule:
+        doses = [
+            (day, step.per_dose, step.times_per_day)
+            for step in schedule
+            for day in range(step.first_day, step.last_day + 1)
+        ]
+    else:
+        times = (guideline.times_per_day if guideline is not None else None) or 1
+        doses = [(day, None, times) for day in range(1, PLAIN_DIARY_DAYS + 1)]
+    return [
+        DiaryDay(
+            number=day,
+            on=start + timedelta(days=day - 1) if start is not None else None,
+            per_dose=per_dose,
+            times_per_day=times,
+        )
+        for day, per_dose, times in doses
+    ]
+
+
+def parse_start(text: str, *, today: date) -> date:
+    """A diary's first day from "YYYY-MM-DD", within a year of today; else ValueError with a
+    message for the reader."""
+    try:
+        start = date.fromisoformat(text.strip()) if len(text.strip()) == 10 else None
+    except ValueError:
+        start = None
+    if start is None:
+        raise ValueError("Enter the first day as a date, for example 2025-03-01.")
+    if not today - timedelta(days=366) <= start <= today + timedelta(days=366):
+        raise ValueError("Choose a first day within a year of today.")
+    return start
 
 
 def describe(guideline: Guideline) -> str:

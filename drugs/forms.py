@@ -1,8 +1,10 @@
-"""Admin forms that edit structured rows through one friendly field."""
+"""Forms: admin forms that edit structured rows through one friendly field, and the form
+readers use to report a problem with a monograph section."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from drugs import feedback
 from drugs.dosing import parse_strength
 from drugs.models import Formulation, Interaction, Strength
 from medguide.autocomplete import PreloadedAutocompleteForm
@@ -131,3 +133,49 @@ class InteractionForm(PreloadedAutocompleteForm):
         if self.instance.source and self.has_changed():
             self.instance.source = ""  # editorial from now on; source_id keeps the origin
         return super().save(commit=commit)
+
+
+class SectionFeedbackForm(forms.Form):
+    """A reader's report on one section of a monograph; `sections` are the page's own."""
+
+    section = forms.ChoiceField(
+        label="Which section",
+        error_messages={"invalid_choice": "Choose a section that is on this page."},
+    )
+    message = forms.CharField(
+        label="What is wrong or unclear?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        min_length=feedback.MESSAGE_MIN_LENGTH,
+        max_length=feedback.MESSAGE_MAX_LENGTH,
+        strip=True,
+        error_messages={
+            "required": "Tell us what is wrong or unclear.",
+            "min_length": "Tell us a little more: at least %(limit_value)d characters.",
+            "max_length": "Please keep it shorter: at most %(limit_value)d characters "
+            "(you wrote %(show_value)d).",
+        },
+    )
+    email = forms.EmailField(
+        label="Your email (optional)",
+        max_length=254,
+        required=False,
+        help_text="Only if you would like a reply. We use it for nothing else.",
+        error_messages={
+            "invalid": "Enter an email address like name@example.org, or leave it empty."
+        },
+    )
+    # The honeypot: hidden from people, so only robots fill it in (see the template).
+    website = forms.CharField(label="Leave this empty", required=False)
+
+    def __init__(self, *args, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections = {section.anchor: section.title for section in sections}
+        self.fields["section"].choices = list(self.sections.items())
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get(feedback.HONEYPOT_FIELD, ""))
+
+    @property
+    def section_title(self) -> str:
+        return self.sections.get(self.cleaned_data.get("section", ""), "")

@@ -83,7 +83,7 @@ def interactions_for(drug: Drug) -> list[InteractionEntry]:
         else:
             other = row.drug
             via = own_classes.get(lineage.get(row.interactant_class_id))
-        if isinstance(other, Drug) and not other.is_published:
+        if isinstance(other, Drug) and not other.is_live:
             continue  # unpublished drugs stay invisible, even by name
         url = other.get_absolute_url() if hasattr(other, "get_absolute_url") else None
         entries.append(

@@ -315,6 +315,22 @@ class Drug(Publishable):
         self.reviewed_by = by.get_full_name() or by.get_username()
         self.reviewed_on = on
 
+    def record_change(
+        self, *, summary: str, by, on: date, section: str = "", section_title: str = ""
+    ) -> "ChangeLogEntry | None":
+        """A medical reviewer published a change: say what changed in the public change log
+        (nothing when they left the summary empty). The drug must be saved."""
+        summary = " ".join(summary.split())
+        if not summary:
+            return None
+        return self.changes.create(
+            changed_on=on,
+            summary=summary,
+            section=section,
+            section_title=section_title,
+            reviewer=by.get_full_name() or by.get_username(),
+        )
+
     def search_text(self) -> SearchText:
         """How readers find this drug: names first, then classes and conditions, the summary,
         and the rest of the monograph and its FDA label text. Expects for_search()."""
@@ -763,3 +779,94 @@ class LabelSource(models.Model):
         return "https://dailymed.nlm.nih.gov/dailymed/lookup.cfm?" + urlencode(
             {"setid": self.set_id}
         )
+
+
+class ChangeLogEntry(models.Model):
+    """One line of a monograph's public change log: what changed, where and who approved it."""
+
+    drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="changes")
+    changed_on = models.DateField(default=timezone.localdate)
+    section = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text='The section\'s anchor on the page, e.g. "dosage"; blank for the whole page.',
+    )
+    section_title = models.CharField(
+        max_length=120, blank=True, help_text='As readers see it, e.g. "Dosage".'
+    )
+    summary = models.CharField(
+        max_length=200, help_text="One line, shown to readers: what changed and why it matters."
+    )
+    reviewer = models.CharField(
+        max_length=200, blank=True, help_text="Who approved the change (name and credentials)."
+    )
+
+    class Meta:
+        ordering = ["-changed_on", "-pk"]
+        verbose_name = "change log entry"
+        verbose_name_plural = "public change log"
+        indexes = [models.Index(fields=["drug", "-changed_on"], name="change_log_drug_date")]
+
+    def __str__(self) -> str:
+        return f"{self.drug}, {self.changed_on:%d %b %Y}: {self.summary}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("drugs:changes", kwargs={"slug": self.drug.slug})
+
+    @property
+    def section_url(self) -> str:
+        return f"{self.drug.get_absolute_url()}#{self.section}" if self.section else ""
+
+
+class FeedbackStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    FIXED = "fixed", "Fixed and closed"
+    CLOSED = "closed", "Closed without change"
+
+
+class SectionFeedbackQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=FeedbackStatus.OPEN)
+
+    def close(self, *, by, status: str = FeedbackStatus.CLOSED) -> int:
+        """Close the open reports among these, saying who closed them and how."""
+        return self.open().update(
+            status=status,
+            closed_at=timezone.now(),
+            closed_by=by.get_full_name() or by.get_username(),
+        )
+
+
+class SectionFeedback(models.Model):
+    """A reader's report of a problem with one section of a monograph. No account, no IP
+    address: only what the reader typed, and an email address if they chose to give one."""
+
+    drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="feedback")
+    section = models.CharField(max_length=60, help_text="The section's anchor on the page.")
+    section_title = models.CharField(max_length=120, blank=True)
+    message = models.TextField()
+    email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    status = models.CharField(
+        max_length=20, choices=FeedbackStatus.choices, default=FeedbackStatus.OPEN, db_index=True
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.CharField(max_length=150, blank=True)
+
+    objects = SectionFeedbackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "reader report"
+        verbose_name_plural = "reader reports"
+
+    def __str__(self) -> str:
+        return f"{self.drug}: {self.section_title or self.section}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == FeedbackStatus.OPEN
+
+    @property
+    def section_url(self) -> str:
+        return f"{self.drug.get_absolute_url()}#{self.section}"

@@ -5,12 +5,25 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 from itertools import groupby
+from urllib.parse import urlencode
 
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Prefetch
 from django.db.models.functions import Lower, Substr
-from django.shortcuts import get_object_or_404
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import DetailView, ListView
 
-from drugs.dosing import describe, titration_schedule
+from drugs import checker, feedback, opendata
+from drugs.change_log import change_log_context
+from drugs.converter import converter_context
+from drugs.dosing import describe, diary_days, diary_guideline, parse_start, titration_schedule
+from drugs.forms import SectionFeedbackForm
 from drugs.interactions import class_ancestors, interactions_for
 from drugs.models import (
     Condition,
@@ -98,6 +111,9 @@ class DrugDetailView(DetailView):
             ),
             is_preview=self.is_preview,
             preview_item=self.object if self.is_preview else None,
+            **converter_context(drug, query=self.request.GET),
+            **change_log_context(drug),
+            **reader_view_context(self.request, drug, interactions=interactions),
             **kwargs,
         )
 
@@ -222,3 +238,223 @@ class ConditionDetailView(DetailView):
             off_label=[i for i in indications if i.is_off_label],
             **kwargs,
         )
+
+
+# The professional view and open data (JSON, JSON-LD) -----------------------------------------
+
+OPEN_DATA_MAX_AGE = 600  # seconds; a correction reaches caches within ten minutes
+
+
+def site_url(request) -> str:
+    """The scheme and host the reader used, for absolute URLs in open data."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def reader_view_context(request, drug: Drug, *, interactions) -> dict:
+    """The monograph's audience (`?view=pro` for health professionals; anything else is the
+    patient view), the open-data document the professional tables read, and the page's
+    schema.org JSON-LD, all from one serializer. No queries: the monograph is prefetched."""
+    document = opendata.monograph_document(
+        drug,
+        interactions=interactions,
+        class_members=opendata.class_members(drug, interactions),
+        site_url=site_url(request),
+    )
+    is_pro_view = request.GET.get("view") == "pro"
+    return {
+        "is_pro_view": is_pro_view,
+        "open_data": document,
+        # Escaped for a <script> body by script_json, so safe in that one place.
+        "drug_jsonld": mark_safe(opendata.script_json(opendata.jsonld(document))),
+    }
+
+
+def open_data_response(document: dict) -> JsonResponse:
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+    patch_cache_control(response, public=True, max_age=OPEN_DATA_MAX_AGE)
+    response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
+    return response
+
+
+def open_data_not_found(message: str) -> JsonResponse:
+    """A 404 a program can read, for the JSON addresses (drafts and archived ones too)."""
+    return JsonResponse({"error": "not found", "detail": message}, status=404)
+
+
+@require_safe
+def drug_json(request, slug):
+    """/drugs/<slug>.json: a published monograph as open data (docs/open-data.md)."""
+    drug = Drug.objects.published().for_monograph().filter(slug=slug).first()
+    if drug is None:
+        return open_data_not_found("No published monograph has this slug.")
+    interactions = interactions_for(drug)
+    document = opendata.monograph_document(
+        drug,
+        interactions=interactions,
+        class_members=opendata.class_members(drug, interactions),
+        site_url=site_url(request),
+    )
+    return open_data_response(document)
+
+
+@require_safe
+def drug_index_json(request):
+    """/drugs.json: every published monograph, a page of names and links at a time."""
+    drugs = (
+        Drug.objects.published()
+        .only("generic_name", "slug", "origin", "reviewed_on", "updated_at")
+        .order_by("generic_name", "pk")
+    )
+    paginator = Paginator(drugs, opendata.INDEX_PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except InvalidPage:
+        return open_data_not_found("No such page of the drug index.")
+    base = site_url(request) + request.path
+    document = opendata.index_document(
+        page, site_url=site_url(request), page_url=lambda number: f"{base}?page={number}"
+    )
+    return open_data_response(document)
+
+
+# The public change log and readers' reports -----------------------------------------------
+
+
+def sections_for(drug: Drug) -> list[Section]:
+    """The sections readers see on the drug's page, as its table of contents lists them.
+    Expects for_monograph()."""
+    guides, _curated = guides_for(drug)
+    return monograph_sections(drug, interactions=interactions_for(drug), guides=guides)
+
+
+class DrugChangeListView(ListView):
+    """Every entry of a monograph's public change log, newest first."""
+
+    template_name = "drugs/drug_changes.html"
+    context_object_name = "changes"
+    paginate_by = 20
+
+    def get_queryset(self):
+        self.drug = get_object_or_404(Drug.objects.published(), slug=self.kwargs["slug"])
+        return self.drug.changes.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(drug=self.drug, **kwargs)
+        page = context["page_obj"]
+        context["pages"] = page.paginator.get_elided_page_range(page.number)
+        return context
+
+
+@require_http_methods(["GET", "POST"])
+def section_feedback(request, slug: str):
+    """GET: the report form on its own page (?section=<anchor>), or the thank-you page
+    (?sent=1). POST: a report on one section, refused with 429 when the client floods us and
+    with a friendly 400 for the honeypot or bad input; nothing is stored then."""
+    if request.method == "POST" and feedback.is_flooding(request):
+        response = render(
+            request,
+            "drugs/feedback_refused.html",
+            {"slug": slug, "reason": "flood", "minutes": feedback.WINDOW_SECONDS // 60},
+            status=429,
+        )
+        response["Retry-After"] = str(feedback.WINDOW_SECONDS)
+        return response
+    if request.method == "GET" and "sent" in request.GET:
+        drug = get_object_or_404(Drug.objects.published(), slug=slug)
+        section = request.GET.get("section", "")
+        anchor = section if section.replace("-", "").isalnum() else ""
+        return render(request, "drugs/feedback_thanks.html", {"drug": drug, "anchor": anchor})
+
+    drug = get_object_or_404(Drug.objects.published().for_monograph(), slug=slug)
+    sections = sections_for(drug)
+    if request.method == "GET":
+        form = SectionFeedbackForm(
+            initial={"section": request.GET.get("section", "")}, sections=sections
+        )
+        return render(request, "drugs/feedback_form.html", {"drug": drug, "form": form})
+
+    form = SectionFeedbackForm(request.POST, sections=sections)
+    if form.is_spam:
+        return render(
+            request, "drugs/feedback_refused.html", {"slug": slug, "reason": "spam"}, status=400
+        )
+    if not form.is_valid():
+        return render(request, "drugs/feedback_form.html", {"drug": drug, "form": form}, status=400)
+    data = form.cleaned_data
+    feedback.record(
+        drug=drug,
+        section=data["section"],
+        section_title=form.section_title,
+        message=data["message"],
+        email=data["email"],
+    )
+    query = urlencode({"sent": 1, "section": data["section"]})
+    return redirect(f"{reverse('drugs:feedback', kwargs={'slug': drug.slug})}?{query}")
+
+
+# The printable medication diary ----------------------------------------------------------------
+
+
+def diary(request, slug):
+    """/drugs/<slug>/diary/: a printable diary for the titration schedule (or blank days), with
+    real dates from ?start=YYYY-MM-DD; ?dose=<guideline id> picks one of several schedules.
+    Three queries whatever the drug."""
+    doses = Prefetch("doses", queryset=DoseGuideline.objects.select_related("condition"))
+    drugs = Drug.objects.published().prefetch_related(doses, "side_effects")
+    drug = get_object_or_404(drugs, slug=slug)
+    chosen = request.GET.get("dose", "")[:20]
+    guideline = diary_guideline(list(drug.doses.all()), chosen=chosen)
+    start, start_error = None, ""
+    start_text = request.GET.get("start", "")[:40]
+    if start_text.strip():
+        try:
+            start = parse_start(start_text, today=timezone.localdate())
+        except ValueError as error:
+            start_error = str(error)
+    days = diary_days(guideline, start=start)
+    return render(
+        request,
+        "drugs/drug_diary.html",
+        {
+            "drug": drug,
+            "guideline": guideline,
+            "schedule": titration_schedule(guideline) if guideline is not None else [],
+            "sentence": describe(guideline) if guideline is not None else "",
+            "days": days,
+            "serious_side_effects": [s for s in drug.side_effects.all() if s.is_serious],
+            "start": start,
+            "start_text": start_text,
+            "start_error": start_error,
+        },
+    )
+
+
+@require_safe
+def interaction_checker(request):
+    """The interaction checker. A GET form, so every list of names has an address to share;
+    several fields, or a list spelt untidily, come back to the one tidy ?drugs=a,b,c."""
+    values = request.GET.getlist("drugs")
+    names, left_out = checker.parse_names(values)
+    adding = "add" in request.GET
+    tidy = ",".join([*names, *left_out])
+    if len(values) > 1 or (values and values[0] != tidy):
+        query = checker.query_string([*names, *left_out]) if tidy else ""
+        query = "&".join(part for part in (query, "add=1" if adding else "") if part)
+        return redirect(reverse("drugs:interactions") + (f"?{query}" if query else ""))
+    result = checker.check_interactions(names=names, left_out=left_out)
+    share_query = checker.query_string(names) if names else ""
+    return render(
+        request,
+        "drugs/interaction_checker.html",
+        {
+            "result": result,
+            "rows": checker.form_rows(
+                names=names, unknown=[u.name for u in result.unknown], adding=adding
+            ),
+            "share_url": request.build_absolute_uri(
+                reverse("drugs:interactions") + (f"?{share_query}" if share_query else "")
+            ),
+            "min_items": checker.MIN_ITEMS,
+            "max_items": checker.MAX_ITEMS,
+        },
+    )

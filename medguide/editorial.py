@@ -13,7 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 
@@ -53,8 +55,26 @@ class EditorialAdmin(VersionAdmin):
         comment = request.POST.get(COMMENT_FIELD, "") if request.method == "POST" else ""
 
         token = request.POST.get(EDIT_TOKEN_FIELD, "") if request.method == "POST" else ""
+        # Publishing an item with a public change log (a monograph: record_change) may add a
+        # line to it: a one-line summary and the section it concerns, both optional.
+        has_change_log = (
+            obj is not None
+            and hasattr(obj, "record_change")
+            and hasattr(self, "change_log_sections")
+            and self.has_publish_permission(request)
+        )
+        summary = " ".join(request.POST.get("_change_summary", "").split())
+        section = request.POST.get("_change_section", "")
+        model_admin = self
 
         class WorkflowForm(form):
+            public_change_summary, public_change_section = summary, section  # shown again
+
+            @cached_property
+            def change_log_sections(self):
+                """The sections the publish button may name, or None without a change log."""
+                return model_admin.change_log_sections(obj) if has_change_log else None
+
             def clean(self):
                 cleaned = super().clean()
                 if obj is not None and token:
@@ -71,6 +91,20 @@ class EditorialAdmin(VersionAdmin):
                             "To send it back, say what needs changing in the comment box: "
                             "the editor sees it."
                         )
+                    if transition.name == "publish" and self.change_log_sections is not None:
+                        titles = {s.anchor: s.title for s in self.change_log_sections}
+                        if len(summary) > 200:
+                            raise ValidationError(
+                                "Keep the public change summary to one line of at most 200 "
+                                f"characters (it has {len(summary)})."
+                            )
+                        if section and section not in titles:
+                            raise ValidationError("Choose a section that is on the page.")
+                        self.public_change = {
+                            "summary": summary,
+                            "section": section if summary else "",
+                            "section_title": titles.get(section, "") if summary else "",
+                        }
                 return cleaned
 
         return WorkflowForm
@@ -97,6 +131,9 @@ class EditorialAdmin(VersionAdmin):
                 obj, transition, user=request.user, comment=request.POST.get(COMMENT_FIELD, "")
             )
             super().save_model(request, obj, form, change)
+            public_change = getattr(form, "public_change", None)
+            if transition.name == "publish" and public_change:
+                obj.record_change(**public_change, by=request.user, on=timezone.localdate())
             self.log_change(request, obj, note)
             self.message_user(request, f"{obj}: {note}", messages.SUCCESS)
             return

@@ -46,6 +46,7 @@ INLINE_PREFIXES = [
     "references",
     "curated_guides",  # added to the drug admin by the articles app
     "label_sources",  # read-only, but the formset still posts its management form
+    "changes",  # the public change log
 ]
 
 

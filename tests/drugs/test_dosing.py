@@ -1,6 +1,8 @@
-"""The dose sentence, the titration schedule and strength parsing, without a database."""
+"""The dose sentence, the titration schedule, its chart and diary, and strength parsing, without
+a database."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -9,8 +11,12 @@ from drugs.dosing import (
     ParsedStrength,
     TitrationStep,
     describe,
+    diary_days,
+    diary_guideline,
     format_amount,
+    parse_start,
     parse_strength,
+    titration_chart,
     titration_schedule,
 )
 
@@ -177,3 +183,132 @@ def test_parse_strength_reads_what_editors_type(text, parsed):
 def test_parse_strength_refuses_anything_else(text):
     with pytest.raises(ValueError, match=r"strength|more than zero"):
         parse_strength(text)
+
+
+# The titration chart and the medication diary --------------------------------------------------
+
+
+def test_chart_draws_one_bar_per_step_rising_with_the_daily_total():
+    guideline = baclofen_tablets()
+    chart = titration_chart(titration_schedule(guideline), unit="mg", max_per_day=Decimal(80))
+    assert [bar.days for bar in chart.bars] == ["Days 1–3", "Days 4–6", "Days 7–9", "Days 10–12"]
+    assert [bar.step.per_day for bar in chart.bars] == [15, 30, 45, 60]
+    heights = [bar.height for bar in chart.bars]
+    assert heights == sorted(heights)
+    assert heights[1] == pytest.approx(2 * heights[0], abs=0.2)
+    assert all(bar.y + bar.height == pytest.approx(chart.bottom) for bar in chart.bars)
+
+
+def test_chart_marks_the_daily_maximum_above_every_bar():
+    chart = titration_chart(
+        titration_schedule(baclofen_tablets()), unit="mg", max_per_day=Decimal(80)
+    )
+    assert chart.max_y is not None
+    assert all(bar.y >= chart.max_y for bar in chart.bars)
+    assert [tick.value for tick in chart.ticks] == [0, 20, 40, 60, 80]
+
+
+def test_chart_of_a_capped_schedule_reaches_but_never_passes_the_maximum():
+    guideline = baclofen_tablets(
+        target_amount=None, usual_min_per_day=None, usual_max_per_day=None, max_per_day=60
+    )
+    chart = titration_chart(titration_schedule(guideline), unit="mg", max_per_day=Decimal(60))
+    assert chart.bars[-1].step.per_day == 60
+    assert chart.bars[-1].y == chart.max_y
+
+
+def test_chart_without_a_maximum_has_no_maximum_line():
+    chart = titration_chart(titration_schedule(baclofen_tablets()), unit="mg", max_per_day=None)
+    assert chart.max_y is None
+    assert chart.ticks[-1].value >= 60
+
+
+def test_long_schedules_widen_the_chart_instead_of_crowding_it():
+    guideline = Guideline(
+        start_amount=Decimal(1),
+        times_per_day=1,
+        step_amount=Decimal(1),
+        step_interval_days=7,
+        target_amount=Decimal(12),
+    )
+    chart = titration_chart(titration_schedule(guideline), unit="mg", max_per_day=None)
+    assert len(chart.bars) == 12
+    assert all(bar.width >= 60 for bar in chart.bars)
+    assert chart.bars[-1].x + chart.bars[-1].width <= chart.right
+
+
+def test_no_chart_without_at_least_two_steps():
+    assert titration_chart([], unit="mg", max_per_day=None) is None
+
+
+def test_diary_has_a_day_for_every_day_of_the_schedule_with_its_dose():
+    days = diary_days(baclofen_tablets())
+    assert [day.number for day in days] == list(range(1, 13))
+    assert [day.per_dose for day in days] == [5] * 3 + [10] * 3 + [15] * 3 + [20] * 3
+    assert all(day.times_per_day == 3 for day in days)
+    assert list(days[0].slots) == [1, 2, 3]
+    assert days[0].on is None
+
+
+def test_diary_dates_run_from_the_start():
+    days = diary_days(baclofen_tablets(), start=date(2025, 12, 30))
+    assert days[0].on == date(2025, 12, 30)
+    assert days[2].on == date(2026, 1, 1)
+    assert days[-1].on == date(2026, 1, 10)
+
+
+def test_diary_never_asks_for_more_than_the_daily_maximum():
+    guideline = baclofen_tablets(
+        target_amount=None, usual_min_per_day=None, usual_max_per_day=None, max_per_day=50
+    )
+    assert max(day.per_dose * day.times_per_day for day in diary_days(guideline)) <= 50
+
+
+def test_diary_without_a_schedule_is_a_fortnight_of_blank_doses():
+    days = diary_days(Guideline(start_amount=Decimal(5), times_per_day=2))
+    assert len(days) == 14
+    assert all(day.per_dose is None and day.times_per_day == 2 for day in days)
+
+
+def test_diary_without_any_dose_has_one_row_a_day():
+    days = diary_days(None)
+    assert len(days) == 14
+    assert all(day.times_per_day == 1 for day in days)
+
+
+def test_diary_follows_the_first_guideline_with_a_schedule():
+    plain = Guideline(start_amount=Decimal(5), times_per_day=1)
+    titrated = baclofen_tablets()
+    assert diary_guideline([plain, titrated]) is titrated
+    assert diary_guideline([Guideline(start_amount=Decimal(50)), plain]) is plain
+    assert diary_guideline([Guideline(start_amount=Decimal(50))]) is None
+
+
+def test_diary_follows_a_chosen_schedule_by_id_and_ignores_other_choices():
+    first, second = baclofen_tablets(), baclofen_tablets(start_amount=Decimal(10))
+    first.pk, second.pk = 1, 2
+    plain = Guideline(start_amount=Decimal(5), times_per_day=1)
+    plain.pk = 3
+    assert diary_guideline([first, second, plain], chosen="2") is second
+    assert diary_guideline([first, second, plain], chosen="3") is first  # no schedule
+    assert diary_guideline([first, second, plain], chosen="nope") is first
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("tomorrow", "Enter the first day as a date"),
+        ("2025-02-30", "Enter the first day as a date"),
+        ("2025-1-5", "Enter the first day as a date"),
+        ("20250105", "Enter the first day as a date"),
+        ("9999-12-31", "within a year of today"),
+        ("0001-01-01", "within a year of today"),
+    ],
+)
+def test_bad_start_dates_get_a_clear_message(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_start(text, today=date(2025, 6, 1))
+
+
+def test_start_date_reads_iso_dates():
+    assert parse_start(" 2025-06-15 ", today=date(2025, 6, 1)) == date(2025, 6, 15)

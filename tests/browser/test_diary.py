@@ -1,0 +1,79 @@
+"""The medication diary printed to PDF, and the liquid-dose converter with JavaScript."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("load_demo", verbosity=0)
+
+
+def test_diary_prints_to_an_a4_pdf_with_every_day(demo, visit):
+    start = timezone.localdate() + timedelta(days=1)
+    diary = visit(f"/drugs/baclofen/diary/?start={start.isoformat()}")
+    page = diary.page
+
+    pdf = page.pdf(format="A4", print_background=True)
+
+    assert pdf.startswith(b"%PDF")
+    page.emulate_media(media="print")
+    expect(page.locator(".diary__dates")).to_be_hidden()
+    text = page.locator(".diary-table").inner_text()
+    for day in range(1, 13):
+        assert f"Day {day}\n" in text or f"Day {day}\t" in text
+    assert f"{start.day} {start.strftime('%b')}" in text
+    assert diary.problems == []
+
+
+def test_diary_start_date_form_fills_the_dates(demo, visit):
+    page = visit("/drugs/baclofen/diary/").page
+    page.get_by_label("First day of the diary").fill("2099-01-01")
+    page.get_by_role("button", name="Fill in the dates").click()
+    expect(page.get_by_text("Choose a first day within a year of today.").first).to_be_visible()
+
+
+def test_converter_answers_as_the_reader_types(demo, visit):
+    monograph = visit("/drugs/baclofen/")
+    page = monograph.page
+    converter = page.locator("#converter")
+    expect(converter.get_by_text("Check the strength on your bottle.")).to_be_visible()
+    address = page.url
+
+    converter.get_by_label("Ozobax oral solution").check()
+    converter.get_by_label("Amount").fill("10")
+    result = converter.locator("output")
+    expect(result).to_have_text("10 mg of Ozobax oral solution, 5 mg/5 mL is 10 mL.")
+
+    converter.get_by_label("Fleqsuvy oral suspension").check()
+    expect(result).to_have_text("10 mg of Fleqsuvy oral suspension, 25 mg/5 mL is 2 mL.")
+
+    converter.get_by_label("mL", exact=True).check()
+    expect(result).to_have_text("10 mL of Fleqsuvy oral suspension, 25 mg/5 mL is 50 mg.")
+
+    converter.get_by_label("Amount").fill("-1")
+    expect(converter.get_by_text("Enter an amount more than zero.")).to_be_visible()
+    expect(converter.get_by_label("Amount")).to_have_attribute("aria-invalid", "true")
+
+    assert page.url == address  # answered in the page, not by a round trip
+    assert monograph.problems == []
+
+
+def test_converter_submit_keeps_a_shareable_address(demo, visit):
+    page = visit("/drugs/baclofen/").page
+    converter = page.locator("#converter")
+    converter.get_by_label("Fleqsuvy oral suspension").check()
+    converter.get_by_label("Amount").fill("10")
+    converter.get_by_role("button", name="Convert").click()
+    page.wait_for_function("location.search.includes('amount=10')")
+
+    shared = visit(page.evaluate("location.pathname + location.search + location.hash"))
+    expect(shared.page.locator("#converter output")).to_have_text(
+        "10 mg of Fleqsuvy oral suspension, 25 mg/5 mL is 2 mL."
+    )

@@ -16,6 +16,7 @@ from drugs.models import (
     Unit,
 )
 from medguide.demo.specs import (
+    ChangeSpec,
     DoseSpec,
     DrugSpec,
     FormulationSpec,
@@ -446,6 +447,33 @@ DRUG = DrugSpec(
             severity=Severity.MODERATE,
             effect="Alcohol adds to baclofen's drowsiness and can impair coordination.",
             advice="Avoid alcohol while you take baclofen.",
+        ),
+    ),
+    # What this monograph corrected in the page it grew from, where the FDA label says
+    # otherwise (see DESIGN: the label wins).
+    changes=(
+        ChangeSpec(
+            "The usual daily dose is 40–80 mg, as the FDA label gives it (the source page "
+            "said 30–80 mg).",
+            section="dosage",
+            section_title="Dosage",
+        ),
+        ChangeSpec(
+            "Increases are 5 mg per dose every 3 days, the label's schedule, rather than "
+            "\u201cevery few days\u201d.",
+            section="dosage",
+            section_title="Dosage",
+        ),
+        ChangeSpec(
+            "No extended-release form is listed: none appears among the FDA baclofen labels.",
+            section="formulations",
+            section_title="Forms and strengths",
+        ),
+        ChangeSpec(
+            "The boxed warning against stopping suddenly is shown for intrathecal baclofen, "
+            "the product that carries it, not for the tablets.",
+            section="warnings",
+            section_title="Warnings",
         ),
     ),
     references=(

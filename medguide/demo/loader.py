@@ -25,6 +25,7 @@ from articles import images
 from articles.models import Article, Author, Category, CuratedGuide
 from drugs.dosing import parse_strength
 from drugs.models import (
+    ChangeLogEntry,
     Condition,
     DoseGuideline,
     Drug,
@@ -332,6 +333,17 @@ def _sync_drug(
             for order, item in enumerate(spec.references)
         ),
         label="references",
+        summary=summary,
+    )
+    _sync_rows(
+        ChangeLogEntry,
+        existing=drug.changes.all(),
+        key=lambda row: (row.changed_on, row.summary),
+        wanted=(
+            ((item.changed_on, item.summary), {"drug_id": drug.pk, **vars(item)})
+            for item in spec.changes
+        ),
+        label="change log entries",
         summary=summary,
     )
     return drug

@@ -127,6 +127,17 @@ class ReferenceSpec:
 
 
 @dataclass(frozen=True)
+class ChangeSpec:
+    """A public change-log line: what the monograph corrected, where, when and who approved."""
+
+    summary: str
+    section: str = ""
+    section_title: str = ""
+    changed_on: date = REVIEWED_ON
+    reviewer: str = REVIEWED_BY
+
+
+@dataclass(frozen=True)
 class DrugSpec:
     generic_name: str
     slug: str
@@ -155,6 +166,7 @@ class DrugSpec:
     side_effects: tuple[SideEffectSpec, ...] = ()
     interactions: tuple[InteractionSpec, ...] = ()
     references: tuple[ReferenceSpec, ...] = ()
+    changes: tuple[ChangeSpec, ...] = ()
     reviewed_by: str = REVIEWED_BY
     reviewed_on: date | None = REVIEWED_ON
 

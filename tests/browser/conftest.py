@@ -68,3 +68,17 @@ def visit(browser, live_server):
     yield open_path
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def browser_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("browser-media")
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, browser_media):
+    """One media folder for the whole browser session: each test loads the demo again (the
+    database is emptied between them) but reuses the hero pictures already drawn, as
+    load_demo does on any database whose storage has them."""
+    settings.MEDIA_ROOT = browser_media
+    return settings.MEDIA_ROOT

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
 
-from drugs.interactions import class_ancestors
+from drugs.interactions import InteractionFacts, class_ancestors
 from drugs.models import Drug, DrugClass, DrugName, Interaction, Severity, Substance
 from medguide.search_backends import fold, similarity
 
@@ -77,7 +77,7 @@ class FormRow:
 
 
 @dataclass(frozen=True)
-class Finding:
+class Finding(InteractionFacts):
     """One stored interaction that applies to one pair on the list."""
 
     first: Item
@@ -87,22 +87,6 @@ class Finding:
     listed_class: DrugClass | None = None
     member_class: DrugClass | None = None
     member: Item | None = None  # the item that belongs to the class
-
-    @property
-    def severity(self) -> str:
-        return self.interaction.severity
-
-    @property
-    def severity_label(self) -> str:
-        return self.interaction.get_severity_display()
-
-    @property
-    def effect(self) -> str:
-        return self.interaction.effect
-
-    @property
-    def advice(self) -> str:
-        return self.interaction.advice
 
     @property
     def subject(self) -> str:

@@ -15,14 +15,11 @@ from django.db.models import Q
 from drugs.models import Drug, DrugClass, Interaction, Severity
 
 
-@dataclass(frozen=True)
-class InteractionEntry:
-    """One interaction as a reader of `subject` sees it."""
+class InteractionFacts:
+    """What a reader is told about an interaction row, for classes that hold one as
+    `interaction`: how severe it is, what happens and what to do."""
 
     interaction: Interaction
-    other_name: str
-    other_url: str | None
-    via_class: DrugClass | None  # set when it applies through the subject's class
 
     @property
     def severity(self) -> str:
@@ -39,6 +36,16 @@ class InteractionEntry:
     @property
     def advice(self) -> str:
         return self.interaction.advice
+
+
+@dataclass(frozen=True)
+class InteractionEntry(InteractionFacts):
+    """One interaction as a reader of `subject` sees it."""
+
+    interaction: Interaction
+    other_name: str
+    other_url: str | None
+    via_class: DrugClass | None  # set when it applies through the subject's class
 
     @property
     def kind(self) -> str:

@@ -45,3 +45,21 @@ def change_form_data(response, **changes) -> dict:
             data.update(_form_data(form))
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def change_url(item) -> str:
+    opts = item._meta
+    return f"/admin/{opts.app_label}/{opts.model_name}/{item.pk}/change/"
+
+
+def press(client, item, button: str | None = None, **changes):
+    """Open the item's admin page and submit it as it stands, with `changes`, pressing the
+    workflow `button` (or plain Save)."""
+    page = client.get(change_url(item))
+    assert page.status_code == 200
+    data = change_form_data(page, **changes)
+    if button:
+        data["_workflow"] = button
+    else:
+        data["_save"] = "Save"
+    return client.post(change_url(item), data)

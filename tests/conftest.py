@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test.utils import override_settings
 
 from drugs.models import (
@@ -150,3 +151,34 @@ def baclofen(db):
 @pytest.fixture
 def draft_drug(db):
     return DrugFactory(generic_name="Bromidraft", status=Status.DRAFT)
+
+
+# People in the editorial roles (groups made by medguide's roles migration) ----------------
+
+
+@pytest.fixture
+def person(django_user_model):
+    def make(role: str, username: str | None = None):
+        user = django_user_model.objects.create_user(
+            username=username or role.lower().replace(" ", "-"),
+            password="not-used-here",
+            first_name="Dr Ada" if role == "Medical reviewer" else "Sam",
+            last_name="Reviewer" if role == "Medical reviewer" else "Editor",
+            is_staff=True,
+        )
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def editor(client, person):
+    client.force_login(person("Editor"))
+    return client
+
+
+@pytest.fixture
+def reviewer(client, person):
+    client.force_login(person("Medical reviewer"))
+    return client

@@ -12,7 +12,7 @@ from reversion.models import Version
 
 from drugs.models import ChangeLogEntry
 from medguide.models import Status
-from tests.admin_forms import change_form_data
+from tests.admin_forms import change_form_data, change_url, press
 from tests.factories import ArticleFactory, DrugFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,46 +111,6 @@ def test_the_changes_page_queries_do_not_grow(client, baclofen, django_assert_ma
 
 
 # The editorial workflow writes it -----------------------------------------------------------
-
-
-@pytest.fixture
-def person(django_user_model):
-    def make(role: str):
-        user = django_user_model.objects.create_user(
-            username=role.lower().replace(" ", "-"),
-            password="not-used-here",
-            first_name="Dr Ada" if role == "Medical reviewer" else "Sam",
-            last_name="Reviewer" if role == "Medical reviewer" else "Editor",
-            is_staff=True,
-        )
-        user.groups.add(Group.objects.get(name=role))
-        return user
-
-    return make
-
-
-@pytest.fixture
-def reviewer(client, person):
-    client.force_login(person("Medical reviewer"))
-    return client
-
-
-@pytest.fixture
-def editor(client, person):
-    client.force_login(person("Editor"))
-    return client
-
-
-def change_url(item) -> str:
-    return f"/admin/{item._meta.app_label}/{item._meta.model_name}/{item.pk}/change/"
-
-
-def press(client, item, button: str | None = None, **changes):
-    page = client.get(change_url(item))
-    assert page.status_code == 200
-    data = change_form_data(page, **changes)
-    data["_workflow" if button else "_save"] = button or "Save"
-    return client.post(change_url(item), data)
 
 
 def test_publishing_with_a_summary_adds_a_dated_signed_entry(reviewer, baclofen, client):

@@ -6,7 +6,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from drugs.models import Drug, DrugName, Formulation, Strength
-from tests.admin_forms import change_form_data
+from tests.admin_forms import change_form_data, change_url
 from tests.factories import (
     ArticleFactory,
     DrugFactory,
@@ -16,11 +16,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(item) -> str:
-    opts = item._meta
-    return f"/admin/{opts.app_label}/{opts.model_name}/{item.pk}/change/"
 
 
 def save(client, item, *, token: str | None = None, **changes):

@@ -10,56 +10,10 @@ from django.utils import timezone
 from articles.models import Article
 from drugs.models import Drug
 from medguide.models import Status
-from tests.admin_forms import change_form_data
+from tests.admin_forms import change_url, press
 from tests.factories import ArticleFactory, DrugFactory, DrugNameFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def person(django_user_model):
-    def make(role: str, username: str | None = None):
-        user = django_user_model.objects.create_user(
-            username=username or role.lower().replace(" ", "-"),
-            password="not-used-here",
-            first_name="Dr Ada" if role == "Medical reviewer" else "Sam",
-            last_name="Reviewer" if role == "Medical reviewer" else "Editor",
-            is_staff=True,
-        )
-        user.groups.add(Group.objects.get(name=role))
-        return user
-
-    return make
-
-
-@pytest.fixture
-def editor(client, person):
-    client.force_login(person("Editor"))
-    return client
-
-
-@pytest.fixture
-def reviewer(client, person):
-    client.force_login(person("Medical reviewer"))
-    return client
-
-
-def change_url(item) -> str:
-    opts = item._meta
-    return f"/admin/{opts.app_label}/{opts.model_name}/{item.pk}/change/"
-
-
-def press(client, item, button: str | None = None, **changes):
-    """Open the item's admin page and submit it as it stands, with `changes`, pressing the
-    workflow `button` (or plain Save)."""
-    page = client.get(change_url(item))
-    assert page.status_code == 200
-    data = change_form_data(page, **changes)
-    if button:
-        data["_workflow"] = button
-    else:
-        data["_save"] = "Save"
-    return client.post(change_url(item), data)
 
 
 # Roles ---------------------------------------------------------------------------------------

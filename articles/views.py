@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from articles.jsonld import guide_jsonld, share_image
 from articles.models import Article, Category
 from drugs.models import Drug
-from medguide.models import Status
+from drugs.opendata import script_json
 
 GUIDES_PER_PAGE = 12
 RELATED_GUIDES = 3
@@ -85,8 +88,7 @@ class ArticleListView(GuideListView):
             articles = articles.filter(category__slug=self.chosen["category"])
         if self.chosen["drug"]:
             articles = articles.filter(
-                related_drugs__slug=self.chosen["drug"],
-                related_drugs__status=Status.PUBLISHED,
+                related_drugs__in=Drug.objects.published().filter(slug=self.chosen["drug"])
             )
         if self.chosen["tag"]:
             articles = articles.filter(tags__slug=self.chosen["tag"])
@@ -194,8 +196,19 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         drugs = list(article.related_drugs.all())
+        image = share_image(article, absolute=self.request.build_absolute_uri)
+        data = guide_jsonld(
+            article,
+            drugs=drugs,
+            site_url=self.request.build_absolute_uri("/").rstrip("/"),
+            site_name=settings.MEDGUIDE["SITE_NAME"],
+            image=image,
+        )
         return super().get_context_data(
             contents=table_of_contents(article.headings),
+            og_image=image,
+            # Escaped for a <script> body by script_json, so safe in that one place.
+            article_jsonld=mark_safe(script_json(data)),
             related_drugs=drugs,
             related_guides=list(related_guides(article, drugs=drugs)),
             is_preview=self.is_preview,

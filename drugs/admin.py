@@ -268,7 +268,8 @@ class DrugAdmin(EditorialAdmin):
             "<ul>{}</ul>",
             format_html_join(
                 "",
-                '<li><a href="{}">{}</a> + {} ({})</li>',
+                # All linked: inside a line of text, the admin shows a link by colour alone.
+                '<li><a href="{}">{} + {} ({})</a></li>',
                 (
                     (
                         reverse("admin:drugs_drug_change", args=[row.drug_id]),

@@ -2,6 +2,7 @@
 submit a page as an editor would: change a field or two and press a button."""
 
 from django.forms import BaseForm, FileField, MultiWidget
+from django.urls import reverse
 
 
 def _value(bound) -> object:
@@ -49,7 +50,7 @@ def change_form_data(response, **changes) -> dict:
 
 def change_url(item) -> str:
     opts = item._meta
-    return f"/admin/{opts.app_label}/{opts.model_name}/{item.pk}/change/"
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
 
 
 def press(client, item, button: str | None = None, **changes):

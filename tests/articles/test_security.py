@@ -7,6 +7,8 @@ lists the elements and attributes actually produced, so escaped text that merely
 "onerror=" or "javascript:" passes, and a real element or attribute fails.
 """
 
+import json
+import re
 import xml.etree.ElementTree as ET
 from html import escape
 from html.parser import HTMLParser
@@ -55,6 +57,7 @@ DANGEROUS_ELEMENTS = {
     "script", "iframe", "frame", "svg", "math", "style", "object", "embed", "use", "form",
     "base", "img", "details",
 }  # fmt: skip
+JSONLD = r'<script type="application/ld\+json">(.*?)</script>'
 URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "xlink:href", "data", "poster"}
 BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
 
@@ -106,6 +109,11 @@ def assert_page_safe(html: str, *, own=frozenset()) -> None:
     """`own` names the elements the page's template puts there itself."""
     head = region(html, "<head>", "</head>")
     main = region(html, "<main", "</main>")
+    # The guide's own JSON-LD block is data: it must parse whole, with no "<" to end it early.
+    for block in re.findall(JSONLD, head, re.S):
+        assert "<" not in block
+        json.loads(block)
+    head = re.sub(JSONLD, "", head, flags=re.S)
     # The hero and card pictures are the site's own <img>, checked for their attributes.
     assert problems_in(main, allowed={"img", *own}) == []
     assert problems_in(head) == []

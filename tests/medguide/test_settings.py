@@ -40,3 +40,25 @@ def test_deploy_check_reports_a_missing_secret_key():
     assert result.returncode != 0
     assert "medguide.E001" in result.stderr
     assert "SECRET_KEY is not set in the environment." in result.stderr
+
+
+RESOLVE_ADMIN = "from django.urls import reverse; print(reverse('admin:index'))"
+
+
+def test_admin_url_comes_from_the_environment():
+    # Slashes are optional: "/editorial-7f3a" and "editorial-7f3a/" give the same address.
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "ADMIN_URL": "/editorial-7f3a",
+        "DATABASE_URL": "sqlite:////tmp/medguide-check-deploy.sqlite3",
+    }
+    result = subprocess.run(
+        [sys.executable, str(MANAGE), "shell", "--no-imports", "-c", RESOLVE_ADMIN],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "/editorial-7f3a/"

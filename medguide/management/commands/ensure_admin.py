@@ -4,6 +4,7 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{action} the admin account.\n"
-                "  Sign in at /admin/ on the running site.\n"
+                f"  Sign in at {reverse('admin:index')} on the running site.\n"
                 f"  Username: {username}\n"
                 f"  Password: {password}\n"
                 "  (a new password is generated each time this command runs)"

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup check lint format bench clean
+.PHONY: run test setup check lint format bench bench-load clean audit
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("MedGuide needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -15,6 +15,12 @@ $(BIN)/python:
 # Reinstall only when the dependency list changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+# axe-core, which the browser tests inject to check accessibility (so `make test` needs npm;
+# `make run` does not); npm ci keeps to the lock.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
 	touch $@
 
 setup: $(VENV)/.installed
@@ -31,7 +37,7 @@ run: setup .env
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Set up and run everything CI runs: lint, Django checks, migrations check, the whole suite.
-test: setup
+test: setup node_modules/axe-core/axe.min.js
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check --fail-level WARNING
@@ -52,5 +58,14 @@ format: setup
 bench: setup
 	$(BIN)/pytest -m benchmark -s
 
+## The load benchmark alone: gunicorn over PostgreSQL and Redis, driven by wrk (README).
+bench-load: setup
+	$(BIN)/pytest -m benchmark -s tests/benchmarks/test_load.py
+
+## Check the installed dependencies (not MedGuide itself) against PyPI's advisories: fails
+## on a known vulnerability; a package the service cannot answer for is listed as not audited.
+audit: setup
+	$(BIN)/pip-audit --skip-editable --vulnerability-service pypi --progress-spinner off
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -155,6 +155,10 @@ def read_converter(products: list[LiquidProduct], *, query) -> Converter:
     return converter
 
 
+# The query parameters read_converter() reads: the page differs only by these.
+CONVERTER_PARAMETERS = ("liquid", "amount", "unit")
+
+
 def converter_context(drug, *, query) -> dict:
     """The drug page's converter, when the drug comes as an oral liquid. Reads the prefetched
     formulations and strengths, so it adds no query."""

@@ -120,7 +120,8 @@ class ProductType(models.TextChoices):
 
 class DrugClassQuerySet(models.QuerySet):
     def with_published_drugs(self):
-        return self.filter(drugs__status="published").distinct()
+        # Published and due: a scheduled monograph must not show before its time.
+        return self.filter(drugs__in=Drug.objects.published()).distinct()
 
 
 class DrugClass(models.Model):
@@ -193,6 +194,21 @@ class Substance(models.Model):
         return self.name
 
 
+def monograph_prefetch() -> list:
+    """The related rows the monograph page shows (for prefetch_related_objects on a drug
+    already fetched, or DrugQuerySet.for_monograph)."""
+    return [
+        "names",
+        "classes__parent",
+        Prefetch("indications", queryset=Indication.objects.select_related("condition")),
+        Prefetch("doses", queryset=DoseGuideline.objects.select_related("condition")),
+        Prefetch("formulations", queryset=Formulation.objects.prefetch_related("strengths")),
+        "side_effects",
+        "references",
+        "label_sources",
+    ]
+
+
 class DrugQuerySet(PublishableQuerySet):
     def starting_with(self, letter: str):
         return self.filter(generic_name__istartswith=letter)
@@ -205,16 +221,7 @@ class DrugQuerySet(PublishableQuerySet):
 
     def for_monograph(self):
         """Everything the monograph page shows, in a fixed number of queries."""
-        return self.prefetch_related(
-            "names",
-            "classes__parent",
-            Prefetch("indications", queryset=Indication.objects.select_related("condition")),
-            Prefetch("doses", queryset=DoseGuideline.objects.select_related("condition")),
-            Prefetch("formulations", queryset=Formulation.objects.prefetch_related("strengths")),
-            "side_effects",
-            "references",
-            "label_sources",
-        )
+        return self.prefetch_related(*monograph_prefetch())
 
     def review_due(self):
         """Monographs never reviewed, or last reviewed longer ago than the review period."""

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from functools import cached_property, partial
 from itertools import groupby
 from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.functions import Lower, Substr
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,12 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import DetailView, ListView
 
 from drugs import checker, feedback, opendata
 from drugs.change_log import change_log_context
-from drugs.converter import converter_context
+from drugs.converter import CONVERTER_PARAMETERS, converter_context
 from drugs.dosing import describe, diary_days, diary_guideline, parse_start, titration_schedule
 from drugs.forms import SectionFeedbackForm
 from drugs.interactions import class_ancestors, interactions_for
@@ -34,6 +36,7 @@ from drugs.models import (
     Indication,
     LabelStatus,
     Population,
+    monograph_prefetch,
 )
 
 LETTERS = list(string.ascii_lowercase)
@@ -83,39 +86,99 @@ class DrugDetailView(DetailView):
     is_preview = False  # the admin's preview shows drafts too, marked and not indexed
 
     def get_queryset(self):
-        drugs = Drug.objects.all() if self.is_preview else Drug.objects.published()
-        return drugs.for_monograph()
+        # No prefetching here: LazyMonograph fetches the parts when the body is rendered.
+        return Drug.objects.all() if self.is_preview else Drug.objects.published()
 
     def get_context_data(self, **kwargs):
-        drug = self.object
+        monograph = LazyMonograph(self.request, self.object)
+        is_pro_view = self.request.GET.get("view") == "pro"
+        return super().get_context_data(
+            is_pro_view=is_pro_view,
+            is_preview=self.is_preview,
+            preview_item=self.object if self.is_preview else None,
+            # What the body depends on besides content (which empties the fragment cache):
+            # None, for a preview, keeps it out of the cache altogether.
+            monograph_variant=None
+            if self.is_preview
+            else (
+                self.object.pk,
+                site_url(self.request),
+                is_pro_view,
+                *(self.request.GET.get(key, "") for key in CONVERTER_PARAMETERS),
+            ),
+            **monograph.lazy_context(),
+            **kwargs,
+        )
+
+
+class LazyMonograph:
+    """The monograph's parts, each computed on first use. The page keeps its body (and its
+    JSON-LD) in the fragment cache ({% remember %}); when it is there, none of these runs and
+    the page costs one query, for the drug."""
+
+    PARTS = (
+        "full_drug",
+        "sections",
+        "on_label",
+        "off_label",
+        "dose_groups",
+        "key_dose",
+        "serious_side_effects",
+        "common_side_effects",
+        "interactions",
+        "guides",
+        "guides_are_curated",
+        "label_has_boxed_warning",
+        "converter",
+        "recent_changes",
+        "open_data",
+        "drug_jsonld",
+    )
+
+    def __init__(self, request, drug: Drug):
+        self.request = request
+        self.drug = drug
+
+    def lazy_context(self) -> dict:
+        # Django templates call a callable they find in the context; each part is then
+        # computed once, for the whole page.
+        return {name: partial(self.part, name) for name in self.PARTS}
+
+    def part(self, name: str):
+        return self.parts[name]
+
+    @cached_property
+    def parts(self) -> dict:
+        drug = self.drug
+        prefetch_related_objects([drug], *monograph_prefetch())
         doses = list(drug.doses.all())
         indications = list(drug.indications.all())
         side_effects = list(drug.side_effects.all())
         interactions = interactions_for(drug)
         guides, guides_are_curated = guides_for(drug)
-        return super().get_context_data(
-            sections=monograph_sections(drug, interactions=interactions, guides=guides),
-            on_label=[i for i in indications if i.label_status == LabelStatus.ON_LABEL],
-            off_label=[i for i in indications if i.label_status == LabelStatus.OFF_LABEL],
-            dose_groups=dose_groups(doses),
-            key_dose=key_dose(doses),
-            serious_side_effects=[s for s in side_effects if s.is_serious],
-            common_side_effects=side_effects_by_frequency(
+        parts = {
+            "full_drug": drug,
+            "sections": monograph_sections(drug, interactions=interactions, guides=guides),
+            "on_label": [i for i in indications if i.label_status == LabelStatus.ON_LABEL],
+            "off_label": [i for i in indications if i.label_status == LabelStatus.OFF_LABEL],
+            "dose_groups": dose_groups(doses),
+            "key_dose": key_dose(doses),
+            "serious_side_effects": [s for s in side_effects if s.is_serious],
+            "common_side_effects": side_effects_by_frequency(
                 [s for s in side_effects if not s.is_serious]
             ),
-            interactions=interactions,
-            guides=guides,
-            guides_are_curated=guides_are_curated,
-            label_has_boxed_warning=any(
+            "interactions": interactions,
+            "guides": guides,
+            "guides_are_curated": guides_are_curated,
+            "label_has_boxed_warning": any(
                 "boxed_warning" in source.sections for source in drug.label_sources.all()
             ),
-            is_preview=self.is_preview,
-            preview_item=self.object if self.is_preview else None,
             **converter_context(drug, query=self.request.GET),
             **change_log_context(drug),
-            **reader_view_context(self.request, drug, interactions=interactions),
-            **kwargs,
-        )
+            **open_data_context(self.request, drug, interactions=interactions),
+        }
+        assert parts.keys() == set(self.PARTS), "LazyMonograph.PARTS must name every part"
+        return parts
 
 
 def guides_for(drug: Drug) -> tuple[list, bool]:
@@ -216,7 +279,8 @@ class ConditionListView(ListView):
     context_object_name = "conditions"
 
     def get_queryset(self):
-        return Condition.objects.filter(indications__drug__status="published").distinct()
+        live = Drug.objects.published()  # not drafts, nor scheduled monographs before their time
+        return Condition.objects.filter(indications__drug__in=live).distinct()
 
 
 class ConditionDetailView(DetailView):
@@ -228,7 +292,7 @@ class ConditionDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         indications = list(
-            Indication.objects.filter(condition=self.object, drug__status="published")
+            Indication.objects.filter(condition=self.object, drug__in=Drug.objects.published())
             .select_related("drug")
             .prefetch_related("drug__names", "drug__classes")
             .order_by("drug__generic_name")
@@ -250,19 +314,16 @@ def site_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def reader_view_context(request, drug: Drug, *, interactions) -> dict:
-    """The monograph's audience (`?view=pro` for health professionals; anything else is the
-    patient view), the open-data document the professional tables read, and the page's
-    schema.org JSON-LD, all from one serializer. No queries: the monograph is prefetched."""
+def open_data_context(request, drug: Drug, *, interactions) -> dict:
+    """The open-data document the professional view's tables read, and the page's schema.org
+    JSON-LD, both from one serializer. No queries: the monograph is prefetched."""
     document = opendata.monograph_document(
         drug,
         interactions=interactions,
         class_members=opendata.class_members(drug, interactions),
         site_url=site_url(request),
     )
-    is_pro_view = request.GET.get("view") == "pro"
     return {
-        "is_pro_view": is_pro_view,
         "open_data": document,
         # Escaped for a <script> body by script_json, so safe in that one place.
         "drug_jsonld": mark_safe(opendata.script_json(opendata.jsonld(document))),
@@ -345,6 +406,10 @@ class DrugChangeListView(ListView):
         return context
 
 
+# No CSRF token: a report acts for nobody (no account, no session), so a forged one is no
+# different from a stranger's own, which the honeypot and the flood limit already meet. A
+# token would also give every monograph a per-reader cookie and keep it out of the page cache.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def section_feedback(request, slug: str):
     """GET: the report form on its own page (?section=<anchor>), or the thank-you page

@@ -11,10 +11,12 @@ class MedguideConfig(AppConfig):
     def ready(self) -> None:
         from medguide import (
             checks,  # noqa: F401  (registers the system checks)
+            page_cache,
             search_index,
         )
 
         search_index.connect()
+        page_cache.connect()
         post_migrate.connect(_index_after_first_migration, sender=self)
         post_migrate.connect(_site_administrators_may_do_everything)
 

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Func, Q, QuerySet, Value
+from django.db.models.functions import Greatest, Lower, StrIndex, Substr
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -38,6 +39,7 @@ FEW_RESULTS = 3
 RESPELLING_SIMILARITY = 0.35
 BEST_MATCH_SIMILARITY = 0.5
 SNIPPET_LENGTH = 220
+PASSAGE_LENGTH = 4 * SNIPPET_LENGTH  # room for the words before the match and after it
 
 
 @dataclass(frozen=True)
@@ -126,8 +128,12 @@ def search(query: str, *, kind: str = "", page: int | str = 1) -> SearchResults:
     )
     page_obj = Paginator([pk for _score, pk in order], PER_PAGE).get_page(page)
     wanted = [*page_obj.object_list, *([best] if best and page_obj.number == 1 else [])]
-    documents = SearchDocument.objects.in_bulk(wanted)
     terms = words(query)
+    documents = (
+        SearchDocument.objects.defer("body", "vector")
+        .annotate(passage=_body_passage(terms), passage_start=_passage_start(terms))
+        .in_bulk(wanted)
+    )
     page_obj.object_list = [
         SearchResult(
             kind=document.kind,
@@ -214,17 +220,24 @@ def record_search(query: str, *, results: int) -> None:
     if not query:
         return
     today = timezone.localdate()
-    updated = SearchLog.objects.filter(day=today, query=query).update(
-        searches=F("searches") + 1, results=results
-    )
-    if not updated:
-        try:
-            with transaction.atomic():
-                SearchLog.objects.create(day=today, query=query, results=results)
-        except IntegrityError:  # another request logged it first
-            SearchLog.objects.filter(day=today, query=query).update(
-                searches=F("searches") + 1, results=results
-            )
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A lost count is harmless, but waiting for the disk on every search is not:
+            # readers searching the same words queue on this row until each commit is on disk.
+            # https://www.postgresql.org/docs/current/wal-async-commit.html
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        updated = SearchLog.objects.filter(day=today, query=query).update(
+            searches=F("searches") + 1, results=results
+        )
+        if not updated:
+            try:
+                with transaction.atomic():
+                    SearchLog.objects.create(day=today, query=query, results=results)
+            except IntegrityError:  # another request logged it first
+                SearchLog.objects.filter(day=today, query=query).update(
+                    searches=F("searches") + 1, results=results
+                )
 
 
 def report_since(days: int = 30) -> dict[str, list[dict]]:
@@ -238,11 +251,16 @@ def report_since(days: int = 30) -> dict[str, list[dict]]:
 
 def snippet(document: SearchDocument, terms: list[str]) -> SafeString:
     """A short passage of the summary or body around the first query word, escaped, with the
-    query words marked."""
+    query words marked. `document.passage` is the part of the body around the first word
+    (_body_passage): bodies run to 200,000 characters, too many to fetch for each result."""
     pattern = _terms_pattern(terms)
     source = document.summary
-    if pattern and not pattern.search(source) and pattern.search(document.body):
-        source = document.body
+    cut_before = False
+    if pattern and not pattern.search(source) and pattern.search(document.passage):
+        source = document.passage
+        if document.passage_start > 1:  # it begins mid-body, perhaps mid-word
+            source = source.partition(" ")[2]
+            cut_before = True
     source = " ".join(source.split())
     match = pattern.search(source) if pattern else None
     start = 0
@@ -259,12 +277,35 @@ def snippet(document: SearchDocument, terms: list[str]) -> SafeString:
         last = found.end()
     parts.append(escape(passage[last:]))
     text = "".join(parts)
-    return mark_safe(("… " if start else "") + text + (" …" if end < len(source) else ""))
+    return mark_safe(
+        ("… " if start or cut_before else "") + text + (" …" if end < len(source) else "")
+    )
+
+
+def _stems(terms: list[str]) -> list[str]:
+    # Long words cut back, so "spasticity" also marks "spastic".
+    return [t[: max(4, len(t) - 3)] if len(t) > 6 else t for t in terms if len(t) >= 2]
+
+
+def _passage_start(terms: list[str]) -> Func:
+    """SQL for where the passage starts in a document's body: half a passage before the
+    first query word's first appearance, or the body's start (1)."""
+    stems = _stems(terms)
+    if not stems:
+        return Value(1)
+    found = StrIndex(Lower("body"), Value(stems[0].lower()))
+    return Greatest(found - PASSAGE_LENGTH // 2, Value(1))
+
+
+def _body_passage(terms: list[str]) -> Func:
+    """SQL for the stretch of a document's body around the first query word's first
+    appearance (or its opening, when the word is not there)."""
+    return Substr("body", _passage_start(terms), PASSAGE_LENGTH)
 
 
 def _terms_pattern(terms: list[str]) -> re.Pattern | None:
     # Word starts, with long words cut back so "spasticity" also marks "spastic".
-    stems = {t[: max(4, len(t) - 3)] if len(t) > 6 else t for t in terms if len(t) >= 2}
+    stems = set(_stems(terms))
     if not stems:
         return None
     alternatives = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))

@@ -24,7 +24,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 
 from medguide.models import SearchDocument, SearchText
 
@@ -153,7 +153,9 @@ class PostgresBackend(Backend):
         rows = (
             documents.filter(vector=query)
             .annotate(
-                rank=SearchRank("vector", query),
+                # F(), not the name: a bare name makes SearchRank rebuild a vector from the
+                # stored one's text, which drops the weights and re-parses every document.
+                rank=SearchRank(F("vector"), query),
                 in_head=ExpressionWrapper(Q(vector=head), output_field=BooleanField()),
             )
             .values_list("pk", "kind", "rank", "in_head")

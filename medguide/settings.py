@@ -1,9 +1,12 @@
 """MedGuide settings: one module, every value decided by the environment (see README)."""
 
+import logging
 from pathlib import Path
 
 import environ
 from django.core.management.utils import get_random_secret_key
+
+from medguide.logs import JSON_FORMATTER
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,8 +43,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "medguide.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A page cache hit returns here: stored compressed and with its ETag by the two below.
+    "medguide.page_cache.PageCacheMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -86,7 +94,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://medguide")}
+# Local memory by default (one per process); Redis, shared by every server, when REDIS_URL
+# is set. CACHE_URL can name any other backend django-environ knows. django-redis rather
+# than Django's own Redis backend: that one builds a new client for every cache call.
+if env.str("REDIS_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": env.str("REDIS_URL"),
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="medguide"),
+        }
+    }
+else:
+    CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://medguide")}
+    if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+        # Room for every public page (about 900 drugs) rather than Django's 300 entries.
+        CACHES["default"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 5000
+
+# Whole pages for readers without a session (medguide/page_cache.py). Emptied on every
+# content change; SECONDS bounds how long a page may show a date-dependent line such as
+# "review due". 0 turns it off.
+# FRAGMENT_SECONDS does the same for the parts kept by page_cache.remember() (a monograph's
+# body, a search's results), which serve editors and addresses the page cache does not.
+PAGE_CACHE = {
+    "ALIAS": "default",
+    "SECONDS": env.int("PAGE_CACHE_SECONDS", default=600),
+    "FRAGMENT_SECONDS": env.int("FRAGMENT_CACHE_SECONDS", default=600),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -101,7 +135,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -132,11 +166,23 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=SECURE)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Logs go to standard output, one JSON object a line (LOG_FORMAT=plain for a terminal; the
+# default when DEBUG is on). Gunicorn's own logs use the same handler (gunicorn.conf.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": JSON_FORMATTER,
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
@@ -170,3 +216,57 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# Hardening (issue 8): the admin's address, content security policy, request size limits and
+# quiet bad-host logging. ---------------------------------------------------------------------
+
+# The admin's path, e.g. ADMIN_URL=editorial-7f3a/ to keep it off the paths scanners try.
+ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+
+# Content Security Policy (django-csp 4): everything from our own origin and nothing inline.
+# The public pages load their CSS and JS from static files and the JSON-LD blocks are data, not
+# scripts; Django's admin has no inline script since 5.0. Pictures may be data: URIs (the
+# admin's icons). https://django-csp.readthedocs.io/en/latest/configuration.html
+INSTALLED_APPS += ["csp"]
+# Outside everything that can answer early (CommonMiddleware's bad-host 400, the CSRF 403),
+# so those pages carry the policy too.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# Request size limits: a body Django refuses becomes the 400 page, not a 500. Form fields
+# (uploaded files not counted) may total DATA_UPLOAD_MAX_MEMORY_SIZE; an upload larger than
+# FILE_UPLOAD_MAX_MEMORY_SIZE is streamed to a temporary file instead of held in memory.
+# Django's default of 1000 fields is too few: a monograph's admin page posts a field per
+# column of every inline row, about 800 for the demo's baclofen.
+# Pictures have their own limit, with a message editors understand: articles/images.py.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=2000)
+
+
+# A request for a host not in ALLOWED_HOSTS is answered 400. Django logs it as an ERROR with a
+# traceback, though it is scanners and mistyped DNS, not a fault of ours: log one WARNING line.
+def _as_warning_without_traceback(record):
+    record.levelno, record.levelname = logging.WARNING, "WARNING"
+    record.exc_info = record.exc_text = None
+    return True
+
+
+LOGGING.setdefault("filters", {})["as_warning"] = {"()": lambda: _as_warning_without_traceback}
+LOGGING["loggers"]["django.security.DisallowedHost"] = {"filters": ["as_warning"]}

@@ -1,7 +1,11 @@
 """Site-wide pages: home, site search and its suggestions, health check, robots.txt."""
 
+import os
+import secrets
+import threading
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpResponse, JsonResponse
@@ -17,6 +21,7 @@ from drugs.models import Drug
 from drugs.views import LETTERS, letters_in_use
 from medguide import search as site_search
 from medguide.models import SearchKind
+from medguide.page_cache import page_cache_exempt, remember
 
 FEATURED_SLUGS = ["baclofen", "tizanidine", "gabapentin", "diazepam", "fluoxetine", "dantrolene"]
 LATEST_GUIDES = 3
@@ -42,6 +47,7 @@ def _popular_drugs():
     return sorted(drugs, key=lambda d: FEATURED_SLUGS.index(d.slug))
 
 
+@page_cache_exempt  # every query is counted in the search log
 @require_safe
 def search(request):
     # Anything a stranger sends is a string we can search for; the last of repeated
@@ -49,7 +55,12 @@ def search(request):
     raw = request.GET.get("q", "")
     kind = request.GET.get("type", "")
     kind = kind if kind in SearchKind.values else ""
-    results = site_search.search(raw, kind=kind, page=request.GET.get("page", 1))
+    page = request.GET.get("page", "1")
+    results = remember(  # searches repeat: the same words, the same results, until a change
+        "search",
+        [site_search.normalise_query(raw), kind, page],
+        lambda: site_search.search(raw, kind=kind, page=page),
+    )
     if results.query and results.page.number == 1 and "page" not in request.GET:
         site_search.record_search(results.query, results=results.total)
     found_nothing = not results.query or not results.total
@@ -89,13 +100,34 @@ def search_suggest(request):
 @never_cache
 @require_safe
 def healthz(request):
+    """Ready when the database and the cache both answer; 503 naming what does not."""
+    checks = {"database": _database_answers(), "cache": _cache_answers()}
+    healthy = all(checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error"}
+        | {name: "ok" if answers else "unavailable" for name, answers in checks.items()},
+        status=200 if healthy else 503,
+    )
+
+
+def _database_answers() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-            cursor.fetchone()
+            return cursor.fetchone() == (1,)
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return False
+
+
+def _cache_answers() -> bool:
+    # A key of this thread's own: concurrent checks must not read each other's token.
+    key = f"healthz:{os.getpid()}:{threading.get_ident()}"
+    token = secrets.token_hex(8)
+    try:
+        cache.set(key, token, timeout=60)
+        return cache.get(key) == token
+    except Exception:  # each backend raises its own errors (redis.ConnectionError, OSError…)
+        return False
 
 
 @require_safe
@@ -108,7 +140,7 @@ def favicon(request):
 def robots_txt(request):
     lines = [
         "User-agent: *",
-        "Disallow: /admin/",
+        f"Disallow: {reverse('admin:index')}",
         "Disallow: /search/",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('django.contrib.sitemaps.views.sitemap'))}",

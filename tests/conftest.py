@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.test.utils import override_settings
 
 from drugs.models import (
@@ -16,6 +17,7 @@ from drugs.models import (
     Seriousness,
     Severity,
 )
+from medguide import page_cache as page_cache_module
 from medguide import search_index
 from medguide.models import Status
 from tests.factories import (
@@ -55,6 +57,36 @@ def plain_static_files(settings):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: counts such as the reader-report flood limit
+    must not carry over from the tests before it."""
+    caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
+def page_cache_off(settings):
+    """Views are tested as they render. The `page_cache` fixture turns the cache on for the
+    tests of what readers get from it."""
+    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "SECONDS": 0, "FRAGMENT_SECONDS": 0}
+
+
+def pages_cached(settings):
+    """Turn the page and fragment caches on; yields their cache, emptied before and after."""
+    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "SECONDS": 600, "FRAGMENT_SECONDS": 600}
+    store = page_cache_module.cache()
+    store.clear()
+    page_cache_module.invalidate()  # and this thread's memory of the generation
+    yield store
+    store.clear()
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The page and fragment caches on, over the configured cache."""
+    yield from pages_cached(settings)
 
 
 @pytest.fixture(autouse=True)

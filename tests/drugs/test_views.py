@@ -1,14 +1,17 @@
 """The public drug pages: what a reader sees, what stays hidden, and what never breaks."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from drugs.models import LabelStatus, Seriousness, Severity
+from medguide.models import Status
 from tests.factories import (
     ConditionFactory,
     DoseGuidelineFactory,
@@ -358,3 +361,18 @@ def test_condition_page_queries_do_not_grow_with_drugs(client, django_assert_max
     few = queries_for(client, url)
     add_drugs(57)
     assert queries_for(client, url) == few
+
+
+def test_a_scheduled_monograph_stays_off_condition_and_class_pages_until_its_time(client, baclofen):
+    indication = baclofen.indications.first()
+    drug_class = baclofen.classes.first()
+    later = DrugFactory(
+        generic_name="Laterazole",
+        status=Status.PUBLISHED,
+        published_at=timezone.now() + timedelta(days=1),
+    )
+    IndicationFactory(drug=later, condition=indication.condition)
+    later.classes.add(drug_class)
+    for url in ["/conditions/", indication.condition.get_absolute_url(), "/"]:
+        assert "Laterazole" not in client.get(url).content.decode(), url
+    assert "Laterazole" not in client.get(drug_class.get_absolute_url()).content.decode()

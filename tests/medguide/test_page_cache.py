@@ -1,0 +1,209 @@
+"""The page cache: readers without a session share stored pages, which go stale on no
+publish; editors always see live pages. Runs on local memory and on the Redis server."""
+
+import gzip
+import os
+import time
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from drugs.models import Drug
+from medguide.models import SearchLog, Status
+from tests.admin_forms import press
+from tests.conftest import pages_cached
+from tests.factories import DrugFactory
+
+REDIS_URL = os.environ.get("MEDGUIDE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def redis_answers() -> bool:
+    import redis
+
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.RedisError:
+        return False
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def page_cache(request, settings):
+    """The page cache on, over local memory and over Redis, emptied before and after."""
+    if request.param == "redis":
+        if not redis_answers():
+            if os.environ.get("CI"):  # CI starts Redis; a missing server is a failure there
+                pytest.fail(f"Redis does not answer at {REDIS_URL}")
+            pytest.skip(f"Redis does not answer at {REDIS_URL}")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django_redis.cache.RedisCache",
+                "LOCATION": REDIS_URL,
+                "KEY_PREFIX": f"medguide-test-{uuid.uuid4().hex}",  # parallel runs keep apart
+            }
+        }
+    yield from pages_cached(settings)
+
+
+@pytest.fixture
+def reader():
+    return Client()
+
+
+def test_a_second_reader_gets_the_stored_page_without_a_query(
+    page_cache, reader, baclofen, django_assert_num_queries
+):
+    first = reader.get("/drugs/baclofen/")
+    assert first["X-Page-Cache"] == "miss"
+    assert first["Cache-Control"] == "public, no-cache"
+    with django_assert_num_queries(0):
+        second = Client().get("/drugs/baclofen/")
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["X-Frame-Options"] == "DENY"
+    assert second["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_publish_reaches_the_next_reader(page_cache, reader, reviewer, baclofen):
+    drug = DrugFactory(generic_name="Newdrugazole", status=Status.IN_REVIEW)
+    assert "Newdrugazole" not in reader.get("/drugs/").content.decode()
+    assert reader.get("/drugs/")["X-Page-Cache"] == "hit"
+
+    assert press(reviewer, drug, "publish").status_code == 302
+
+    after = reader.get("/drugs/")
+    assert after["X-Page-Cache"] == "miss"
+    assert "Newdrugazole" in after.content.decode()
+    assert reader.get(drug.get_absolute_url()).status_code == 200
+
+
+def test_pages_stored_before_the_commit_are_dropped_by_it(
+    page_cache, reader, baclofen, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        baclofen.summary = "Changed in a transaction."
+        baclofen.save()
+        # Another reader, still seeing the data before the commit, stores the page then...
+        assert reader.get("/drugs/baclofen/")["X-Page-Cache"] == "miss"
+        assert reader.get("/drugs/baclofen/")["X-Page-Cache"] == "hit"
+    # ...and the commit throws that copy away.
+    assert reader.get("/drugs/baclofen/")["X-Page-Cache"] == "miss"
+
+
+def test_an_archived_drug_leaves_at_once(page_cache, reader, baclofen):
+    assert reader.get("/drugs/baclofen/").status_code == 200
+    baclofen.status = Status.ARCHIVED
+    baclofen.save()
+    assert reader.get("/drugs/baclofen/").status_code == 404
+
+
+def test_a_scheduled_drug_appears_when_its_time_comes(page_cache, reader, baclofen):
+    DrugFactory(
+        generic_name="Punctualin",
+        status=Status.PUBLISHED,
+        published_at=timezone.now() + timedelta(seconds=2),
+    )
+    assert "Punctualin" not in reader.get("/drugs/").content.decode()
+    assert reader.get("/drugs/")["X-Page-Cache"] == "hit"
+    time.sleep(2.1)  # no save happens: the publication time alone ends the stored pages
+    assert "Punctualin" in reader.get("/drugs/").content.decode()
+
+
+def test_editors_with_a_session_always_get_live_pages(page_cache, editor, reader, baclofen):
+    reader.get("/drugs/baclofen/")
+    response = editor.get("/drugs/baclofen/")
+    assert "X-Page-Cache" not in response
+    # And what an editor is served is never stored for readers.
+    editor.get("/drugs/")
+    assert reader.get("/drugs/")["X-Page-Cache"] == "miss"
+
+
+def test_search_is_never_stored_so_every_query_is_counted(page_cache, reader, baclofen):
+    for _ in range(3):
+        assert "X-Page-Cache" not in reader.get("/search/", {"q": "baclofen"})
+    assert SearchLog.objects.get(query="baclofen").searches == 3
+
+
+def test_only_successful_gets_are_stored(page_cache, reader, baclofen):
+    assert reader.get("/drugs/no-such-drug/").status_code == 404
+    assert "X-Page-Cache" not in reader.get("/drugs/no-such-drug/")
+    reader.post("/drugs/baclofen/feedback/", {"section": "dosage", "message": "x"})
+    assert reader.get("/drugs/baclofen/")["X-Page-Cache"] == "miss"
+
+
+def test_a_reader_with_a_current_copy_gets_304(page_cache, reader, baclofen):
+    etag = reader.get("/drugs/baclofen/")["ETag"]
+    again = reader.get("/drugs/baclofen/", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again["X-Page-Cache"] == "hit"
+    assert not again.content
+
+
+def test_compressed_and_plain_copies_are_kept_apart(page_cache, reader, baclofen):
+    plain = reader.get("/drugs/baclofen/").content
+    for _ in range(2):
+        packed = reader.get("/drugs/baclofen/", headers={"Accept-Encoding": "gzip, br"})
+        assert packed["Content-Encoding"] == "gzip"
+        assert gzip.decompress(packed.content) == plain
+    assert reader.get("/drugs/baclofen/").content == plain
+
+
+def test_a_cache_server_that_is_down_costs_speed_not_pages(settings, page_cache, reader, baclofen):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing answers
+        }
+    }
+    response = reader.get("/drugs/baclofen/")
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
+    health = reader.get("/healthz")
+    assert health.status_code == 503
+    assert health.json() == {"status": "error", "database": "ok", "cache": "unavailable"}
+
+
+# The fragment cache: the monograph's body and search results, for what the page cache skips.
+
+
+def test_an_editor_gets_the_monograph_body_without_its_queries(
+    page_cache, editor, baclofen, django_assert_max_num_queries
+):
+    first = editor.get("/drugs/baclofen/")
+    assert "X-Page-Cache" not in first  # a session: never the page cache
+    with django_assert_max_num_queries(3):  # the session, the user, the drug
+        second = editor.get("/drugs/baclofen/")
+    assert second.content == first.content
+
+
+def test_addresses_with_other_parameters_share_the_body_but_not_the_audience(
+    page_cache, reader, baclofen
+):
+    patient = reader.get("/drugs/baclofen/").content.decode()
+    tracked = reader.get("/drugs/baclofen/?utm_source=newsletter")
+    assert tracked["X-Page-Cache"] == "miss"
+    assert "Baclofen" in tracked.content.decode()
+    professional = reader.get("/drugs/baclofen/?view=pro&utm_source=x").content.decode()
+    assert professional != patient
+    assert 'aria-current="page">For health professionals' in professional
+
+
+def test_a_change_reaches_editors_and_every_address(page_cache, editor, reader, baclofen):
+    editor.get("/drugs/baclofen/")
+    reader.get("/drugs/baclofen/?utm_source=x")
+    baclofen.summary = "Freshly corrected words."
+    baclofen.save()
+    assert "Freshly corrected words." in editor.get("/drugs/baclofen/").content.decode()
+    assert (
+        "Freshly corrected words." in reader.get("/drugs/baclofen/?utm_source=x").content.decode()
+    )
+
+
+def test_a_preview_is_never_kept(page_cache, editor):
+    drug = DrugFactory(generic_name="Draftazole", status=Status.DRAFT, summary="First words.")
+    url = f"/admin/drugs/drug/{drug.pk}/preview/"
+    assert "First words." in editor.get(url).content.decode()
+    Drug.objects.filter(pk=drug.pk).update(summary="Second words.")  # no signal, no new generation
+    assert "Second words." in editor.get(url).content.decode()

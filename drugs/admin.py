@@ -302,6 +302,7 @@ class DrugAdmin(EditorialAdmin):
 class DrugClassAdmin(admin.ModelAdmin):
     list_display = ["name", "parent", "drug_count"]
     list_select_related = ["parent"]
+    ordering = ["name"]  # the autocomplete pages through them: a stable order
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]

@@ -38,6 +38,7 @@ from drugs.models import (
     Population,
     monograph_prefetch,
 )
+from medguide.page_cache import fetch_fragments
 
 LETTERS = list(string.ascii_lowercase)
 FALLBACK_GUIDES = 4  # newest related guides shown when an editor has curated none
@@ -89,23 +90,28 @@ class DrugDetailView(DetailView):
         # No prefetching here: LazyMonograph fetches the parts when the body is rendered.
         return Drug.objects.all() if self.is_preview else Drug.objects.published()
 
+    # The template's {% remember %} fragments, read from the cache in one round trip.
+    FRAGMENTS = ("monograph-jsonld", "monograph", "monograph-scripts")
+
     def get_context_data(self, **kwargs):
         monograph = LazyMonograph(self.request, self.object)
         is_pro_view = self.request.GET.get("view") == "pro"
-        return super().get_context_data(
-            is_pro_view=is_pro_view,
-            is_preview=self.is_preview,
-            preview_item=self.object if self.is_preview else None,
-            # What the body depends on besides content (which empties the fragment cache):
-            # None, for a preview, keeps it out of the cache altogether.
-            monograph_variant=None
-            if self.is_preview
-            else (
+        # What the fragments depend on besides content (which empties the fragment cache):
+        # None, for a preview, keeps them out of the cache altogether.
+        variant = None
+        if not self.is_preview:
+            variant = (
                 self.object.pk,
                 site_url(self.request),
                 is_pro_view,
                 *(self.request.GET.get(key, "") for key in CONVERTER_PARAMETERS),
-            ),
+            )
+            fetch_fragments(self.FRAGMENTS, [variant])
+        return super().get_context_data(
+            is_pro_view=is_pro_view,
+            is_preview=self.is_preview,
+            preview_item=self.object if self.is_preview else None,
+            monograph_variant=variant,
             **monograph.lazy_context(),
             **kwargs,
         )

@@ -44,7 +44,8 @@ CONTENT_APPS = {"drugs", "articles", "taggit"}
 # Models in those apps that readers never see: a reader's report must not empty the cache.
 UNSEEN_MODELS = {"drugs.sectionfeedback"}
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-_request = threading.local()  # this thread's request: the generation it has read
+# This thread's request: the generation and the fragments it has read.
+_request = threading.local()
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,13 @@ def cache():
 
 def invalidate() -> None:
     """Start a new generation: every page stored so far is never served again."""
-    _request.generation = None
+    _forget_request()
     cache().delete(GENERATION_KEY)
+
+
+def _forget_request() -> None:
+    _request.generation = None
+    _request.fragments = {}
 
 
 def invalidate_on_change() -> None:
@@ -106,24 +112,43 @@ def remember(name: str, parts: Iterable[object], compute: Callable[[], T]) -> T:
     """compute(), kept in the cache until content changes (or FRAGMENT_SECONDS pass), for
     the expensive parts of pages that the page cache cannot serve: a monograph's body for
     editors and for addresses with extra parameters, the results of a popular search."""
-    seconds = settings.PAGE_CACHE["FRAGMENT_SECONDS"]
-    if seconds <= 0:
+    if settings.PAGE_CACHE["FRAGMENT_SECONDS"] <= 0:
         return compute()
     try:
-        generation = current_generation()
-        digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
-        key = f"fragment:{generation.token}:{name}:{digest}"
-        value = cache().get(key)
+        key = _fragment_key(name, parts)
+        fetched = getattr(_request, "fragments", {})
+        value = fetched[key] if key in fetched else cache().get(key)
     except Exception:
         logger.warning("Fragment cache unavailable; computing %s", name, exc_info=True)
         return compute()
     if value is None:
         value = compute()
+        seconds = _timeout(settings.PAGE_CACHE["FRAGMENT_SECONDS"], current_generation())
         try:
-            cache().set(key, value, timeout=_timeout(seconds, generation))
+            cache().set(key, value, timeout=seconds)
         except Exception:
             logger.warning("Fragment cache unavailable; %s not stored", name, exc_info=True)
     return value
+
+
+def fetch_fragments(names: Iterable[str], parts: Iterable[object]) -> None:
+    """Read the fragments a page will remember() in one round trip to the cache, rather than
+    one each; remember() then finds them (or computes the missing ones) for this request."""
+    if settings.PAGE_CACHE["FRAGMENT_SECONDS"] <= 0:
+        return
+    parts = list(parts)
+    try:
+        keys = [_fragment_key(name, parts) for name in names]
+        found = cache().get_many(keys)
+    except Exception:
+        logger.warning("Fragment cache unavailable", exc_info=True)
+        return
+    _request.fragments = {key: found.get(key) for key in keys}
+
+
+def _fragment_key(name: str, parts: Iterable[object]) -> str:
+    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
+    return f"fragment:{current_generation().token}:{name}:{digest}"
 
 
 def _timeout(seconds: int, generation: Generation) -> int:
@@ -152,14 +177,14 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        _request.generation = None  # read afresh for each request
+        _forget_request()  # the generation and fragments are read afresh for each request
         try:
             return self._serve(request)
         finally:
-            _request.generation = None
+            _forget_request()
 
     def _serve(self, request: HttpRequest) -> HttpResponse:
-        if not self._may_use_cache(request):
+        if not self.may_use_cache(request):
             return self.get_response(request)
         try:
             generation = current_generation()
@@ -183,7 +208,7 @@ class PageCacheMiddleware:
         return response
 
     @staticmethod
-    def _may_use_cache(request: HttpRequest) -> bool:
+    def may_use_cache(request: HttpRequest) -> bool:
         # Anyone with a session (editors) sees live pages, previews and their own messages.
         return (
             settings.PAGE_CACHE["SECONDS"] > 0

@@ -48,7 +48,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A page cache hit returns here: stored compressed and with its ETag by the two below.
     "medguide.page_cache.PageCacheMiddleware",
-    "django.middleware.gzip.GZipMiddleware",
+    "medguide.compression.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -6,7 +6,10 @@ what else it depends on (the audience, the host); a part that is None keeps it o
 Values the fragment reads may be callables (see drugs.views.LazyMonograph): on a hit they are
 never called, so the queries behind them never run."""
 
+import re
+
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
 from medguide.page_cache import remember
 
@@ -24,7 +27,7 @@ class RememberNode(template.Node):
         parts = [part.resolve(context) for part in self.parts]
         if any(part is None for part in parts):  # a preview, say: never kept
             return self.nodelist.render(context)
-        return remember(name, parts, lambda: self.nodelist.render(context))
+        return remember(name, parts, lambda: _without_indentation(self.nodelist.render(context)))
 
 
 @register.tag(name="remember")
@@ -37,3 +40,16 @@ def remember_fragment(parser, token):
     return RememberNode(
         nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]]
     )
+
+
+INDENTATION = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")
+TEXT_IN_A_TEXTAREA = re.compile(r"<textarea[^>]*>(?!</textarea>)")
+
+
+def _without_indentation(html: SafeString) -> SafeString:
+    """The markup without the templates' indentation and blank lines: a sixth of a monograph,
+    which every reader would download and every response compress. Whitespace inside <pre>
+    or <textarea> is content, so markup with either is kept as it is."""
+    if "<pre" in html or TEXT_IN_A_TEXTAREA.search(html):
+        return html
+    return mark_safe(INDENTATION.sub("\n", html))

@@ -62,3 +62,19 @@ def test_admin_url_comes_from_the_environment():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "/editorial-7f3a/"
+
+
+def production_profile() -> dict[str, str]:
+    """The variables deploy/production.env.example sets (KEY=value lines)."""
+    path = MANAGE.parent / "deploy" / "production.env.example"
+    lines = [line.strip() for line in path.read_text().splitlines()]
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+def test_the_documented_production_profile_passes_the_deploy_checks():
+    profile = production_profile()
+    assert profile["DEBUG"] == "false"
+    assert profile["REDIS_URL"].startswith("redis://")
+    result = check_deploy(**profile, SECRET_KEY=secrets.token_urlsafe(50))
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout

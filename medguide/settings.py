@@ -116,10 +116,11 @@ else:
 # "review due". 0 turns it off.
 # FRAGMENT_SECONDS does the same for the parts kept by page_cache.remember() (a monograph's
 # body, a search's results), which serve editors and addresses the page cache does not.
+# Both are off by default when DEBUG is on, so a developer sees template changes at once.
 PAGE_CACHE = {
     "ALIAS": "default",
-    "SECONDS": env.int("PAGE_CACHE_SECONDS", default=600),
-    "FRAGMENT_SECONDS": env.int("FRAGMENT_CACHE_SECONDS", default=600),
+    "SECONDS": env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 600),
+    "FRAGMENT_SECONDS": env.int("FRAGMENT_CACHE_SECONDS", default=0 if DEBUG else 600),
 }
 
 AUTH_PASSWORD_VALIDATORS = [

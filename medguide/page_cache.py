@@ -186,9 +186,12 @@ class PageCacheMiddleware:
     def _serve(self, request: HttpRequest) -> HttpResponse:
         if not self.may_use_cache(request):
             return self.get_response(request)
+        # A Host not in ALLOWED_HOSTS raises here, outside the try: Django answers it with
+        # the 400 page and one quiet log line (settings.LOGGING), not as a cache failure.
+        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         try:
             generation = current_generation()
-            key = self._key(request, generation)
+            key = self._key(request, address, generation)
             stored = cache().get(key)
         except Exception:  # a cache server that is down must not take the site with it
             logger.warning("Page cache unavailable; serving without it", exc_info=True)
@@ -229,10 +232,9 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def _key(request: HttpRequest, generation: Generation) -> str:
+    def _key(request: HttpRequest, address: str, generation: Generation) -> str:
         encoding = "gzip" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else ""
-        url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        digest = hashlib.sha256(f"{url} {encoding}".encode()).hexdigest()
+        digest = hashlib.sha256(f"{address} {encoding}".encode()).hexdigest()
         return f"page-cache:{generation.token}:{digest}"
 
     @staticmethod

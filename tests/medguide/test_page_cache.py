@@ -2,6 +2,7 @@
 publish; editors always see live pages. Runs on local memory and on the Redis server."""
 
 import gzip
+import logging
 import os
 import time
 import uuid
@@ -207,3 +208,12 @@ def test_a_preview_is_never_kept(page_cache, editor):
     assert "First words." in editor.get(url).content.decode()
     Drug.objects.filter(pk=drug.pk).update(summary="Second words.")  # no signal, no new generation
     assert "Second words." in editor.get(url).content.decode()
+
+
+def test_a_bad_host_gets_the_400_page_and_one_quiet_line(page_cache, reader, caplog):
+    with caplog.at_level(logging.INFO):
+        response = reader.get("/drugs/", headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.name for r in warnings] == ["django.security.DisallowedHost"]
+    assert warnings[0].exc_info is None

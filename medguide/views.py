@@ -56,6 +56,8 @@ def search(request):
     kind = request.GET.get("type", "")
     kind = kind if kind in SearchKind.values else ""
     page = request.GET.get("page", "1")
+    # Anything but a page number means the first page, so junk cannot fill the cache.
+    page = page if page.isascii() and page.isdigit() and len(page) <= 6 else "1"
     results = remember(  # searches repeat: the same words, the same results, until a change
         "search",
         [site_search.normalise_query(raw), kind, page],

@@ -17,6 +17,7 @@ publish without deleting every key, which Redis and local memory cannot list che
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -162,13 +163,12 @@ def _timeout(seconds: int, generation: Generation) -> int:
 def page_cache_exempt(view):
     """Mark a view's responses as never stored (search: every query is logged)."""
 
+    @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response.page_cache_exempt = True
         return response
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 

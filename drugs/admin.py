@@ -251,10 +251,15 @@ class DrugAdmin(EditorialAdmin):
 
     @admin.display(description="label changed since review", boolean=True)
     def label_changed_since_review(self, drug: Drug) -> bool | None:
-        """None (unknown) until a medical review is dated."""
+        """None (unknown) until a medical review is dated. A first import changes nothing a
+        reviewer read; a later version of the label with other content does."""
         if drug.reviewed_on is None:
             return None
-        return any(s.imported_at.date() > drug.reviewed_on for s in drug.label_sources.all())
+        return any(
+            source.content_changed_at is not None
+            and timezone.localdate(source.content_changed_at) > drug.reviewed_on
+            for source in drug.label_sources.all()
+        )
 
     @admin.display(description="interactions")
     def interactions_elsewhere(self, drug: Drug) -> str:

@@ -25,9 +25,19 @@ from django.db import DataError, IntegrityError, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Lower
 from django.db.models.signals import post_save
+from django.utils import timezone
 from django.utils.text import slugify
 
-from drugs.models import Drug, DrugClass, DrugName, LabelSource, NameKind, Origin, ProductType
+from drugs.models import (
+    Drug,
+    DrugClass,
+    DrugName,
+    LabelSource,
+    NameKind,
+    Origin,
+    ProductType,
+    class_key,
+)
 from medguide.models import Status
 
 # The label sections kept, in the order the monograph shows them; `_table` keys hold HTML.
@@ -787,16 +797,15 @@ class _Batch:
             )
         if class_names:
             classes = (
-                DrugClass.objects.annotate(key=Lower("name"))
-                .filter(
-                    Q(key__in=_folded(class_names))
+                DrugClass.objects.filter(
+                    Q(key__in={class_key(name) for name in class_names})
                     | Q(slug__in={_slug_base(name) for name in class_names})
                 )
-                .only("name", "slug")
+                .only("name", "slug", "key")
                 .order_by()
             )
             for drug_class in classes:
-                self.classes.setdefault(drug_class.name.lower(), drug_class)
+                self.classes.setdefault(drug_class.key, drug_class)
                 self.class_slugs.add(drug_class.slug)
 
     # Planning --------------------------------------------------------------------------------
@@ -838,8 +847,10 @@ class _Batch:
             result = Result.CREATED
         else:
             if source.pk is not None:
-                # A fresh copy, so that every field is written, not only those read.
-                copy = LabelSource(pk=source.pk, drug=drug)
+                # A fresh copy, so that every field is written, not only those read. The
+                # content changed (else it would be stored as it is): a medical review of the
+                # monograph before now no longer covers the label.
+                copy = LabelSource(pk=source.pk, drug=drug, content_changed_at=timezone.now())
                 self.sources[self.sources.index(source)] = copy
                 self.changed_sources[source.pk] = source = copy
             result = Result.UPDATED
@@ -886,10 +897,11 @@ class _Batch:
 
     def _drug_class(self, name: str) -> DrugClass:
         """The class of this name, matched case-insensitively; a new one when there is none."""
-        drug_class = self.classes.get(name.lower())
+        key = class_key(name)
+        drug_class = self.classes.get(key)
         if drug_class is None:
             slug = _free_slug(DrugClass, _slug_base(name), taken=self.class_slugs)
-            drug_class = self.classes[name.lower()] = DrugClass(name=name, slug=slug)
+            drug_class = self.classes[key] = DrugClass(name=name, slug=slug, key=key)
             self.class_slugs.add(slug)
             self.new_classes.append(drug_class)
         return drug_class

@@ -1,5 +1,6 @@
 """Drug monographs and the structured facts they are made of."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -29,25 +30,62 @@ POSITIVE = [MinValueValidator(Decimal("0.001"))]
 
 class Route(models.TextChoices):
     ORAL = "oral", "By mouth"
+    SUBLINGUAL = "sublingual", "Under the tongue"
+    BUCCAL = "buccal", "In the cheek (buccal)"
     INTRATHECAL = "intrathecal", "Intrathecal (into the spinal fluid)"
     INTRAVENOUS = "intravenous", "Intravenous"
     INTRAMUSCULAR = "intramuscular", "Intramuscular"
-    RECTAL = "rectal", "Rectal"
+    SUBCUTANEOUS = "subcutaneous", "Under the skin (subcutaneous)"
+    INHALED = "inhaled", "Inhaled"
     NASAL = "nasal", "Nasal"
+    OPHTHALMIC = "ophthalmic", "In the eye"
+    OTIC = "otic", "In the ear"
+    TRANSDERMAL = "transdermal", "Through the skin (patch)"
     TOPICAL = "topical", "On the skin"
+    RECTAL = "rectal", "Rectal"
+    VAGINAL = "vaginal", "Vaginal"
+    OTHER = "other", "Other"
 
 
 class DosageForm(models.TextChoices):
     TABLET = "tablet", "Tablet"
+    EXTENDED_RELEASE_TABLET = "er-tablet", "Extended-release tablet"
+    DELAYED_RELEASE_TABLET = "dr-tablet", "Delayed-release tablet"
+    ORALLY_DISINTEGRATING_TABLET = "odt", "Orally disintegrating tablet"
+    CHEWABLE_TABLET = "chewable-tablet", "Chewable tablet"
+    SUBLINGUAL_TABLET = "sublingual-tablet", "Sublingual tablet"
     CAPSULE = "capsule", "Capsule"
     EXTENDED_RELEASE_CAPSULE = "er-capsule", "Extended-release capsule"
+    DELAYED_RELEASE_CAPSULE = "dr-capsule", "Delayed-release capsule"
     ORAL_SOLUTION = "oral-solution", "Oral solution"
     ORAL_SUSPENSION = "oral-suspension", "Oral suspension"
     GRANULES = "granules", "Oral granules"
+    POWDER = "powder", "Powder"
+    FILM = "film", "Film"
+    LOZENGE = "lozenge", "Lozenge"
     INJECTION = "injection", "Injection"
+    PEN = "pen", "Injection pen"
     INTRATHECAL_INJECTION = "intrathecal-injection", "Intrathecal injection"
-    RECTAL_GEL = "rectal-gel", "Rectal gel"
+    INHALER = "inhaler", "Inhaler"
+    INHALATION_SOLUTION = "inhalation-solution", "Solution for a nebulizer"
     NASAL_SPRAY = "nasal-spray", "Nasal spray"
+    EYE_DROPS = "eye-drops", "Eye drops"
+    EYE_OINTMENT = "eye-ointment", "Eye ointment"
+    EAR_DROPS = "ear-drops", "Ear drops"
+    PATCH = "patch", "Patch"
+    CREAM = "cream", "Cream"
+    OINTMENT = "ointment", "Ointment"
+    GEL = "gel", "Gel"
+    LOTION = "lotion", "Lotion"
+    TOPICAL_SOLUTION = "topical-solution", "Solution for the skin"
+    SHAMPOO = "shampoo", "Shampoo"
+    SUPPOSITORY = "suppository", "Suppository"
+    RECTAL_GEL = "rectal-gel", "Rectal gel"
+    ENEMA = "enema", "Enema"
+    VAGINAL_CREAM = "vaginal-cream", "Vaginal cream"
+    VAGINAL_RING = "vaginal-ring", "Vaginal ring"
+    IMPLANT = "implant", "Implant"
+    OTHER = "other", "Other"
 
 
 class Release(models.TextChoices):
@@ -95,6 +133,9 @@ class Severity(models.TextChoices):
     MAJOR = "major", "Major"
     MODERATE = "moderate", "Moderate"
     MINOR = "minor", "Minor"
+    # A label that names an interaction outside its boxed warning and contraindications
+    # seldom grades it; the site says so rather than guess.
+    UNGRADED = "ungraded", "Not graded by the label"
 
     @classmethod
     def rank(cls, value: str) -> int:
@@ -118,15 +159,89 @@ class ProductType(models.TextChoices):
     OVER_THE_COUNTER = "otc", "Over the counter"
 
 
+class ClassKind(models.TextChoices):
+    THERAPEUTIC = "therapeutic", "What the medicine is (shown to readers)"
+    # Enzyme and transporter groups (CYP3A4 inhibitors, P-gp inhibitors…) and interaction
+    # groups (serotonergic drugs): the checker uses them, readers are not told a drug "is" one.
+    INTERACTION = "interaction", "Interaction group (used by the checker, not shown as a class)"
+
+
+class MappingSource(models.TextChoices):
+    """Where a term that maps into the class tree comes from."""
+
+    EPC = "epc", "FDA established pharmacologic class [EPC]"
+    MOA = "moa", "FDA mechanism of action [MoA]"
+    CHEMICAL = "cs", "FDA chemical structure [CS]"
+    EFFECT = "pe", "FDA physiologic effect [PE]"
+    INGREDIENT = "ingredient", "Active ingredient (generic name)"
+
+
+# openFDA class suffixes: https://open.fda.gov/apis/drug/label/searchable-fields/
+CLASS_SUFFIXES = {
+    "epc": MappingSource.EPC,
+    "moa": MappingSource.MOA,
+    "cs": MappingSource.CHEMICAL,
+    "pe": MappingSource.EFFECT,
+    "chemical/ingredient": MappingSource.CHEMICAL,
+}
+CLASS_SUFFIX = re.compile(r"\s*\[(?P<kind>EPC|MoA|CS|PE|Chemical/Ingredient)\]\s*$", re.IGNORECASE)
+NOT_A_PLURAL = ("ss", "us", "is", "ics", "sis")
+
+
+def _singular(word: str) -> str:
+    if len(word) <= 3 or word.endswith(NOT_A_PLURAL[:3]):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") else word
+
+
+def class_key(name: str) -> str:
+    """What makes two class names the same class: case, plural, punctuation and the openFDA
+    kind suffix aside. "Angiotensin-converting Enzyme Inhibitors" and "Angiotensin
+    Converting Enzyme Inhibitor [EPC]" share one key."""
+    name = CLASS_SUFFIX.sub("", name).casefold()
+    words = re.sub(r"[^0-9a-z]+", " ", name).split()
+    return " ".join(_singular(word) for word in words)[:160]
+
+
+def split_fda_class(raw: str) -> tuple[str, str]:
+    """An openFDA class string → (name, MappingSource): "Opioid Agonist [EPC]" → ("Opioid
+    Agonist", "epc"). A name without a suffix is taken as an established class."""
+    match = CLASS_SUFFIX.search(raw)
+    kind = CLASS_SUFFIXES[match["kind"].lower()] if match else MappingSource.EPC
+    return CLASS_SUFFIX.sub("", raw).strip(), kind
+
+
 class DrugClassQuerySet(models.QuerySet):
     def with_published_drugs(self):
         # Published and due: a scheduled monograph must not show before its time.
         return self.filter(drugs__in=Drug.objects.published()).distinct()
 
+    def shown(self):
+        """Classes that say what a medicine is, as readers are told it."""
+        return self.filter(kind=ClassKind.THERAPEUTIC)
+
 
 class DrugClass(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=140, unique=True)
+    key = models.CharField(
+        max_length=160,
+        unique=True,
+        editable=False,
+        default="",
+        help_text="The name folded: case, plural and punctuation do not make another class.",
+    )
+    kind = models.CharField(max_length=20, choices=ClassKind.choices, default=ClassKind.THERAPEUTIC)
+    synonyms = models.TextField(
+        blank=True,
+        help_text="Other words labels use for this class, one per line "
+        '(e.g. "NSAIDs", "nonsteroidal anti-inflammatory drugs"). The label import finds '
+        "interactions by them.",
+    )
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -154,10 +269,27 @@ class DrugClass(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        self.key = class_key(self.name)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("drugs:class-detail", kwargs={"slug": self.slug})
 
+    @property
+    def is_shown(self) -> bool:
+        return self.kind == ClassKind.THERAPEUTIC
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return [line.strip() for line in self.synonyms.splitlines() if line.strip()]
+
     def clean(self) -> None:
+        clash = DrugClass.objects.filter(key=class_key(self.name)).exclude(pk=self.pk).first()
+        if clash is not None:
+            raise ValidationError(
+                {"name": f"“{clash}” is already this class, written another way."}
+            )
         ancestor, seen = self.parent, set()
         while ancestor is not None:
             if ancestor.pk == self.pk or ancestor.pk in seen:
@@ -166,10 +298,68 @@ class DrugClass(models.Model):
             ancestor = ancestor.parent
 
 
+class ClassMapping(models.Model):
+    """A term from an FDA label (an openFDA pharmacologic class, or an active ingredient) and
+    the site class it puts a medicine in. The curated rows come from drugs/taxonomy.yaml
+    (manage.py load_taxonomy); editors review and change them in the admin; the label import
+    applies them on every run."""
+
+    source = models.CharField(max_length=20, choices=MappingSource.choices)
+    term = models.CharField(
+        max_length=200, help_text='As the label gives it, without the suffix: "Opioid Agonist".'
+    )
+    key = models.CharField(max_length=160, editable=False, default="")
+    drug_class = models.ForeignKey(
+        DrugClass,
+        on_delete=models.CASCADE,
+        related_name="mappings",
+        help_text="The site class a medicine with this term belongs to.",
+    )
+    is_curated = models.BooleanField(
+        default=True,
+        help_text="Reviewed by an editor (or from the taxonomy file); cleared for classes the "
+        "import made on its own from an unmapped FDA class.",
+    )
+
+    class Meta:
+        ordering = ["source", "term"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "key", "drug_class"],
+                name="class_mapping_unique",
+                violation_error_message="This term already maps to that class.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} ({self.get_source_display()}) → {self.drug_class}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.key = (
+            " ".join(self.term.casefold().split())
+            if self.source == MappingSource.INGREDIENT
+            else class_key(self.term)
+        )
+        super().save(*args, **kwargs)
+
+
 class Condition(models.Model):
     name = models.CharField(max_length=160, unique=True)
     slug = models.SlugField(max_length=180, unique=True)
     summary = models.TextField(blank=True, help_text="One or two plain-language sentences.")
+    synonyms = models.TextField(
+        blank=True, help_text="Other names for the condition, one per line (for search)."
+    )
+    summary_source = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='Who wrote the summary when editors did not, e.g. "MedlinePlus, U.S. National '
+        'Library of Medicine". Blank for editors\' own words.',
+    )
+    summary_url = models.URLField("summary source URL", max_length=500, blank=True)
+    summary_dated = models.CharField(
+        "summary date", max_length=40, blank=True, help_text='As the source dates it, e.g. "2017".'
+    )
 
     class Meta:
         ordering = ["name"]
@@ -186,6 +376,12 @@ class Substance(models.Model):
 
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=140, unique=True)
+    classes = models.ManyToManyField(
+        DrugClass,
+        related_name="substances",
+        blank=True,
+        help_text="Classes whose interactions reach it too: alcohol is a CNS depressant.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -451,6 +647,21 @@ class DoseGuideline(models.Model):
     times_per_day = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Leave blank for a single or continuous dose."
     )
+    times_per_day_max = models.PositiveSmallIntegerField(
+        "to (times a day)",
+        null=True,
+        blank=True,
+        help_text='For "3 to 4 times a day": 3 above, 4 here. Blank when it is one number.',
+    )
+    max_per_dose = models.DecimalField(
+        "but never more than (per dose)",
+        max_digits=9,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=POSITIVE,
+        help_text="For a dose by body weight (mg/kg): the cap on one dose, in mg.",
+    )
     step_amount = models.DecimalField(
         "raise each dose by",
         max_digits=9,
@@ -499,6 +710,14 @@ class DoseGuideline(models.Model):
                 condition=Q(times_per_day__isnull=True) | Q(times_per_day__gte=1),
                 name="dose_times_per_day_positive",
                 violation_error_message="Times per day must be at least 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(times_per_day_max__isnull=True)
+                | Q(times_per_day__isnull=False, times_per_day_max__gt=F("times_per_day")),
+                name="dose_times_per_day_range",
+                violation_error_message=(
+                    "“To (times a day)” must be more than the times a day it starts from."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(step_amount__isnull=True, step_interval_days__isnull=True)
@@ -670,11 +889,28 @@ class Interaction(models.Model):
     source = models.CharField(
         max_length=120,
         blank=True,
-        help_text='The table it was imported from, e.g. "NDF-RT (US Veterans Affairs)"; '
-        "blank when editors wrote it. Imports never change editor-written interactions.",
+        help_text='Where it was imported from, e.g. "NDF-RT (US Veterans Affairs)" or "FDA '
+        'label"; blank when editors wrote it. Imports never change editor-written interactions.',
     )
     source_id = models.CharField(
-        "source id", max_length=200, blank=True, help_text="The row's id in that table."
+        "source id",
+        max_length=200,
+        blank=True,
+        help_text="The row's id in that table, or the label's set id.",
+    )
+    label_source = models.ForeignKey(
+        "LabelSource",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="interactions",
+        help_text="The FDA label that states it, for interactions found in a label.",
+    )
+    label_section = models.CharField(
+        max_length=60, blank=True, help_text="The label section that states it."
+    )
+    evidence = models.TextField(
+        blank=True, help_text="The label's own sentence that states the interaction, quoted."
     )
 
     class Meta:
@@ -708,22 +944,25 @@ class Interaction(models.Model):
                 name="interaction_not_with_itself",
                 violation_error_message="A drug cannot interact with itself.",
             ),
-            # The same pair in either order is one interaction.
+            # The same pair in either order is one interaction per source: editors write it
+            # once, and each table or label states it once.
             models.UniqueConstraint(
                 Least("drug", "interactant_drug"),
                 Greatest("drug", "interactant_drug"),
+                "source",
+                "source_id",
                 condition=Q(interactant_drug__isnull=False),
                 name="interaction_drug_pair_unique",
                 violation_error_message="An interaction between these two drugs already exists.",
             ),
             models.UniqueConstraint(
-                fields=["drug", "interactant_class"],
+                fields=["drug", "interactant_class", "source", "source_id"],
                 condition=Q(interactant_class__isnull=False),
                 name="interaction_class_unique",
                 violation_error_message="This drug already has an interaction with that class.",
             ),
             models.UniqueConstraint(
-                fields=["drug", "interactant_substance"],
+                fields=["drug", "interactant_substance", "source", "source_id"],
                 condition=Q(interactant_substance__isnull=False),
                 name="interaction_substance_unique",
                 violation_error_message=(
@@ -738,6 +977,10 @@ class Interaction(models.Model):
     @property
     def interactant(self):
         return self.interactant_drug or self.interactant_class or self.interactant_substance
+
+    @property
+    def is_from_label(self) -> bool:
+        return self.label_source_id is not None
 
 
 class Reference(models.Model):
@@ -771,9 +1014,21 @@ class LabelSource(models.Model):
     brand_names_raw = models.JSONField(default=list, blank=True)
     rxcuis = models.JSONField("RxCUIs", default=list, blank=True)
     uniis = models.JSONField("UNIIs", default=list, blank=True)
+    pharm_classes = models.JSONField(
+        "FDA classes",
+        default=list,
+        blank=True,
+        help_text='openFDA pharmacologic classes with their kind, e.g. "Opioid Agonist [EPC]".',
+    )
     sections = models.JSONField(default=dict, blank=True, help_text="Section key → cleaned text.")
     content_hash = models.CharField(max_length=64)
     imported_at = models.DateTimeField(auto_now=True)
+    content_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a new version of the label changed its content; empty for a label "
+        "unchanged since it was first imported.",
+    )
 
     class Meta:
         ordering = ["-imported_at", "pk"]
@@ -785,6 +1040,95 @@ class LabelSource(models.Model):
     def dailymed_url(self) -> str:
         return "https://dailymed.nlm.nih.gov/dailymed/lookup.cfm?" + urlencode(
             {"setid": self.set_id}
+        )
+
+
+class MarketingStatus(models.TextChoices):
+    # Drugs@FDA's MarketingStatus_Lookup.txt, ids 1–4.
+    PRESCRIPTION = "rx", "Prescription"
+    OVER_THE_COUNTER = "otc", "Over the counter"
+    DISCONTINUED = "discontinued", "Discontinued"
+    TENTATIVE = "tentative", "Tentatively approved, not marketed"
+
+
+class ApplicationType(models.TextChoices):
+    NDA = "NDA", "Brand (new drug application)"
+    ANDA = "ANDA", "Generic (abbreviated application)"
+    BLA = "BLA", "Biologic (biologics license application)"
+
+
+class ProductQuerySet(models.QuerySet):
+    def current_first(self):
+        """Marketed products first (prescription, then over the counter), then the rest."""
+        rank = models.Case(
+            models.When(marketing_status=MarketingStatus.PRESCRIPTION, then=0),
+            models.When(marketing_status=MarketingStatus.OVER_THE_COUNTER, then=1),
+            models.When(marketing_status=MarketingStatus.TENTATIVE, then=3),
+            default=2,
+        )
+        return self.alias(rank=rank).order_by("rank", "dosage_form", "strength_amount", "name")
+
+
+class Product(models.Model):
+    """One US product from Drugs@FDA: a form and strength under one application."""
+
+    application_number = models.CharField(max_length=10)
+    product_number = models.CharField(max_length=6)
+    application_type = models.CharField(max_length=4, choices=ApplicationType.choices, blank=True)
+    sponsor = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=200, help_text="The product's brand or established name.")
+    active_ingredient = models.CharField(max_length=1000, help_text="As Drugs@FDA lists it.")
+    drugs = models.ManyToManyField(Drug, related_name="products", blank=True)
+    is_combination = models.BooleanField(
+        default=False, help_text="More than one active ingredient: never shown as one generic."
+    )
+    form_raw = models.CharField("form and route", max_length=200, help_text="As listed.")
+    dosage_form = models.CharField(max_length=30, choices=DosageForm.choices, blank=True)
+    route = models.CharField(max_length=20, choices=Route.choices, blank=True)
+    strength_raw = models.CharField("strength as listed", max_length=1000, blank=True)
+    strength_amount = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    strength_unit = models.CharField(max_length=20, blank=True)
+    strength_per_amount = models.DecimalField(
+        max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    strength_per_unit = models.CharField(max_length=20, blank=True)
+    marketing_status = models.CharField(max_length=20, choices=MarketingStatus.choices, blank=True)
+    is_reference_drug = models.BooleanField(default=False)
+    is_brand = models.BooleanField(
+        default=False,
+        help_text="Its name is a brand name, not the generic name with or without a qualifier.",
+    )
+    content_hash = models.CharField(max_length=64, editable=False)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "application_number", "product_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application_number", "product_number"], name="product_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.strength_raw}".strip()
+
+    @property
+    def is_current(self) -> bool:
+        return self.marketing_status in (
+            MarketingStatus.PRESCRIPTION,
+            MarketingStatus.OVER_THE_COUNTER,
+        )
+
+    @property
+    def is_generic(self) -> bool:
+        return self.application_type == ApplicationType.ANDA
+
+    @property
+    def drugs_at_fda_url(self) -> str:
+        return (
+            "https://www.accessdata.fda.gov/scripts/cder/daf/index.cfm?"
+            + urlencode({"event": "overview.process", "ApplNo": self.application_number})
         )
 
 

@@ -584,9 +584,20 @@ def test_admin_shows_the_label_and_flags_a_change_since_review(admin_client):
     html = admin_client.get(f"/admin/drugs/drug/{drug.pk}/change/").content.decode()
     assert LabelSource.objects.get().dailymed_url in html
     drug_admin = admin.site._registry[Drug]
+    assert drug_admin.label_changed_since_review(drug) is False, "a first import is no change"
+
+    import_label(record(BACLOFEN) | {"contraindications": ["Hypersensitivity to baclofen."]})
+    drug.refresh_from_db()
     assert drug_admin.label_changed_since_review(drug) is True
     drug.reviewed_on = date.today() + timedelta(days=1)
     assert drug_admin.label_changed_since_review(drug) is False
+
+
+def test_importing_the_same_label_again_raises_no_flag():
+    drug = DrugFactory(generic_name="Baclofen", reviewed_on=date(2020, 1, 1))
+    import_label(record(BACLOFEN))
+    import_label(record(BACLOFEN))
+    assert admin.site._registry[Drug].label_changed_since_review(drug) is False
 
 
 def test_a_damaged_zip_is_reported_where_it_breaks(tmp_path):

@@ -13,6 +13,7 @@ from drugs.forms import DrugNameFormSet, FormulationForm, InteractionForm, Inter
 from drugs.interactions import interactions_concerning
 from drugs.models import (
     ChangeLogEntry,
+    ClassMapping,
     Condition,
     DoseGuideline,
     Drug,
@@ -23,12 +24,14 @@ from drugs.models import (
     Indication,
     Interaction,
     LabelSource,
+    Product,
     Reference,
     SectionFeedback,
     SideEffect,
     Strength,
     Substance,
 )
+from drugs.taxonomy import apply_class_mappings
 from drugs.views import DrugDetailView, Section, sections_for
 from medguide.autocomplete import PreloadedAutocompleteMixin
 from medguide.editorial import EditorialAdmin
@@ -303,14 +306,29 @@ class DrugAdmin(EditorialAdmin):
         return sections_for(Drug.objects.for_monograph().get(pk=drug.pk))
 
 
+class ClassMappingInline(admin.TabularInline):
+    model = ClassMapping
+    fields = ["source", "term", "is_curated"]
+    extra = 0
+
+
 @admin.register(DrugClass)
 class DrugClassAdmin(admin.ModelAdmin):
-    list_display = ["name", "parent", "drug_count"]
+    list_display = ["name", "parent", "kind", "drug_count"]
+    list_filter = ["kind"]
     list_select_related = ["parent"]
     ordering = ["name"]  # the autocomplete pages through them: a stable order
-    search_fields = ["name"]
+    search_fields = ["name", "synonyms", "mappings__term"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["parent"]
+    autocomplete_fields = ["parent", "included_in"]
+    fields = ["name", "slug", "kind", "parent", "included_in", "synonyms", "description"]
+    inlines = [ClassMappingInline]
+    actions = ["file_label_pages"]
+
+    @admin.action(description="File label pages in classes again (after changing mappings)")
+    def file_label_pages(self, request, queryset):
+        summary = apply_class_mappings()
+        self.message_user(request, f"Classes: {summary}", messages.SUCCESS)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(drug_count=Count("drugs", distinct=True))
@@ -320,8 +338,33 @@ class DrugClassAdmin(admin.ModelAdmin):
         return drug_class.drug_count
 
 
+@admin.register(ClassMapping)
+class ClassMappingAdmin(admin.ModelAdmin):
+    """The FDA classes and ingredients that put label pages in site classes. Curated rows
+    come from drugs/taxonomy.yaml; uncurated ones are classes the import made on its own from
+    an FDA class no mapping named, waiting for an editor to confirm or redirect them."""
+
+    list_display = ["term", "source", "drug_class", "is_curated"]
+    list_filter = ["is_curated", "source", "drug_class__kind"]
+    list_select_related = ["drug_class"]
+    search_fields = ["term", "drug_class__name"]
+    autocomplete_fields = ["drug_class"]
+    list_editable = ["is_curated"]
+    actions = ["file_label_pages"]
+
+    @admin.action(description="File label pages in classes again")
+    def file_label_pages(self, request, queryset):
+        summary = apply_class_mappings()
+        self.message_user(request, f"Classes: {summary}", messages.SUCCESS)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        apply_class_mappings()
+
+
 @admin.register(Condition)
 class ConditionAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "drug_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -343,6 +386,7 @@ class SubstanceAdmin(admin.ModelAdmin):
     list_display = ["name"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["classes"]
 
 
 class StrengthInline(admin.TabularInline):
@@ -463,3 +507,87 @@ class SectionFeedbackAdmin(admin.ModelAdmin):
     def close_without_change(self, request, queryset):
         closed = queryset.close(by=request.user, status=FeedbackStatus.CLOSED)
         self.message_user(request, f"Closed without change: {closed}.", messages.SUCCESS)
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    """US products as Drugs@FDA lists them. manage.py import_products writes them and would
+    overwrite edits on its next run, so only the drugs they belong to are editable."""
+
+    list_display = [
+        "name",
+        "strength_raw",
+        "dosage_form",
+        "route",
+        "application_type",
+        "application_number",
+        "sponsor",
+        "marketing_status",
+        "is_brand",
+    ]
+    list_filter = ["marketing_status", "application_type", "dosage_form", "route", "is_brand"]
+    search_fields = ["name", "active_ingredient", "=application_number"]
+    autocomplete_fields = ["drugs"]
+    readonly_fields = [
+        "application_number",
+        "product_number",
+        "application_type",
+        "sponsor",
+        "name",
+        "active_ingredient",
+        "is_combination",
+        "form_raw",
+        "dosage_form",
+        "route",
+        "strength_raw",
+        "strength_amount",
+        "strength_unit",
+        "strength_per_amount",
+        "strength_per_unit",
+        "marketing_status",
+        "is_reference_drug",
+        "is_brand",
+        "drugs_at_fda",
+    ]
+    fieldsets = [
+        (None, {"fields": ["name", "active_ingredient", "is_combination", "is_brand", "drugs"]}),
+        ("Form and strength", {"fields": ["form_raw", "dosage_form", "route", "strength_raw"]}),
+        (
+            "Strength as read",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "strength_amount",
+                    "strength_unit",
+                    "strength_per_amount",
+                    "strength_per_unit",
+                ],
+            },
+        ),
+        (
+            "Application",
+            {
+                "fields": [
+                    "application_number",
+                    "product_number",
+                    "application_type",
+                    "sponsor",
+                    "marketing_status",
+                    "is_reference_drug",
+                    "drugs_at_fda",
+                ]
+            },
+        ),
+    ]
+    show_full_result_count = False  # tens of thousands of rows: no second COUNT(*)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # products come from Drugs@FDA
+
+    @admin.display(description="Drugs@FDA")
+    def drugs_at_fda(self, product: Product) -> str:
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">Application {}</a>',
+            product.drugs_at_fda_url,
+            product.application_number,
+        )

@@ -16,12 +16,12 @@ from itertools import combinations
 from operator import or_
 from urllib.parse import quote
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, Value
 from django.db.models.functions import Lower
 
-from drugs.interactions import InteractionFacts, class_ancestors
+from drugs.interactions import RELATED, InteractionFacts, class_ancestors
 from drugs.models import Drug, DrugClass, DrugName, Interaction, Severity, Substance
-from medguide.search_backends import fold, similarity
+from medguide.names import KnownName, did_you_mean, fold
 
 MIN_ITEMS = 2
 MAX_ITEMS = 10
@@ -29,8 +29,6 @@ MAX_NAME_LENGTH = 120
 # Names split on commas (the shareable ?drugs=a,b,c), semicolons and new lines.
 SEPARATORS = re.compile(r"[,;\r\n]+")
 SUGGESTIONS_PER_NAME = 3
-# pg_trgm's default threshold, as site search uses for names spelt alike.
-SUGGESTION_SIMILARITY = 0.3
 
 
 @dataclass(frozen=True)
@@ -57,6 +55,7 @@ class Item:
 class Suggestion:
     name: str
     query: str  # the list with the unknown name replaced by this one
+    generic: str = ""  # when `name` is a brand or other name: the generic name it stands for
 
 
 @dataclass(frozen=True)
@@ -165,19 +164,32 @@ def query_string(names: Sequence[str]) -> str:
 def check_interactions(*, names: Sequence[str], left_out: Sequence[str] = ()) -> CheckResult:
     """Resolve `names` and find every interaction among them, most severe first.
 
-    Seven queries at most: drugs with their matching names and classes (3), substances,
-    the class tree, the interaction rows, and spellings for names not found."""
+    Seven queries: drugs with their matching names and classes (3), substances, the class
+    tree, the interaction rows, and spellings for names not found; three more when a name was
+    typed with other punctuation or spacing than it is stored with."""
     result = CheckResult(names=list(names), left_out=list(left_out))
     # lower(), not casefold(): the database's LOWER() is what the names are compared with.
-    keys = {name.lower() for name in names}
+    # Folded too, so "Lioresal®" or "Valíum" finds the name as "lioresal" or "valium".
+    keys = {name.lower() for name in names} | {fold(name) for name in names}
     substances = list(Substance.objects.order_by("name"))
     result.substances = [substance.name for substance in substances]
     drugs = _drugs_named(keys) if keys else []
 
+    missing = [name for name in names if not _resolve(name, drugs=drugs, substances=substances)]
+    known = _names_like(missing) if missing else []
+    # A stored name typed with other punctuation or spacing ("co careldopa" for Co-Careldopa)
+    # is that name: found, not offered as a "did you mean". Three more queries, rarely.
+    folded = {fold(k.name): k.name for k in known}
+    respelt = {name: folded[fold(name)] for name in missing if fold(name) in folded}
+    if respelt:
+        drugs += _drugs_named({stored.lower() for stored in respelt.values()})
+
     found: dict[tuple[str, int], Item] = {}
     unknown: list[str] = []
     for name in names:
-        item = _resolve(name, drugs=drugs, substances=substances)
+        item = _resolve(respelt.get(name, name), drugs=drugs, substances=substances)
+        if item is not None:
+            item = replace(item, entered=name)
         if item is None:
             unknown.append(name)
         elif item.key in found:
@@ -185,7 +197,7 @@ def check_interactions(*, names: Sequence[str], left_out: Sequence[str] = ()) ->
         else:
             found[item.key] = item
     result.items = list(found.values())
-    result.unknown = _with_suggestions(unknown, names=names) if unknown else []
+    result.unknown = _with_suggestions(unknown, names=names, known=known) if unknown else []
 
     if result.is_checked:
         drugs_by_pk = {drug.pk: drug for drug in drugs}
@@ -212,20 +224,20 @@ def _drugs_named(keys: set[str]) -> list[Drug]:
 
 
 def _resolve(name: str, *, drugs: list[Drug], substances: list[Substance]) -> Item | None:
-    key = name.lower()
+    key = fold(name)
 
     def drug_item(drug: Drug) -> Item:
         return Item("drug", drug.pk, drug.generic_name, name, drug.get_absolute_url())
 
     # The generic name wins over a brand that happens to be spelt the same.
     for drug in drugs:
-        if key in (drug.generic_name.lower(), drug.slug):
+        if key == fold(drug.generic_name) or name.lower() == drug.slug:
             return drug_item(drug)
     for drug in drugs:
-        if any(other.name.lower() == key for other in drug.matched_names):
+        if any(fold(other.name) == key for other in drug.matched_names):
             return drug_item(drug)
     for substance in substances:
-        if key in (substance.name.lower(), substance.slug):
+        if key == fold(substance.name) or name.lower() == substance.slug:
             return Item("substance", substance.pk, substance.name, name)
     return None
 
@@ -239,17 +251,27 @@ def _findings(items: list[Item], *, drugs_by_pk: dict[int, Drug]) -> list[Findin
     if not drug_ids:
         return []  # substances are only ever paired with a drug
 
-    classes = {
-        drug_class.pk: drug_class
-        for drug_class in DrugClass.objects.only("pk", "name", "slug", "parent_id")
-    }
-    parents = {pk: drug_class.parent_id for pk, drug_class in classes.items()}
+    # The class tree and the classes' names in one query (class_tree() without a second one).
+    # And the classes of the substances on the list: alcohol counts among CNS depressants.
+    classes: dict[int, DrugClass] = {}
+    parents: dict[int, tuple[int, ...]] = {}
+    substance_classes: dict[int, set[int]] = {pk: set() for pk in substance_ids}
+    for pk, name, slug, parent, group, substance in DrugClass.objects.values_list(
+        "pk", "name", "slug", "parent_id", "included_in", "substances"
+    ):
+        classes.setdefault(pk, DrugClass(pk=pk, name=name, slug=slug, parent_id=parent))
+        parents[pk] = tuple({*parents.get(pk, ()), *(b for b in (parent, group) if b)})
+        if substance in substance_classes:
+            substance_classes[substance].add(pk)
     # For each drug on the list: every class containing it → its own class it was reached from.
     lineages = {
         pk: class_ancestors([c.pk for c in drugs_by_pk[pk].classes.all()], parents)
         for pk in drug_ids
     }
-    containing = set().union(*lineages.values())
+    substance_lineages = {
+        pk: class_ancestors(own, parents) for pk, own in substance_classes.items() if own
+    }
+    containing = set().union(*lineages.values(), *substance_lineages.values())
     rows = (
         Interaction.objects.filter(drug__in=drug_ids)
         .filter(
@@ -257,7 +279,8 @@ def _findings(items: list[Item], *, drugs_by_pk: dict[int, Drug]) -> list[Findin
             | Q(interactant_class__in=containing)
             | Q(interactant_substance__in=substance_ids)
         )
-        .select_related("drug", "interactant_drug", "interactant_class", "interactant_substance")
+        .select_related(*RELATED)
+        .defer("label_source__sections")
     )
 
     findings: dict[tuple, Finding] = {}
@@ -272,11 +295,12 @@ def _findings(items: list[Item], *, drugs_by_pk: dict[int, Drug]) -> list[Findin
             add(row, by_key[("drug", row.interactant_drug_id)])
         elif row.interactant_substance_id:
             add(row, by_key[("substance", row.interactant_substance_id)])
-        else:
-            for pk in drug_ids:
-                lineage = lineages[pk]
-                if pk != row.drug_id and row.interactant_class_id in lineage:
-                    member = by_key[("drug", pk)]
+        else:  # a class row reaches every other drug, and every substance, in the class
+            members = [(("drug", pk), lineages[pk]) for pk in drug_ids if pk != row.drug_id]
+            members += [(("substance", pk), line) for pk, line in substance_lineages.items()]
+            for key, lineage in members:
+                if row.interactant_class_id in lineage:
+                    member = by_key[key]
                     add(
                         row,
                         member,
@@ -284,10 +308,38 @@ def _findings(items: list[Item], *, drugs_by_pk: dict[int, Drug]) -> list[Findin
                         member_class=classes[lineage[row.interactant_class_id]],
                         member=member,
                     )
-    return sorted(
+    ordered = sorted(
         findings.values(),
-        key=lambda f: (Severity.rank(f.severity), position[f.first.key], position[f.second.key]),
+        # Most severe first; of equals, a row naming the drug itself, then the class closest
+        # to it (Benzodiazepines before CNS depressants, for diazepam).
+        key=lambda f: (
+            Severity.rank(f.severity),
+            position[f.first.key],
+            position[f.second.key],
+            f.is_class_level,
+            f.listed_class != f.member_class,
+        ),
     )
+    # A source that speaks of the pair directly (baclofen's row with alcohol) says it better
+    # than its row with a class the other belongs to (baclofen's row with CNS depressants),
+    # and one label sentence that names the pair twice (tramadol, and the serotonergic drugs
+    # it is one of) is shown once.
+    def said_by(f: Finding) -> tuple:
+        row = f.interaction
+        return (f.first.key, f.second.key, row.drug_id, row.source, row.source_id)
+
+    direct = {said_by(f) for f in ordered if not f.is_class_level}
+    quoted, shown = set(), []
+    for finding in ordered:
+        row = finding.interaction
+        quote = (finding.first.key, finding.second.key, row.label_source_id, row.evidence)
+        if finding.is_class_level and said_by(finding) in direct:
+            continue
+        if row.evidence and quote in quoted:
+            continue
+        quoted.add(quote)
+        shown.append(finding)
+    return shown
 
 
 def form_rows(*, names: Sequence[str], unknown: Iterable[str], adding: bool) -> list[FormRow]:
@@ -313,19 +365,20 @@ def form_rows(*, names: Sequence[str], unknown: Iterable[str], adding: bool) -> 
     return rows
 
 
-def _with_suggestions(unknown: list[str], *, names: Sequence[str]) -> list[UnknownName]:
-    """Names not found, each with up to three published names spelt like it. One query."""
-    folded = {name: fold(name) for name in unknown}
+def _names_like(unknown: list[str]) -> list[KnownName]:
+    """Published names that could be what the reader meant by each of `unknown`, brands and
+    other names with their generic name. One query."""
+    folded = [fold(name) for name in unknown]
     # Candidates share the first letter or the last four letters, which keeps the query small
     # on a large catalogue and still catches a slip at either end ("kabapentin", "diazapam").
     patterns = set()
-    for key in folded.values():
+    for key in folded:
         if len(key) >= 3:
             patterns.add(("istartswith", key[0]))
             if len(key) >= 5:
                 patterns.add(("icontains", key[-4:]))
     if not patterns:
-        return [UnknownName(name) for name in unknown]
+        return []
 
     def matching(field_name: str) -> Q:
         return reduce(or_, (Q(**{f"{field_name}__{op}": text}) for op, text in patterns))
@@ -334,37 +387,34 @@ def _with_suggestions(unknown: list[str], *, names: Sequence[str]) -> list[Unkno
     candidates = (
         published.filter(matching("generic_name"))
         .order_by()
-        .values_list("generic_name")
+        .values_list("generic_name", Value(""))
         .union(
             DrugName.objects.filter(matching("name"), drug__in=published)
             .order_by()
-            .values_list("name"),
-            Substance.objects.filter(matching("name")).order_by().values_list("name"),
+            .values_list("name", "drug__generic_name"),
+            Substance.objects.filter(matching("name")).order_by().values_list("name", Value("")),
         )
     )
-    known = sorted({name for (name,) in candidates})
+    return [KnownName(name, generic) for name, generic in sorted(set(candidates))]
 
-    def replaced(unknown_name: str, suggestion: str) -> Suggestion:
-        listed = [suggestion if name == unknown_name else name for name in names]
-        return Suggestion(
-            suggestion, query_string(list({n.casefold(): n for n in listed}.values()))
-        )
+
+def _with_suggestions(
+    unknown: list[str], *, names: Sequence[str], known: list[KnownName]
+) -> list[UnknownName]:
+    """Names not found, each with up to three of the `known` names spelt like it."""
+
+    def replaced(unknown_name: str, meant: KnownName) -> Suggestion:
+        listed = [meant.name if name == unknown_name else name for name in names]
+        query = query_string(list({n.casefold(): n for n in listed}.values()))
+        return Suggestion(meant.name, query, generic=meant.generic)
 
     return [
-        UnknownName(name, tuple(replaced(name, s) for s in _spelt_like(key, known)))
-        for name, key in folded.items()
+        UnknownName(
+            name,
+            tuple(
+                replaced(name, meant)
+                for meant in did_you_mean(name, known, limit=SUGGESTIONS_PER_NAME)
+            ),
+        )
+        for name in unknown
     ]
-
-
-def _spelt_like(key: str, names: list[str]) -> tuple[str, ...]:
-    if len(key) < 3:
-        return ()
-    scored = []
-    for name in names:
-        name_key = fold(name)
-        score = similarity(key, name_key)
-        if name_key.startswith(key):  # an unfinished name: "bacl" → Baclofen
-            score = max(score, 0.5)
-        if score >= SUGGESTION_SIMILARITY:
-            scored.append((-score, len(name), name))
-    return tuple(name for _score, _length, name in sorted(scored)[:SUGGESTIONS_PER_NAME])

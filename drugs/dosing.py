@@ -2,7 +2,8 @@
 
 Pure functions over plain values, so they are tested without a database. A guideline is any
 object with the DoseGuideline attributes (start_amount, unit, times_per_day, step_amount,
-step_interval_days, target_amount, usual_min_per_day, usual_max_per_day, max_per_day).
+step_interval_days, target_amount, usual_min_per_day, usual_max_per_day, max_per_day; and
+optionally times_per_day_max and max_per_dose).
 """
 
 from __future__ import annotations
@@ -50,9 +51,14 @@ def format_amount(value: Decimal | int | float | None) -> str:
     return f"{number:f}"
 
 
-def times_a_day(times: int | None) -> str:
+def times_a_day(times: int | None, times_max: int | None = None) -> str:
+    """ "three times a day"; with `times_max`, a range: "3 to 4 times a day"."""
     if not times:
         return ""
+    if times_max and times_max > times:
+        if (times, times_max) == (1, 2):
+            return "once or twice a day"
+        return f"{times} to {times_max} times a day"
     return TIMES_A_DAY.get(times, f"{times} times a day")
 
 
@@ -273,8 +279,13 @@ def describe(guideline: Guideline) -> str:
     3 days (5 → 10 → 15 → 20 mg three times a day); usually 40–80 mg a day; never more than
     80 mg a day"."""
     unit = guideline.unit
-    frequency = times_a_day(guideline.times_per_day)
+    frequency = times_a_day(guideline.times_per_day, getattr(guideline, "times_per_day_max", None))
     parts = [" ".join(filter(None, [f"{format_amount(guideline.start_amount)} {unit}", frequency]))]
+    # A dose by body weight with a cap: "10 mg/kg three times a day, never more than 500 mg
+    # a dose".
+    max_per_dose = getattr(guideline, "max_per_dose", None)
+    if max_per_dose is not None:
+        parts[0] += f", never more than {format_amount(max_per_dose)} mg a dose"
 
     if guideline.step_amount and guideline.step_interval_days:
         per = " per dose" if guideline.times_per_day and guideline.times_per_day > 1 else ""

@@ -1,6 +1,8 @@
 """Forms: admin forms that edit structured rows through one friendly field, and the form
 readers use to report a problem with a monograph section."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -9,14 +11,19 @@ from drugs.dosing import parse_strength
 from drugs.models import Formulation, Interaction, Strength
 from medguide.autocomplete import PreloadedAutocompleteForm
 
+# Strengths are separated by ";" or by a comma that is not a thousands separator: "400 mg,
+# 800 mg" is two strengths, "1,000 mg" one.
+STRENGTH_SEPARATOR = re.compile(r";|(?<!\d),|,(?!\d{3}(?!\d))")
+
 
 class FormulationForm(forms.ModelForm):
-    """Lets editors type a formulation's strengths as "5 mg; 10 mg; 20 mg" in the drug page."""
+    """Lets editors type a formulation's strengths as the site shows them, "5 mg, 10 mg, 20
+    mg", in the drug page; they are saved as Strength rows."""
 
     strengths = forms.CharField(
         max_length=500,
         required=False,
-        help_text='Separate with semicolons: "5 mg; 10 mg" or "5 mg/5 mL". '
+        help_text='As the page shows them, separated by commas: "400 mg, 800 mg" or "5 mg/5 mL". '
         "Leave empty when the source does not state them.",
     )
 
@@ -27,10 +34,11 @@ class FormulationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial["strengths"] = "; ".join(str(s) for s in self.instance.strengths.all())
+            self.initial["strengths"] = ", ".join(str(s) for s in self.instance.strengths.all())
 
     def clean_strengths(self):
-        parts = [part for part in self.cleaned_data["strengths"].split(";") if part.strip()]
+        text = self.cleaned_data["strengths"]
+        parts = [part for part in STRENGTH_SEPARATOR.split(text) if part.strip()]
         errors, parsed = [], []
         for part in parts:
             try:

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import DataError, IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 
-from drugs.labels import normalise_generic
+from drugs.label_interactions import FORM_WORDS
+from drugs.labels import SALT_WORDS, normalise_generic
 from drugs.models import Drug, DrugName, Interaction, Severity
 
 ADVICE = "Ask your doctor or pharmacist before taking these together."
@@ -143,14 +145,46 @@ def iter_rows(
 # Matching ----------------------------------------------------------------------------------
 
 
+# The international (INN) name a table may use for a medicine the US labels call by its US
+# (USAN) name: https://www.who.int/teams/health-product-and-policy-standards/inn
+INN_TO_USAN = {
+    "aciclovir": "acyclovir",
+    "adrenaline": "epinephrine",
+    "benzatropine": "benztropine",
+    "dicoumarol": "dicumarol",
+    "frusemide": "furosemide",
+    "glycerol": "glycerin",
+    "l-dopa": "levodopa",
+    "mesalazine": "mesalamine",
+    "methylergometrine": "methylergonovine",
+    "noradrenaline": "norepinephrine",
+    "paracetamol": "acetaminophen",
+    "pethidine": "meperidine",
+    "rifampicin": "rifampin",
+    "salbutamol": "albuterol",
+    "torasemide": "torsemide",
+}
+
+
 def name_map() -> dict[str, int]:
-    """Lower-cased generic and brand names → drug id, in two queries; generic names win."""
+    """Lower-cased generic and brand names → drug id, in two queries; generic names win. Also
+    a generic name without the salt or form words a drug was imported with ("clopidogrel" for
+    "Clopidogrel bisulfate"), and international names for US ones ("pethidine")."""
     names = dict(
         DrugName.objects.annotate(key=Lower("name")).order_by().values_list("key", "drug_id")
     )
-    names.update(
+    generic = dict(
         Drug.objects.annotate(key=Lower("generic_name")).order_by().values_list("key", "pk")
     )
+    for key, pk in generic.items():
+        words = key.split()
+        while len(words) > 1 and words[0] not in SALT_WORDS and words[-1] in FORM_WORDS:
+            words.pop()
+            names.setdefault(" ".join(words), pk)
+    names.update(generic)
+    for inn, usan in INN_TO_USAN.items():
+        if usan in names:
+            names.setdefault(inn, names[usan])
     return names
 
 
@@ -232,9 +266,13 @@ def import_interactions(path: Path | str, *, table: str = "ndfrt") -> Summary:
                 pairs[key].row = row
             continue
         pairs[key] = _Pair(drug_id, other_id, row)
+    # This table's own rows, and editors' rows (which it leaves alone); a pair may also have
+    # rows from other sources, such as the FDA labels, which are not this import's to change.
     existing = {
         (min(i.drug_id, i.interactant_drug_id), max(i.drug_id, i.interactant_drug_id)): i
-        for i in Interaction.objects.filter(interactant_drug__isnull=False)
+        for i in Interaction.objects.filter(
+            Q(source=table_format.source) | Q(source=""), interactant_drug__isnull=False
+        ).order_by("-source")
     }
     for key, pair in pairs.items():
         summary.pairs[_store(pair, existing.get(key), table=table_format, summary=summary)] += 1

@@ -12,7 +12,11 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from drugs.models import Drug, DrugClass, Interaction, Severity
+from drugs.labels import SECTION_TITLES
+from drugs.models import Drug, DrugClass, Interaction, Severity, Substance
+
+# What a reader sees of a row, fetched with it: a label's text is left behind.
+RELATED = ("drug", "interactant_drug", "interactant_class", "interactant_substance", "label_source")
 
 
 class InteractionFacts:
@@ -37,6 +41,42 @@ class InteractionFacts:
     def advice(self) -> str:
         return self.interaction.advice
 
+    # An interaction a label states: its sentence, and where in which label it stands. Expects
+    # the row's drug and label source fetched with it.
+
+    @property
+    def is_from_label(self) -> bool:
+        return self.interaction.label_source_id is not None and bool(self.interaction.evidence)
+
+    @property
+    def evidence(self) -> str:
+        return self.interaction.evidence
+
+    @property
+    def label_drug_name(self) -> str:
+        return self.interaction.drug.generic_name
+
+    @property
+    def label_section_title(self) -> str:
+        section = self.interaction.label_section
+        return SECTION_TITLES.get(section, section.replace("_", " ").capitalize())
+
+    @property
+    def label_section_url(self) -> str:
+        """The section on the drug's page, where the label's text is shown (drug_detail.html
+        gives each label section the id label-<set id>-<section key>)."""
+        row = self.interaction
+        return f"{row.drug.get_absolute_url()}#{label_anchor(row.source_id, row.label_section)}"
+
+    @property
+    def dailymed_url(self) -> str:
+        return self.interaction.label_source.dailymed_url
+
+
+def label_anchor(set_id: str, section: str) -> str:
+    """The id of a label section on a drug's page: a drug can have several labels."""
+    return f"label-{set_id}-{section}"
+
 
 @dataclass(frozen=True)
 class InteractionEntry(InteractionFacts):
@@ -46,45 +86,118 @@ class InteractionEntry(InteractionFacts):
     other_name: str
     other_url: str | None
     via_class: DrugClass | None  # set when it applies through the subject's class
+    # For a substance reached through the class the row names: the substance's own class.
+    through_class: DrugClass | None = None
 
     @property
     def kind(self) -> str:
-        if self.interaction.interactant_substance_id:
+        if self.interaction.interactant_substance_id or self.through_class is not None:
             return "substance"
         if self.interaction.interactant_class_id and self.via_class is None:
             return "class"
         return "drug"
 
 
-def class_ancestors(class_ids: Iterable[int], parents: dict[int, int | None]) -> dict[int, int]:
+def class_tree() -> dict[int, tuple[int, ...]]:
+    """Every class → the broader classes it sits in: its parent and the groups it also counts
+    among (SSRIs among serotonergic drugs). One query."""
+    tree: dict[int, set[int]] = {}
+    for pk, parent, group in DrugClass.objects.values_list("pk", "parent_id", "included_in"):
+        tree.setdefault(pk, set()).update(b for b in (parent, group) if b is not None)
+    return {pk: tuple(broader) for pk, broader in tree.items()}
+
+
+def class_ancestors(class_ids: Iterable[int], tree: dict[int, tuple[int, ...]]) -> dict[int, int]:
     """Map every class id that contains one of `class_ids` (themselves included) to the
-    member class it was reached from."""
+    member class it was reached from, walking `tree` (class_tree())."""
     reached: dict[int, int] = {}
     for start in class_ids:
-        current: int | None = start
-        while current is not None and current not in reached:
+        waiting = [start]
+        while waiting:
+            current = waiting.pop()
+            if current in reached:
+                continue
             reached[current] = start
-            current = parents.get(current)
+            waiting.extend(tree.get(current, ()))
     return reached
 
 
-def interactions_concerning(drug: Drug):
+def interactions_concerning(drug: Drug, *, tree: dict[int, tuple[int, ...]] | None = None):
     """Interaction rows that concern `drug` from either side, and the drug's class lineage
     (a map from every class containing the drug to the drug's own class it was reached from)."""
-    parents = dict(DrugClass.objects.values_list("pk", "parent_id"))
-    lineage = class_ancestors([c.pk for c in drug.classes.all()], parents)
-    rows = Interaction.objects.filter(
-        Q(drug=drug) | Q(interactant_drug=drug) | Q(interactant_class__in=list(lineage))
-    ).select_related("drug", "interactant_drug", "interactant_class", "interactant_substance")
+    lineage = class_ancestors(
+        [c.pk for c in drug.classes.all()], class_tree() if tree is None else tree
+    )
+    rows = (
+        Interaction.objects.filter(
+            Q(drug=drug) | Q(interactant_drug=drug) | Q(interactant_class__in=list(lineage))
+        )
+        .select_related(*RELATED)
+        .defer("label_source__sections")
+    )
     return rows, lineage
 
 
+def class_tree_and_substances() -> tuple[
+    dict[int, tuple[int, ...]], list[tuple[Substance, DrugClass]]
+]:
+    """class_tree(), and each substance with a class it is in (alcohol, CNS depressants), in
+    the same one query."""
+    tree: dict[int, set[int]] = {}
+    members: dict[tuple[int, int], tuple[Substance, DrugClass]] = {}
+    rows = DrugClass.objects.values_list(
+        "pk", "name", "slug", "parent_id", "included_in", "substances", "substances__name"
+    )
+    for pk, name, slug, parent, group, substance, substance_name in rows:
+        tree.setdefault(pk, set()).update(b for b in (parent, group) if b is not None)
+        if substance is not None and (substance, pk) not in members:
+            members[(substance, pk)] = (
+                Substance(pk=substance, name=substance_name),
+                DrugClass(pk=pk, name=name, slug=slug, parent_id=parent),
+            )
+    return {pk: tuple(broader) for pk, broader in tree.items()}, list(members.values())
+
+
+def substances_in(
+    class_ids: Iterable[int],
+    *,
+    tree: dict[int, tuple[int, ...]],
+    members: list[tuple[Substance, DrugClass]],
+) -> dict[int, list[tuple[Substance, DrugClass]]]:
+    """The substances each class reaches (alcohol among CNS depressants), with the
+    substance's own class it was reached through."""
+    wanted = set(class_ids)
+    reached: dict[int, list[tuple[Substance, DrugClass]]] = {pk: [] for pk in wanted}
+    for substance, own in sorted(members, key=lambda member: member[0].name.lower()):
+        for broader in class_ancestors([own.pk], tree):
+            if broader in wanted and all(s.pk != substance.pk for s, _ in reached[broader]):
+                reached[broader].append((substance, own))
+    return reached
+
+
 def interactions_for(drug: Drug) -> list[InteractionEntry]:
-    """Every published interaction that concerns `drug`, most severe first. Three queries."""
+    """Every published interaction that concerns `drug`, most severe first; an interaction
+    with a class reaches the substances in it too. Three queries."""
     own_classes = {c.pk: c for c in drug.classes.all()}
-    rows, lineage = interactions_concerning(drug)
+    tree, members = class_tree_and_substances()
+    rows, lineage = interactions_concerning(drug, tree=tree)
+    rows = list(rows)
+    class_ids = {row.interactant_class_id for row in rows if row.drug_id == drug.pk}
+    substances = substances_in(class_ids - {None}, tree=tree, members=members)
     entries = []
     for row in rows:
+        for substance, own in (
+            substances.get(row.interactant_class_id, []) if row.drug_id == drug.pk else []
+        ):
+            entries.append(
+                InteractionEntry(
+                    interaction=row,
+                    other_name=substance.name,
+                    other_url=None,
+                    via_class=None,
+                    through_class=own,
+                )
+            )
         if row.drug_id == drug.pk:
             other, via = row.interactant, None
         else:

@@ -28,16 +28,16 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.text import slugify
 
+from drugs.label_text import parse_uses, uses_summary
 from drugs.models import (
     Drug,
-    DrugClass,
     DrugName,
     LabelSource,
     NameKind,
     Origin,
     ProductType,
-    class_key,
 )
+from drugs.taxonomy import apply_class_mappings, ensure_taxonomy
 from medguide.models import Status
 
 # The label sections kept, in the order the monograph shows them; `_table` keys hold HTML.
@@ -421,7 +421,7 @@ def normalise_generic(raw: str) -> tuple[str, str]:
 
 def clean_brands(raw: list[str], *, generic: str, full: str = "") -> list[str]:
     """Brand names deduplicated case-insensitively, all-capitals names title-cased, and names
-    that merely repeat the generic dropped."""
+    that merely repeat the generic, or the generic with a qualifier, dropped."""
     drop = {generic.casefold(), full.casefold()}
     brands, seen = [], set()
     for name in raw:
@@ -429,15 +429,12 @@ def clean_brands(raw: list[str], *, generic: str, full: str = "") -> list[str]:
         if name.isupper():
             name = " ".join(word[:1] + word[1:].lower() for word in name.split(" "))
         key = name.casefold()
-        if name and key not in drop and key not in seen:
+        # "Ibuprofen Dye Free" is the generic with a qualifier, not a brand.
+        qualified = any(key.startswith(generic_name + " ") for generic_name in drop)
+        if name and key not in drop and key not in seen and not qualified:
             seen.add(key)
             brands.append(name)
     return brands
-
-
-def class_name(raw: str) -> str:
-    """A pharmacologic class without its openFDA kind suffix: "Opioid Agonist [EPC]" → …"""
-    return re.sub(r"\s*\[(EPC|MoA|CS|PE|Chemical/Ingredient)\]\s*$", "", raw).strip()
 
 
 # Text --------------------------------------------------------------------------------------
@@ -479,6 +476,17 @@ def clean_table(html: str) -> str:
     ).strip()
 
 
+def label_summary(label: Label) -> str:
+    """A label page's summary: the uses its Indications and Usage section states, named one
+    by one (drugs/label_text.py); else the section's opening sentences, quoted."""
+    intro = label.sections.get("indications_and_usage", "")
+    return (
+        uses_summary(label.generic_display, parse_uses(intro))
+        or first_sentences(intro)
+        or f"{label.generic_display} is a medicine sold in the US. Below is its FDA label."
+    )
+
+
 def first_sentences(text: str, *, limit: int = SUMMARY_LENGTH) -> str:
     """The opening sentences of a label section, up to about `limit` characters, for a
     summary: cross-references dropped, first letter capitalised."""
@@ -510,7 +518,7 @@ class Label:
     product_type: str
     routes: list[str]
     brands: list[str]
-    classes: list[str]
+    pharm_classes: list[str]  # openFDA classes as given, kind suffix included
     rxcuis: list[str]
     uniis: list[str]
     sections: dict[str, str]
@@ -547,9 +555,11 @@ def parse_label(record: Any, *, content_hash: str = "") -> Label:
         product_type = ProductType.PRESCRIPTION
     else:
         product_type = ""
-    classes = [
-        class_name(c)
-        for c in [*_strings(openfda, "pharm_class_epc"), *_strings(openfda, "pharm_class_moa")]
+    pharm_classes = [
+        c
+        for key in ("pharm_class_epc", "pharm_class_moa", "pharm_class_cs", "pharm_class_pe")
+        for c in _strings(openfda, key)
+        if len(c) <= 200
     ]
     return Label(
         spl_id=spl_id,
@@ -561,7 +571,7 @@ def parse_label(record: Any, *, content_hash: str = "") -> Label:
         product_type=product_type,
         routes=[r.lower() for r in _strings(openfda, "route")],
         brands=clean_brands(brands, generic=display, full=full),
-        classes=list({c.lower(): c for c in reversed(classes) if 0 < len(c) <= 120}.values())[::-1],
+        pharm_classes=list(dict.fromkeys(pharm_classes)),
         rxcuis=_strings(openfda, "rxcui"),
         uniis=_strings(openfda, "unii"),
         sections=_sections(record),
@@ -650,6 +660,7 @@ BATCH_SIZE = 100
 def import_label(record: Any, *, draft: bool = False) -> Outcome:
     """Import one record in its own transaction: a label source for its drug, and a label
     page when editors have not written that drug. Editor-written drugs are never changed."""
+    ensure_taxonomy()
     with transaction.atomic():
         return _import_batch([record], draft=draft)[0]
 
@@ -660,6 +671,7 @@ def import_records(
     """(position, outcome) for each (position, record) of iter_label_records, imported
     BATCH_SIZE at a time, one transaction a batch; each batch is yielded once committed. A
     file that cannot be read (LabelFileError) is raised once the records before it are in."""
+    ensure_taxonomy()
     records = iter(records)
     unreadable = None
     while unreadable is None:
@@ -724,12 +736,9 @@ class _Batch:
         self.drugs: dict[str, Drug] = {}  # by lowercased generic name
         self.drugs_by_pk: dict[int, Drug] = {}
         self.drug_slugs: set[str] = set()
-        self.classes: dict[str, DrugClass] = {}  # by lowercased name
-        self.class_slugs: set[str] = set()
         self.names: set[str] = set()  # lowercased names in use (brand and other names)
         self.new_drugs: list[Drug] = []
-        self.new_classes: list[DrugClass] = []
-        self.memberships: dict[tuple[int, int], tuple[Drug, DrugClass]] = {}
+        self.summaries: dict[int, Drug] = {}  # label pages given a new summary, by key
         self.new_names: list[DrugName] = []
         self.new_sources: list[LabelSource] = []
         self.changed_sources: dict[int, LabelSource] = {}  # by primary key
@@ -768,7 +777,6 @@ class _Batch:
         max_length = DrugName._meta.get_field("name").max_length
         generics = {label.generic_display for label in labels}
         brands = {b for label in labels for b in label.brands if len(b) <= max_length}
-        class_names = {name for label in labels for name in label.classes}
         if generics or drug_pks:
             drugs = (
                 Drug.objects.annotate(key=Lower("generic_name"))
@@ -795,18 +803,6 @@ class _Batch:
                 .order_by()
                 .values_list("name", flat=True)
             )
-        if class_names:
-            classes = (
-                DrugClass.objects.filter(
-                    Q(key__in={class_key(name) for name in class_names})
-                    | Q(slug__in={_slug_base(name) for name in class_names})
-                )
-                .only("name", "slug", "key")
-                .order_by()
-            )
-            for drug_class in classes:
-                self.classes.setdefault(drug_class.key, drug_class)
-                self.class_slugs.add(drug_class.slug)
 
     # Planning --------------------------------------------------------------------------------
 
@@ -862,11 +858,13 @@ class _Batch:
         page. Several labels for one generic share one drug."""
         drug = self.drugs.get(label.generic_display.lower())
         if drug is not None:
+            # A label page made by an earlier import gets the summary that names its uses;
+            # editors' pages (and the pages this batch makes) keep theirs.
+            if drug.pk is not None and drug.origin == Origin.LABEL:
+                drug.summary = label_summary(label)
+                self.summaries[drug.pk] = drug
             return drug
-        intro = label.sections.get("indications_and_usage", "")
-        summary = first_sentences(intro) or (
-            f"{label.generic_display} is a medicine sold in the US. Below is its FDA label."
-        )
+        summary = label_summary(label)
         drug = Drug(
             generic_name=label.generic_display,
             slug=_free_slug(Drug, _slug_base(label.generic_display), taken=self.drug_slugs),
@@ -881,10 +879,8 @@ class _Batch:
         return drug
 
     def _enrich(self, drug: Drug, label: Label) -> None:
-        """Add the label's classes and brand names to a label page; nothing is ever removed."""
-        for name in label.classes:
-            drug_class = self._drug_class(name)
-            self.memberships.setdefault((id(drug), id(drug_class)), (drug, drug_class))
+        """Add the label's brand names to a label page; nothing is ever removed. (Its classes
+        come from the taxonomy's mappings, applied when the batch is written.)"""
         max_length = DrugName._meta.get_field("name").max_length
         brands = {b.lower(): b for b in label.brands if len(b) <= max_length}
         for key, name in brands.items():
@@ -895,35 +891,22 @@ class _Batch:
             self.names.add(key)
             self.new_names.append(DrugName(drug=drug, name=name, kind=NameKind.BRAND))
 
-    def _drug_class(self, name: str) -> DrugClass:
-        """The class of this name, matched case-insensitively; a new one when there is none."""
-        key = class_key(name)
-        drug_class = self.classes.get(key)
-        if drug_class is None:
-            slug = _free_slug(DrugClass, _slug_base(name), taken=self.class_slugs)
-            drug_class = self.classes[key] = DrugClass(name=name, slug=slug, key=key)
-            self.class_slugs.add(slug)
-            self.new_classes.append(drug_class)
-        return drug_class
-
     # Writing ---------------------------------------------------------------------------------
 
     def write(self) -> None:
         """Save what the batch planned, parents first, in a statement or so per table."""
-        DrugClass.objects.bulk_create(self.new_classes)
         Drug.objects.bulk_create(self.new_drugs)
-        membership = Drug.classes.through
-        membership.objects.bulk_create(
-            [membership(drug=d, drugclass=c) for d, c in self.memberships.values()],
-            ignore_conflicts=True,
-        )
+        Drug.objects.bulk_update(self.summaries.values(), ["summary"])
         DrugName.objects.bulk_create(self.new_names)
         LabelSource.objects.bulk_create(self.new_sources)
         for source in self.changed_sources.values():
             source.save()
+        # Label pages go into the classes the taxonomy maps their FDA classes to, before
+        # search hears of them below.
+        filed = {s.drug.pk for s in [*self.new_sources, *self.changed_sources.values()]}
+        apply_class_mappings(drug_ids=filed)
         # bulk_create sends no signals; receivers (the search index) hear of each new drug
-        # and label source as when they were saved one at a time. A new class belongs only
-        # to drugs of this batch, whose label sources are announced.
+        # and label source as when they were saved one at a time.
         for instance in [*self.new_drugs, *self.new_sources]:
             post_save.send(
                 sender=type(instance),
@@ -969,6 +952,7 @@ def _fill(source: LabelSource, label: Label) -> None:
     source.product_type = label.product_type
     source.routes = label.routes
     source.brand_names_raw = label.brands
+    source.pharm_classes = label.pharm_classes
     source.rxcuis = label.rxcuis
     source.uniis = label.uniis
     source.sections = label.sections
@@ -984,7 +968,7 @@ def _slug_candidates(base: str, *, batch: int = 0) -> list[str]:
     return [base if n == 1 else f"{base}-{n}" for n in range(first, first + SLUG_BATCH)]
 
 
-def _free_slug(model: type[Drug | DrugClass], base: str, *, taken: set[str]) -> str:
+def _free_slug(model: type[Drug], base: str, *, taken: set[str]) -> str:
     """`base`, else the first of base-2, base-3 … that is free. `taken` holds the slugs known
     to be taken: `base`, if it is, and those given out earlier in the batch. The rest are
     looked up a batch at a time by the slug's unique index: a `startswith` LIKE cannot use

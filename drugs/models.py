@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from drugs.dosing import format_amount
+from drugs.signals import catalogue_changed
 from medguide.models import Publishable, PublishableQuerySet, SearchText
 
 
@@ -250,6 +251,15 @@ class DrugClass(models.Model):
         related_name="children",
         help_text="A broader class this one belongs to, e.g. Benzodiazepines → CNS depressants.",
     )
+    included_in = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="includes",
+        blank=True,
+        verbose_name="also counts among",
+        help_text="Groups this class belongs to besides its parent, for interactions: SSRIs "
+        "also count among serotonergic drugs, NSAIDs among medicines that affect clotting.",
+    )
     description = models.TextField(blank=True)
 
     objects = DrugClassQuerySet.as_manager()
@@ -354,7 +364,7 @@ class Condition(models.Model):
         max_length=200,
         blank=True,
         help_text='Who wrote the summary when editors did not, e.g. "MedlinePlus, U.S. National '
-        'Library of Medicine". Blank for editors\' own words.',
+        "Library of Medicine\". Blank for editors' own words.",
     )
     summary_url = models.URLField("summary source URL", max_length=500, blank=True)
     summary_dated = models.CharField(
@@ -369,6 +379,10 @@ class Condition(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("drugs:condition-detail", kwargs={"slug": self.slug})
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return [line.strip() for line in self.synonyms.splitlines() if line.strip()]
 
 
 class Substance(models.Model):
@@ -402,6 +416,8 @@ def monograph_prefetch() -> list:
         "side_effects",
         "references",
         "label_sources",
+        # US products (Drugs@FDA), marketed first: one query however many there are.
+        Prefetch("products", queryset=Product.objects.current_first()),
     ]
 
 
@@ -501,6 +517,12 @@ class Drug(Publishable):
         return [n.name for n in self.names.all() if n.kind == NameKind.BRAND]
 
     @property
+    def shown_classes(self) -> list[DrugClass]:
+        """The classes readers are told the drug is in: enzyme and interaction groups left
+        out. Reads the prefetched classes."""
+        return [drug_class for drug_class in self.classes.all() if drug_class.is_shown]
+
+    @property
     def tip_list(self) -> list[str]:
         return [line.strip() for line in self.practical_tips.splitlines() if line.strip()]
 
@@ -567,6 +589,17 @@ class Drug(Publishable):
         )
 
 
+class DrugNameQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """As QuerySet.bulk_create, and announce the drugs whose names changed (catalogue_changed),
+        since bulk_create sends no post_save for the names."""
+        created = super().bulk_create(objs, *args, **kwargs)
+        drug_pks = {name.drug_id for name in created if name.drug_id}
+        if drug_pks:
+            catalogue_changed.send(sender=DrugName, drug_ids=drug_pks)
+        return created
+
+
 class DrugName(models.Model):
     drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="names")
     name = models.CharField(max_length=120)
@@ -574,6 +607,8 @@ class DrugName(models.Model):
     note = models.CharField(
         max_length=200, blank=True, help_text='e.g. "oral solution" or "UK brand"'
     )
+
+    objects = DrugNameQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "name"]
@@ -770,6 +805,20 @@ class DoseGuideline(models.Model):
             and self.start_amount * (self.times_per_day or 1) > self.max_per_day
         ):
             errors["start_amount"] = "The starting dose already exceeds the daily maximum."
+        if self.times_per_day_max is not None:
+            if self.times_per_day is None:
+                errors["times_per_day_max"] = (
+                    "Give the times a day the range starts from, or clear this."
+                )
+            elif self.times_per_day_max <= self.times_per_day:
+                errors["times_per_day_max"] = (
+                    f"Must be more than {self.times_per_day}, the times a day it starts from."
+                )
+        if self.max_per_dose is not None and self.unit != Unit.MG_PER_KG:
+            errors["max_per_dose"] = (
+                "Only for a dose by body weight (mg/kg): the cap in mg on one dose. Clear it, "
+                "or set the unit to mg/kg."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -1126,9 +1175,8 @@ class Product(models.Model):
 
     @property
     def drugs_at_fda_url(self) -> str:
-        return (
-            "https://www.accessdata.fda.gov/scripts/cder/daf/index.cfm?"
-            + urlencode({"event": "overview.process", "ApplNo": self.application_number})
+        return "https://www.accessdata.fda.gov/scripts/cder/daf/index.cfm?" + urlencode(
+            {"event": "overview.process", "ApplNo": self.application_number}
         )
 
 

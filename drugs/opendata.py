@@ -19,7 +19,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from drugs.dosing import describe, format_amount, times_a_day, titration_schedule
-from drugs.interactions import InteractionEntry, class_ancestors
+from drugs.interactions import InteractionEntry, class_ancestors, class_tree
 from drugs.labels import SECTION_TITLES
 from drugs.models import (
     DoseGuideline,
@@ -29,10 +29,11 @@ from drugs.models import (
     LabelSource,
     NameKind,
     Population,
+    Product,
     Strength,
 )
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1 added us_products
 INDEX_PAGE_SIZE = 250
 
 Document = dict[str, Any]
@@ -194,6 +195,7 @@ def monograph_document(
             for reference in drug.references.all()
         ],
         "label_sources": [label_source_document(s) for s in drug.label_sources.all()],
+        "us_products": [product_document(p) for p in drug.products.all()],
         "medical_review": {
             "reviewed_by": drug.reviewed_by or None,
             "reviewed_on": iso(drug.reviewed_on),
@@ -297,7 +299,7 @@ def class_members(drug: Drug, interactions: list[InteractionEntry]) -> dict[int,
     class_ids = {e.interaction.interactant_class_id for e in interactions if e.kind == "class"}
     if not class_ids:
         return {}
-    parents = dict(DrugClass.objects.values_list("pk", "parent_id"))
+    parents = class_tree()
     reached = {  # member class -> the interacting classes that contain it
         member: {c for c in class_ancestors([member], parents) if c in class_ids}
         for member in parents
@@ -345,6 +347,37 @@ def interaction_document(
         "effect": row.effect,
         "advice": row.advice,
         "source": row.source or None,
+        # A label-stated interaction quotes the label's sentence and names its section.
+        "evidence": row.evidence or None,
+        "label_section": SECTION_TITLES.get(row.label_section) if row.label_section else None,
+    }
+
+
+def product_document(product: Product) -> Document:
+    """A US product as Drugs@FDA lists it, with what MedGuide read from it."""
+    return {
+        "name": product.name,
+        "is_brand": product.is_brand,
+        "active_ingredient": product.active_ingredient,
+        "is_combination": product.is_combination,
+        "dosage_form": choice(product, "dosage_form"),
+        "route": choice(product, "route"),
+        "form_as_listed": product.form_raw,
+        "strength": {
+            "as_listed": product.strength_raw,
+            "amount": number(product.strength_amount),
+            "unit": product.strength_unit or None,
+            "per_amount": number(product.strength_per_amount),
+            "per_unit": product.strength_per_unit or None,
+        },
+        "marketing_status": choice(product, "marketing_status"),
+        "application": {
+            "number": product.application_number,
+            "product_number": product.product_number,
+            "type": choice(product, "application_type"),
+            "sponsor": product.sponsor,
+        },
+        "drugs_at_fda_url": product.drugs_at_fda_url,
     }
 
 

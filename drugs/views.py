@@ -23,12 +23,22 @@ from django.views.generic import DetailView, ListView
 
 from drugs import checker, feedback, opendata
 from drugs.change_log import change_log_context
+from drugs.conditions import summary_opening
 from drugs.converter import CONVERTER_PARAMETERS, converter_context
-from drugs.dosing import describe, diary_days, diary_guideline, parse_start, titration_schedule
+from drugs.dosing import (
+    describe,
+    diary_days,
+    diary_guideline,
+    format_amount,
+    parse_start,
+    titration_schedule,
+)
 from drugs.forms import SectionFeedbackForm
-from drugs.interactions import class_ancestors, interactions_for
+from drugs.interactions import class_ancestors, class_tree, interactions_for
+from drugs.label_text import LabelPage, label_page, link_uses
 from drugs.models import (
     Condition,
+    DosageForm,
     DoseGuideline,
     Drug,
     DrugClass,
@@ -36,6 +46,8 @@ from drugs.models import (
     Indication,
     LabelStatus,
     Population,
+    Product,
+    Route,
     monograph_prefetch,
 )
 from medguide.page_cache import fetch_fragments
@@ -135,6 +147,10 @@ class LazyMonograph:
         "guides",
         "guides_are_curated",
         "label_has_boxed_warning",
+        "us_products",
+        "label_page",
+        "label_uses",
+        "shown_classes",
         "converter",
         "recent_changes",
         "open_data",
@@ -162,9 +178,12 @@ class LazyMonograph:
         side_effects = list(drug.side_effects.all())
         interactions = interactions_for(drug)
         guides, guides_are_curated = guides_for(drug)
+        label = label_page(drug.label_sources.all()) if drug.is_label_page else None
         parts = {
             "full_drug": drug,
-            "sections": monograph_sections(drug, interactions=interactions, guides=guides),
+            "sections": monograph_sections(
+                drug, interactions=interactions, guides=guides, label=label
+            ),
             "on_label": [i for i in indications if i.label_status == LabelStatus.ON_LABEL],
             "off_label": [i for i in indications if i.label_status == LabelStatus.OFF_LABEL],
             "dose_groups": dose_groups(doses),
@@ -179,6 +198,10 @@ class LazyMonograph:
             "label_has_boxed_warning": any(
                 "boxed_warning" in source.sections for source in drug.label_sources.all()
             ),
+            "label_page": label,
+            "shown_classes": [c for c in drug.classes.all() if c.is_shown],
+            "label_uses": link_uses(label.uses, condition_names()) if label and label.uses else [],
+            "us_products": us_products(drug.products.all()),
             **converter_context(drug, query=self.request.GET),
             **change_log_context(drug),
             **open_data_context(self.request, drug, interactions=interactions),
@@ -235,6 +258,78 @@ def key_dose(doses: list[DoseGuideline]) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class ProductRow:
+    product: Product
+    strength: str
+
+
+@dataclass(frozen=True)
+class ProductGroup:
+    title: str  # "Tablet, by mouth"
+    current: list[ProductRow]
+    discontinued: list[ProductRow]
+
+
+@dataclass(frozen=True)
+class UsProducts:
+    groups: list[ProductGroup]
+    combinations: list[ProductRow]
+
+    def __bool__(self) -> bool:
+        return bool(self.groups or self.combinations)
+
+
+def us_products(products) -> UsProducts:
+    """A drug's US products (Drugs@FDA, in current_first() order) for its page: its own
+    single-ingredient products grouped by dosage form and route, marketed ones first, and the
+    combination products it is in. No queries: the products are prefetched."""
+    groups: dict[tuple[str, str], ProductGroup] = {}
+    combinations = []
+    seen: set[tuple[str, str]] = set()
+    for product in products:
+        row = ProductRow(product, strength_text(product))
+        if product.is_combination:
+            # One line per product name and ingredients, however many strengths it has.
+            key = (product.name.lower(), product.active_ingredient)
+            if key not in seen:
+                seen.add(key)
+                combinations.append(row)
+            continue
+        key = (product.dosage_form, product.route)
+        if key not in groups:
+            groups[key] = ProductGroup(form_and_route_text(product), [], [])
+        (groups[key].current if product.is_current else groups[key].discontinued).append(row)
+    ordered = sorted(groups.values(), key=lambda g: (not g.current, g.title))
+    return UsProducts(groups=ordered, combinations=combinations)
+
+
+def strength_text(product: Product) -> str:
+    """ "5 mg/5 mL", "200 mg", "0.1%"; the FDA's text, its notes dropped, when unparsed."""
+    if product.strength_amount is None:
+        return product.strength_raw.split("**")[0].strip()
+    unit = product.strength_unit
+    text = format_amount(product.strength_amount) + ("%" if unit == "%" else f" {unit}")
+    if product.strength_per_unit:
+        per = product.strength_per_amount
+        text += f"/{format_amount(per)} " if per is not None else "/"
+        text += product.strength_per_unit
+    return text
+
+
+def form_and_route_text(product: Product) -> str:
+    form = product.get_dosage_form_display() if product.dosage_form else ""
+    if product.dosage_form in ("", DosageForm.OTHER):
+        form = product.form_raw.partition(";")[0].strip().capitalize()
+    if product.route in ("", Route.OTHER):
+        route = product.form_raw.partition(";")[2].strip().lower()
+    else:
+        route = product.get_route_display().lower()
+    if not route or route == "n/a" or route in form.lower():  # "Injection, injection"
+        return form
+    return f"{form}, {route}"
+
+
 def side_effects_by_frequency(side_effects):
     order = {value: index for index, value in enumerate(FrequencyBand.values)}
     rows = sorted(side_effects, key=lambda s: (order[s.frequency], s.order, s.pk))
@@ -244,15 +339,39 @@ def side_effects_by_frequency(side_effects):
     ]
 
 
-def monograph_sections(drug: Drug, *, interactions, guides) -> list[Section]:
-    """The table of contents: stable anchors, in page order, only for sections with content."""
+def condition_names() -> list[tuple[Condition, list[str]]]:
+    """Every condition with the names it goes by, for linking a label's uses to their pages."""
+    return [
+        (condition, [condition.name, *condition.synonym_list])
+        for condition in Condition.objects.only("name", "slug", "synonyms")
+    ]
+
+
+def monograph_sections(
+    drug: Drug, *, interactions, guides, label: LabelPage | None = None
+) -> list[Section]:
+    """The table of contents: stable anchors, in page order, only for sections with content.
+    A label page (`label`: what its FDA labels say) shows its uses, dosing and warnings from
+    the labels."""
+    if label is None and drug.is_label_page:
+        label = label_page(drug.label_sources.all())
     candidates = [
-        ("uses", "Uses", drug.indications.all()),
+        ("uses", "What it is used for", label.has_uses)
+        if label
+        else ("uses", "Uses", drug.indications.all()),
         ("how-it-works", "How it works", drug.mechanism),
-        ("dosage", "Dosage", drug.doses.all()),
+        ("dosage", "Dosage", drug.doses.all() or (label and label.has_dosing)),
         ("formulations", "Forms and strengths", drug.formulations.all() or drug.formulations_note),
+        ("us-products", "Forms and strengths in the US", drug.products.all()),
         ("side-effects", "Side effects", drug.side_effects.all()),
-        ("warnings", "Warnings", drug.boxed_warning or drug.warnings or drug.contraindications),
+        (
+            "warnings",
+            "Warnings",
+            drug.boxed_warning
+            or drug.warnings
+            or drug.contraindications
+            or (label and label.contraindications),
+        ),
         ("interactions", "Interactions", interactions),
         ("pregnancy", "Pregnancy and breastfeeding", drug.pregnancy or drug.breastfeeding),
         ("stopping", "Stopping safely", drug.stopping),
@@ -273,8 +392,8 @@ class DrugClassDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         drug_class = self.object
-        parents = dict(DrugClass.objects.values_list("pk", "parent_id"))
-        members = [pk for pk in parents if drug_class.pk in class_ancestors([pk], parents)]
+        tree = class_tree()
+        members = [pk for pk in tree if drug_class.pk in class_ancestors([pk], tree)]
         drugs = list(Drug.objects.published().filter(classes__in=members).distinct().for_index())
         subclasses = list(drug_class.children.all())
         return super().get_context_data(drugs=drugs, subclasses=subclasses, **kwargs)
@@ -303,9 +422,12 @@ class ConditionDetailView(DetailView):
             .prefetch_related("drug__names", "drug__classes")
             .order_by("drug__generic_name")
         )
+        summary, summary_is_cut = summary_opening(self.object.summary)
         return super().get_context_data(
             on_label=[i for i in indications if not i.is_off_label],
             off_label=[i for i in indications if i.is_off_label],
+            summary=summary,
+            summary_is_cut=summary_is_cut,
             **kwargs,
         )
 

@@ -268,7 +268,14 @@ def _links_changed(sender, action, **kwargs) -> None:
         invalidate_on_change()
 
 
+def _catalogue_changed(sender, **kwargs) -> None:
+    invalidate_on_change()
+
+
 def connect() -> None:
+    from drugs.signals import catalogue_changed
+
+    catalogue_changed.connect(_catalogue_changed, dispatch_uid="page-cache-catalogue")
     post_save.connect(_content_changed, dispatch_uid="page-cache-save")
     post_delete.connect(_content_changed, dispatch_uid="page-cache-delete")
     m2m_changed.connect(_links_changed, dispatch_uid="page-cache-links")

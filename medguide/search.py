@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Func, Q, QuerySet, Value
+from django.db.models import Case, F, Func, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest, Lower, StrIndex, Substr
 from django.utils import timezone
 from django.utils.html import escape
@@ -29,7 +29,8 @@ from articles.models import Article
 from drugs.models import Drug
 from medguide import search_index
 from medguide.models import SearchDocument, SearchKind, SearchLog, SearchName
-from medguide.search_backends import backend, fold, words
+from medguide.names import KnownName, did_you_mean, fold
+from medguide.search_backends import NameHit, backend, words
 
 MAX_QUERY_LENGTH = 200
 PER_PAGE = 20
@@ -76,6 +77,7 @@ class SearchResults:
     counts: dict[str, int]
     best_match: Drug | None = None
     respelling: str = ""
+    respelling_generic: str = ""  # when the respelling is a brand: the medicine it names
     is_loose: bool = False  # no item had every word; these have some
 
     @property
@@ -159,7 +161,9 @@ def search(query: str, *, kind: str = "", page: int | str = 1) -> SearchResults:
     # Offer a respelling only when nothing is named by the query or has it above the body.
     found_well = any(s.is_name_match or s.tier == 2 for _kind, s in ranked.values())
     if query and results.total < FEW_RESULTS and not found_well:
-        results.respelling = respelling(query)
+        meant = did_you_mean_for(query)
+        if meant is not None:
+            results.respelling, results.respelling_generic = meant.name, meant.generic
     return results
 
 
@@ -173,17 +177,21 @@ def suggest(query: str, *, kind: str = "", limit: int = SUGGESTIONS) -> list[Sug
     if kind:
         names = names.filter(document__kind=kind)
     engine = backend()
+    is_exact = Case(When(key=key, then=Value(0)), default=Value(1))
     rows = list(
         engine.names_starting_with(names, key)
-        .order_by("-is_primary", "key")
-        .values_list("name", "is_primary", "document__kind", "document__title", "document__url")[
-            : limit * 3
-        ]
+        .annotate(is_exact=is_exact)
+        .order_by("is_exact", "-is_primary", "key")
+        .values_list(
+            "name", "is_primary", "document__kind", "document__title", "document__url", "is_exact"
+        )[: limit * 3]
     )
-    # Generic names, then brands, then guide titles; shorter (closer) names first.
-    rows.sort(key=lambda row: (row[2] != SearchKind.DRUG, not row[1], len(row[0]), row[0]))
-    found = [_suggestion(*row) for row in rows]
-    if len(found) < limit and len(key) >= 3:
+    # The name typed in full first ("valium": Valium, brand of diazepam), then generic names,
+    # brands and guide titles; shorter (closer) names first.
+    rows.sort(key=lambda row: (row[5], row[2] != SearchKind.DRUG, not row[1], len(row[0]), row[0]))
+    found = [_suggestion(*row[:5]) for row in rows]
+    # A name typed in full is what the reader meant: no names merely spelt like it.
+    if len(found) < limit and len(key) >= 3 and not any(row[5] == 0 for row in rows):
         seen = {s.name for s in found}
         for hit in engine.similar_names(names, key):
             if hit.name not in seen:
@@ -192,26 +200,34 @@ def suggest(query: str, *, kind: str = "", limit: int = SUGGESTIONS) -> list[Sug
     return found[:limit]
 
 
-def respelling(query: str) -> str:
-    """A query readers probably meant, spelt like names we have, or "" when none is close."""
+def did_you_mean_for(query: str) -> KnownName | None:
+    """A query readers probably meant, spelt like names we have, or None when none is close
+    or the query is itself a name. A brand carries its generic: "Zarontin (ethosuximide)"."""
     key = fold(query)
     names = SearchName.objects.filter(document__in=visible_documents())
     engine = backend()
-    hits = engine.similar_names(names, key) if len(key) >= 3 else []
-    hits = [h for h in hits if fold(h.name) != key and h.similarity >= RESPELLING_SIMILARITY]
-    if hits:
-        return hits[0].name
+
+    def spelt_like(text: str) -> KnownName | None:
+        hits = engine.similar_names(names, text)
+        known = [KnownName(hit.name, _generic(hit)) for hit in hits]
+        meant = did_you_mean(
+            text, known, limit=1, threshold=RESPELLING_SIMILARITY, complete_prefixes=False
+        )
+        return meant[0] if meant else None
+
+    meant = spelt_like(key) if len(key) >= 3 else None
+    if meant is not None or len(key.split()) < 2:
+        return meant
     # Word by word, for questions such as "baclofin side effects".
     corrected, changed = [], False
     for word in key.split()[:6]:
-        hits = engine.similar_names(names, word) if len(word) >= 4 and not changed else []
-        hits = [h for h in hits if h.similarity >= RESPELLING_SIMILARITY and fold(h.name) != word]
-        if hits and " " not in fold(hits[0].name):
-            corrected.append(hits[0].name.lower())
+        meant = spelt_like(word) if len(word) >= 4 and not changed else None
+        if meant is not None and " " not in fold(meant.name):
+            corrected.append(meant.name.lower())
             changed = True
         else:
             corrected.append(word)
-    return " ".join(corrected) if changed else ""
+    return KnownName(" ".join(corrected)) if changed else None
 
 
 def record_search(query: str, *, results: int) -> None:
@@ -328,11 +344,11 @@ def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool]:
 
     if len(key) >= 2:
         prefixed = engine.names_starting_with(names, key).values_list(
-            "document_id", "document__kind", "key"
+            "document_id", "document__kind", "key", "is_primary"
         )
-        for pk, kind, name_key in prefixed:
-            if name_key == key:
-                offer(pk, kind, _Score(0, 0.0, is_name_match=True))
+        for pk, kind, name_key, is_primary in prefixed:
+            if name_key == key:  # a generic name before a brand spelt the same
+                offer(pk, kind, _Score(0, -1.0 if is_primary else 0.0, is_name_match=True))
             else:  # shorter names the query covers more of come first
                 offer(pk, kind, _Score(1, -len(key) / len(name_key), is_name_match=True))
     if len(key) >= 4:
@@ -360,9 +376,13 @@ def _best_match(ranked: dict[int, tuple[str, _Score]]) -> int | None:
         for pk, (kind, score) in ranked.items()
         if kind == SearchKind.DRUG and score.tier <= 1
     ]
-    exact = [pk for score, pk in top if score.tier == 0]
+    exact = [(score, pk) for score, pk in top if score.tier == 0]
     if exact:
-        return exact[0] if len(exact) == 1 else None
+        # One drug named exactly; or, of several, the one whose generic name it is.
+        by_generic = [pk for score, pk in exact if score.score < 0]
+        if len(exact) == 1 or len(by_generic) == 1:
+            return by_generic[0] if by_generic else exact[0][1]
+        return None
     close = [pk for score, pk in top if -score.score >= BEST_MATCH_SIMILARITY]
     return close[0] if len(close) == 1 else None
 
@@ -374,3 +394,8 @@ def _suggestion(name, is_primary, kind, title, url) -> Suggestion:
         kind=kind,
         url=url,
     )
+
+
+def _generic(hit: NameHit) -> str:
+    """The generic name a brand or other name hit stands for, or "" for a generic or title."""
+    return hit.title if hit.kind == SearchKind.DRUG and not hit.is_primary else ""

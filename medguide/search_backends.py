@@ -12,8 +12,6 @@ https://www.sqlite.org/fts5.html
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -27,18 +25,16 @@ from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 
 from medguide.models import SearchDocument, SearchText
+from medguide.names import SIMILARITY_THRESHOLD, fold, similarity
 
 CONFIG = "english"
 FTS_TABLE = "medguide_search_fts"
 NAMES_TABLE = "medguide_search_names_fts"
 # FTS5 column weights for bm25(), in the table's column order: names, keywords, summary, body.
 FTS_WEIGHTS = (10.0, 4.0, 2.0, 0.5)
-# pg_trgm's default similarity threshold for its % operator.
-SIMILARITY_THRESHOLD = 0.3
 NAME_CANDIDATES = 200
 # A tsvector holds at most 1 MB; a label's text is far below that once trimmed.
 MAX_BODY_CHARACTERS = 200_000
-WORD = re.compile(r"[^\W_]+")
 # PostgreSQL's English stop words (Snowball's list), dropped on both engines so a query such as
 # "the" finds the same nothing on each.
 STOP_WORDS = frozenset(
@@ -53,35 +49,10 @@ STOP_WORDS = frozenset(
 )
 
 
-def fold(text: str) -> str:
-    """A name as it is matched: accents dropped, case folded, punctuation as single spaces
-    ("Lioresal®" → "lioresal", "Co-Careldopa" → "co careldopa")."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(WORD.findall(text.casefold()))
-
-
 def words(text: str, *, limit: int = 12) -> list[str]:
     """The searchable words of a query, in order, without repeats or stop words."""
     found = dict.fromkeys(w for w in fold(text).split() if w not in STOP_WORDS)
     return list(found)[:limit]
-
-
-def trigrams(text: str) -> set[str]:
-    """pg_trgm's trigrams: each word padded with two spaces before and one after."""
-    grams = set()
-    for word in fold(text).split():
-        padded = f"  {word} "
-        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
-    return grams
-
-
-def similarity(a: str, b: str) -> float:
-    """pg_trgm's similarity(): shared trigrams over all trigrams of both strings."""
-    first, second = trigrams(a), trigrams(b)
-    if not first or not second:
-        return 0.0
-    return len(first & second) / len(first | second)
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,10 @@ from taggit.models import Tag
 
 from articles.models import Article, Category
 from drugs.models import Condition, Drug, DrugClass, DrugName, Indication, LabelSource, SideEffect
+from drugs.signals import catalogue_changed
 from medguide.models import SearchDocument, SearchKind, SearchName
-from medguide.search_backends import MAX_BODY_CHARACTERS, backend, fold
+from medguide.names import fold
+from medguide.search_backends import MAX_BODY_CHARACTERS, backend
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +173,11 @@ def _drug_part_changed(sender, instance, **kwargs):
     index(SearchKind.DRUG, [instance.drug_id])
 
 
+def _catalogue_changed(sender, drug_ids=(), **kwargs):
+    """Drugs changed in bulk (drugs.signals), e.g. brand names an import added."""
+    index(SearchKind.DRUG, list(drug_ids))
+
+
 def _links_changed(kind: str, item_model: type, other_side: str):
     """An m2m_changed receiver for an item's links (a drug's classes, a guide's tags and
     drugs). From the item's side the item is rewritten; from the other side
@@ -214,6 +221,7 @@ def connect() -> None:
     uid = "medguide.search_index"
     post_save.connect(_drug_saved, sender=Drug, dispatch_uid=f"{uid}.drug")
     post_delete.connect(_drug_deleted, sender=Drug, dispatch_uid=f"{uid}.drug")
+    catalogue_changed.connect(_catalogue_changed, dispatch_uid=f"{uid}.catalogue_changed")
     for model in (DrugName, Indication, SideEffect, LabelSource):
         post_save.connect(_drug_part_changed, sender=model, dispatch_uid=f"{uid}.{model}")
         post_delete.connect(_drug_part_changed, sender=model, dispatch_uid=f"{uid}.{model}")

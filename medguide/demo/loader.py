@@ -39,6 +39,7 @@ from drugs.models import (
     Strength,
     Substance,
 )
+from drugs.taxonomy import load_taxonomy
 from medguide.demo import (
     baclofen,
     cyclobenzaprine,
@@ -109,6 +110,7 @@ def load_demo(*, stdout: TextIO | None = None) -> LoadSummary:
     """Create or bring up to date the demo drugs, their classes, conditions and substances,
     and the guides curated onto their pages."""
     summary = LoadSummary()
+    load_taxonomy()  # the class tree the demo's classes sit in (drugs/taxonomy.yaml)
     classes = _sync_classes(summary)
     conditions = _sync_by_slug(Condition, taxonomy.CONDITIONS, "conditions", summary)
     substances = _sync_by_slug(Substance, taxonomy.SUBSTANCES, "substances", summary)
@@ -274,9 +276,11 @@ def _sync_drug(
     def condition_id(slug: str | None) -> int | None:
         return conditions[slug].pk if slug else None
 
+    # Only the demo's own names: brand names an import added (Drugs@FDA, labels) stay.
+    own_names = [name.name for name in spec.names]
     _sync_rows(
         DrugName,
-        existing=drug.names.all(),
+        existing=[row for row in drug.names.all() if row.name.lower() in map(str.lower, own_names)],
         key=lambda row: row.name.lower(),
         wanted=((name.name.lower(), {"drug_id": drug.pk, **vars(name)}) for name in spec.names),
         label="names",
@@ -447,11 +451,12 @@ def _sync_interactions(
     """Interactions among the demo drugs, and of a demo drug with a class or a substance.
 
     A drug pair is one row whichever side it was stored from. Pairs with drugs outside the
-    demo set (an imported interaction table, say) are not the demo's to delete.
+    demo set, and rows an import stored (a label's, an interaction table's), are not the
+    demo's to delete.
     """
     demo_ids = [drug.pk for drug in drugs.values()]
     existing = list(
-        Interaction.objects.filter(drug__in=demo_ids)
+        Interaction.objects.filter(drug__in=demo_ids, source="")  # imported rows are not ours
         .filter(Q(interactant_drug__isnull=True) | Q(interactant_drug__in=demo_ids))
         .order_by("pk")
     )

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from drugs.dosing import (
     ParsedStrength,
@@ -19,6 +20,8 @@ from drugs.dosing import (
     titration_chart,
     titration_schedule,
 )
+from drugs.forms import FormulationForm
+from drugs.models import DoseGuideline
 
 
 @dataclass
@@ -34,6 +37,8 @@ class Guideline:
     usual_min_per_day: Decimal | None = None
     usual_max_per_day: Decimal | None = None
     max_per_day: Decimal | None = None
+    times_per_day_max: int | None = None
+    max_per_dose: Decimal | None = None
 
 
 def baclofen_tablets(**changes) -> Guideline:
@@ -60,6 +65,74 @@ def test_baclofen_dose_reads_as_one_sentence():
 
 def test_single_dose_without_titration_is_just_amount_and_frequency():
     assert describe(Guideline(start_amount=Decimal("5"), times_per_day=1)) == "5 mg once a day"
+
+
+def test_a_range_of_times_a_day_reads_as_a_range():
+    guideline = Guideline(start_amount=Decimal("400"), times_per_day=3, times_per_day_max=4)
+    assert describe(guideline) == "400 mg 3 to 4 times a day"
+    twice = Guideline(start_amount=Decimal("10"), times_per_day=1, times_per_day_max=2)
+    assert describe(twice) == "10 mg once or twice a day"
+
+
+def test_a_dose_by_weight_states_its_cap_per_dose():
+    guideline = Guideline(
+        start_amount=Decimal("10"), unit="mg/kg", times_per_day=3, max_per_dose=Decimal("500")
+    )
+    assert describe(guideline) == ("10 mg/kg three times a day, never more than 500 mg a dose")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"max_per_dose": Decimal("500")}, "max_per_dose"),
+        ({"times_per_day": None, "times_per_day_max": 4}, "times_per_day_max"),
+        ({"times_per_day_max": 3}, "times_per_day_max"),
+    ],
+)
+def test_a_guideline_refuses_a_cap_or_range_that_makes_no_sense(changes, field):
+    values = {"start_amount": Decimal("10"), "unit": "mg", "times_per_day": 3, **changes}
+    with pytest.raises(ValidationError) as error:
+        DoseGuideline(**values).clean()
+    assert field in error.value.message_dict
+
+
+def test_a_cap_per_dose_is_fine_for_a_dose_by_weight():
+    DoseGuideline(
+        start_amount=Decimal("10"), unit="mg/kg", times_per_day=3, max_per_dose=Decimal("500")
+    ).clean()
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [("400 mg, 800 mg", 2), ("5 mg/5 mL", 1), ("5 mg; 10 mg; 20 mg", 3), ("1,000 mg, 2 g", 2)],
+)
+def test_editors_type_strengths_as_the_site_shows_them(text, count):
+    form = FormulationForm(
+        data={
+            "dosage_form": "tablet",
+            "route": "oral",
+            "release": "immediate",
+            "order": 0,
+            "strengths": text,
+        }
+    )
+    form.is_valid()
+    assert "strengths" not in form.errors
+    assert len(form.cleaned_data["strengths"]) == count
+
+
+def test_strengths_the_form_cannot_read_are_refused_by_name():
+    form = FormulationForm(
+        data={
+            "dosage_form": "tablet",
+            "route": "oral",
+            "release": "immediate",
+            "order": 0,
+            "strengths": "400 mg, lots",
+        }
+    )
+    assert not form.is_valid()
+    assert '"lots"' in form.errors["strengths"][0]
 
 
 def test_continuous_dose_names_no_frequency():

@@ -78,8 +78,14 @@ def test_a_class_interaction_does_not_reach_a_parent_or_sibling_class():
 
 
 def test_class_ancestors_maps_every_containing_class_to_the_member_class():
-    parents = {1: None, 2: 1, 3: 2, 4: 1}
-    assert class_ancestors([3, 4], parents) == {3: 3, 2: 3, 1: 3, 4: 4}
+    tree = {1: (), 2: (1,), 3: (2,), 4: (1,)}
+    assert class_ancestors([3, 4], tree) == {3: 3, 2: 3, 1: 3, 4: 4}
+
+
+def test_class_ancestors_follow_groups_as_well_as_parents():
+    # SSRIs (3) sit in antidepressants (2) and also count among serotonergic drugs (5).
+    tree = {2: (), 3: (2, 5), 5: ()}
+    assert class_ancestors([3], tree) == {3: 3, 2: 3, 5: 3}
 
 
 def test_a_substance_interaction_shows_on_the_drug_without_a_link():

@@ -137,6 +137,8 @@ MONOGRAPH_SCHEMA = {
             "effect": str,
             "advice": str,
             "source": OPTIONAL_TEXT,
+            "evidence": OPTIONAL_TEXT,
+            "label_section": OPTIONAL_TEXT,
         }
     ],
     "references": [{"title": str, "publisher": str, "url": str, "accessed_on": OPTIONAL_TEXT}],
@@ -154,6 +156,32 @@ MONOGRAPH_SCHEMA = {
             "uniis": [str],
             "dailymed_url": str,
             "sections": [str],
+        }
+    ],
+    "us_products": [
+        {
+            "name": str,
+            "is_brand": bool,
+            "active_ingredient": str,
+            "is_combination": bool,
+            "dosage_form": OPTIONAL_CHOICE,
+            "route": OPTIONAL_CHOICE,
+            "form_as_listed": str,
+            "strength": {
+                "as_listed": str,
+                "amount": OPTIONAL_NUMBER,
+                "unit": OPTIONAL_TEXT,
+                "per_amount": OPTIONAL_NUMBER,
+                "per_unit": OPTIONAL_TEXT,
+            },
+            "marketing_status": OPTIONAL_CHOICE,
+            "application": {
+                "number": str,
+                "product_number": str,
+                "type": OPTIONAL_CHOICE,
+                "sponsor": str,
+            },
+            "drugs_at_fda_url": str,
         }
     ],
     "medical_review": {"reviewed_by": OPTIONAL_TEXT, "reviewed_on": OPTIONAL_TEXT, "is_due": bool},
@@ -186,7 +214,7 @@ INDEX_SCHEMA = {
 }
 
 # Measured with 3 rows in every section; 60 rows must cost the same.
-MONOGRAPH_JSON_QUERIES = 15
+MONOGRAPH_JSON_QUERIES = 16  # US products: one prefetch, however many
 INDEX_JSON_QUERIES = 2
 
 pytestmark = pytest.mark.django_db

@@ -101,9 +101,14 @@ def test_loading_twice_changes_nothing():
     before = snapshot()
     load_demo()
     assert snapshot() == before
-    # Label sources come from the FDA label import, reader reports from readers and change log
-    # entries from publishing: none from the demo.
-    not_demo = {"drugs_labelsource", "drugs_sectionfeedback"}
+    # Label sources come from the FDA label import, US products from Drugs@FDA, reader reports
+    # from readers and change log entries from publishing: none from the demo.
+    not_demo = {
+        "drugs_labelsource",
+        "drugs_product",
+        "drugs_product_drugs",
+        "drugs_sectionfeedback",
+    }
     demo_tables = {table: rows for table, rows in before.items() if table not in not_demo}
     assert all(demo_tables.values()), "every drugs, articles and tags table has demo rows"
 

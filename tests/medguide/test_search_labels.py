@@ -23,12 +23,17 @@ pytestmark = pytest.mark.django_db
         ("dulaglu", "Dulaglutide"),
         ("exenatid", "Exenatide"),
         ("absence epilepsy", "Ethosuximide"),
-        ("irritable bowel syndrome", "Linaclotide"),
         ("weight loss", "Orlistat"),
     ],
 )
 def test_label_pages_are_found_by_brand_spelling_and_condition(labels, query, first):
     assert titles(query)[0] == first
+
+
+def test_a_condition_finds_every_label_page_that_names_it_among_its_uses(labels):
+    # Both labels list it among their uses (IBS with constipation; IBS with diarrhea), and
+    # both label pages now name all their uses in the summary.
+    assert set(titles("irritable bowel syndrome")[:2]) == {"Linaclotide", "Rifaximin"}
 
 
 def test_a_class_finds_all_its_label_pages(labels):

@@ -5,6 +5,7 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
+from drugs.label_interactions import refresh_label_interactions
 from drugs.labels import (
     LabelFileError,
     Result,
@@ -108,6 +109,11 @@ class Command(BaseCommand):
             self.report(counts, progress)
             raise CommandError(str(error)) from error
         self.report(counts, progress)
+        # Every label, not only this run's: a drug imported now can be named by a label
+        # imported before it.
+        started = time.monotonic()
+        interactions = refresh_label_interactions()
+        self.stdout.write(f"{interactions} in {time.monotonic() - started:.1f} s")
 
     def report(self, counts: Counter, progress: Progress) -> None:
         progress.clear()

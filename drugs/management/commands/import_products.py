@@ -1,0 +1,34 @@
+"""Import US products from the FDA's Drugs@FDA data files; running it again changes nothing."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from drugs.label_interactions import refresh_label_interactions
+from drugs.products import ProductFileError, import_products
+
+
+class Command(BaseCommand):
+    help = (
+        "Import US products (forms, strengths, brands, marketing status) from the Drugs@FDA "
+        "data files: a folder holding Products.txt, Applications.txt, MarketingStatus.txt and "
+        "MarketingStatus_Lookup.txt, or the .zip the FDA distributes."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", metavar="PATH")
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        try:
+            summary = import_products(options["path"], on_skip=self.skipped)
+        except ProductFileError as error:
+            raise CommandError(str(error)) from error
+        seconds = time.monotonic() - started
+        self.stdout.write(self.style.SUCCESS(f"{summary} ({seconds:.1f} s)"))
+        if summary.brands_added:
+            # New brand names let the labels' interaction sentences match more names.
+            self.stdout.write(str(refresh_label_interactions()))
+
+    def skipped(self, position: str, reason: str) -> None:
+        self.stderr.write(f"{position}: skipped, {reason}")

@@ -1,0 +1,128 @@
+"""MedlinePlus health topics: condition summaries with their source, and label uses linked."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from drugs.conditions import SOURCE, clean_summary, import_topics
+from drugs.models import Condition, Indication, LabelSource, LabelStatus, Origin
+from tests.factories import ConditionFactory, DrugFactory
+
+pytestmark = pytest.mark.django_db
+
+TOPICS = Path(__file__).resolve().parent.parent / "fixtures" / "medlineplus" / "topics.jsonl"
+PANIC_URL = "https://medlineplus.gov/panicdisorder.html"
+SERTRALINE_USES = (
+    "Panic Disorder – Sertraline hydrochloride is indicated for the treatment of panic "
+    "disorder in adults, with or without agoraphobia. Posttraumatic Stress Disorder (PTSD) – "
+    "Sertraline hydrochloride is indicated for the treatment of posttraumatic stress disorder "
+    "in adults."
+)
+
+
+def label_drug(name="Sertraline", origin=Origin.LABEL, uses=SERTRALINE_USES):
+    drug = DrugFactory(generic_name=name, origin=origin)
+    LabelSource.objects.create(
+        drug=drug,
+        spl_id=f"spl-{name}",
+        set_id=f"set-{name}",
+        generic_name_raw=name.lower(),
+        sections={"indications_and_usage": uses},
+        content_hash="x",
+    )
+    return drug
+
+
+def test_summary_loses_only_the_summary_label_and_extra_whitespace():
+    assert clean_summary("Summary : A1C is a test.    It measures  sugar.") == (
+        "A1C is a test.\n\nIt measures sugar."
+    )
+
+
+def test_a_matching_condition_gets_the_summary_its_source_and_synonyms():
+    condition = ConditionFactory(name="Panic disorders")  # case and plural aside
+    report = import_topics(TOPICS)
+    condition.refresh_from_db()
+    assert condition.summary.startswith("Panic disorder is a type of anxiety disorder.")
+    assert (condition.summary_source, condition.summary_url, condition.summary_dated) == (
+        SOURCE,
+        PANIC_URL,
+        "2017",
+    )
+    assert [line for line, _reason in report.skipped] == [3]
+    assert not Condition.objects.filter(name="Stress").exists(), "nothing created without --create"
+
+
+def test_synonyms_are_added_once():
+    ocd = ConditionFactory(name="Obsessive-compulsive disorder")
+    import_topics(TOPICS)
+    ocd.refresh_from_db()
+    assert ocd.synonym_list == ["OCD"]
+
+
+def test_editors_summary_is_never_overwritten():
+    condition = ConditionFactory(name="Panic disorder", summary="Our editors' words.")
+    report = import_topics(TOPICS)
+    condition.refresh_from_db()
+    assert (condition.summary, condition.summary_source, report.kept) == (
+        "Our editors' words.",
+        "",
+        1,
+    )
+
+
+def test_a_second_run_changes_nothing():
+    ConditionFactory(name="Panic disorder")
+    label_drug()
+    import_topics(TOPICS, create=True)
+    before = list(Condition.objects.order_by("pk").values()), list(Indication.objects.values())
+    report = import_topics(TOPICS, create=True)
+    after = list(Condition.objects.order_by("pk").values()), list(Indication.objects.values())
+    assert report.changed == 0
+    assert before == after
+
+
+def test_create_adds_conditions_label_uses_name_and_links_label_pages_only():
+    sertraline = label_drug()
+    editors = label_drug(name="Paroxetine", origin=Origin.EDITORIAL)
+    import_topics(TOPICS, create=True)
+    panic = Condition.objects.get(name="Panic Disorder")
+    indication = sertraline.indications.get()
+    assert (indication.condition, indication.label_status) == (panic, LabelStatus.ON_LABEL)
+    assert indication.notes == (
+        "From the FDA label: “indicated for the treatment of panic disorder in adults, "
+        "with or without agoraphobia”"
+    )
+    assert not editors.indications.exists(), "editor-written drugs are never linked"
+    # "Stress" is named only inside "posttraumatic stress disorder": not a use for stress.
+    assert not Condition.objects.filter(name="Stress").exists()
+    assert not Condition.objects.filter(name="A1C").exists(), "not a disease topic"
+
+
+def test_command_reports_bad_lines_by_number_and_a_summary():
+    out, err = StringIO(), StringIO()
+    call_command("import_health_topics", str(TOPICS), stdout=out, stderr=err)
+    assert "line 3: skipped, broken JSON" in err.getvalue()
+    assert "5 topics" in out.getvalue()
+    assert "1 lines skipped" in out.getvalue()
+
+
+def test_condition_page_shows_the_summary_with_its_attribution(client):
+    condition = ConditionFactory(name="Panic disorder")
+    import_topics(TOPICS)
+    html = client.get(condition.get_absolute_url()).content.decode()
+    assert "Panic disorder is a type of anxiety disorder." in html
+    assert (
+        "Summary from MedlinePlus, U.S. National Library of Medicine (about 2017), "
+        "CC BY 4.0 packaging by MedQuAD."
+    ) in html
+    assert f'href="{PANIC_URL}"' in html
+
+
+def test_condition_page_lists_published_label_drugs_linked_by_the_import(client):
+    sertraline = label_drug()
+    import_topics(TOPICS, create=True)
+    html = client.get("/conditions/panic-disorder/").content.decode()
+    assert sertraline.get_absolute_url() in html

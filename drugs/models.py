@@ -481,10 +481,6 @@ class Drug(Publishable):
         blank=True, help_text="Anything readers should know about the forms, e.g. what is not sold."
     )
     practical_tips = models.TextField(blank=True, help_text="One tip per line.")
-    reviewed_by = models.CharField(
-        max_length=200, blank=True, help_text="Medical reviewer's name and credentials."
-    )
-    reviewed_on = models.DateField(null=True, blank=True)
     origin = models.CharField(
         max_length=20,
         choices=Origin.choices,

@@ -4,6 +4,9 @@ the site search index and log, which span the apps."""
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
@@ -46,11 +49,52 @@ class Publishable(models.Model):
         blank=True,
         help_text="Why the medical reviewer sent it back; cleared when it moves on.",
     )
+    reviewed_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Medical reviewer's name and credentials, recorded when they publish.",
+    )
+    reviewed_on = models.DateField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The medical reviewer who last pressed publish.",
+    )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every save, inside its transaction: of two editors saving at "
+        "once, one wins and the other is told.",
+    )
+    draft = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="A pending draft of a live item, as the editor saved it; readers keep the "
+        "live version until a medical reviewer publishes the draft.",
+    )
+    draft_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    draft_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         abstract = True
+
+    @property
+    def has_pending_draft(self) -> bool:
+        return self.draft is not None
 
     @property
     def is_published(self) -> bool:
@@ -64,6 +108,67 @@ class Publishable(models.Model):
     def is_live(self) -> bool:
         """What the public sees: published, and its publication time has come."""
         return self.status == Status.PUBLISHED and self.published_at <= timezone.now()
+
+
+class ReviewerProfile(models.Model):
+    """Who a medical reviewer is, as readers see it under every page they approve. Site
+    administrators keep it; the workflow records the profile's name and credentials when its
+    user publishes."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile"
+    )
+    display_name = models.CharField(max_length=120, help_text='As readers see it: "Jane Smith".')
+    qualification = models.CharField(
+        max_length=120, help_text='Professional qualification, e.g. "PharmD" or "MD, FACP".'
+    )
+    registration = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text='Professional registration, e.g. "NPI 1234567890" or "GPhC 2012345".',
+    )
+    bio = models.TextField("short bio", blank=True)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.credit
+
+    @property
+    def credit(self) -> str:
+        """The review line's name: "Jane Smith, PharmD"."""
+        return (
+            f"{self.display_name}, {self.qualification}"
+            if self.qualification
+            else (self.display_name)
+        )
+
+
+class WorkflowEvent(models.Model):
+    """One move in an item's editorial life, for its audit trail: who, when, from → to, why."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=200, help_text="Kept if the account goes.")
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-at"], name="workflow_event_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.action}"
 
 
 # Site search -------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from pathlib import Path
 
 # Run from anywhere: the project's own modules are importable from here.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from medguide.logs import JSON_FORMATTER
+from medguide.logs import JSON_FORMATTER, PRIVATE_FILTER
 
 bind = os.environ.get("BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 
@@ -30,6 +30,11 @@ graceful_timeout = 30
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = max_requests // 10
 
+# Gunicorn's control socket (gunicornc) lives at one path per user by default, so two servers
+# on one machine would share it: off, unless a private path is given.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
+
 # Behind a proxy that sets X-Forwarded-Proto (see SECURE_PROXY_SSL_HEADER in the README):
 # trust it only from the addresses the proxy uses.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
@@ -41,11 +46,13 @@ logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": JSON_FORMATTER},
+    "filters": {"private": PRIVATE_FILTER},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "json",
+            "filters": ["private"],
         }
     },
     "loggers": {

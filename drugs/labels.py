@@ -247,6 +247,10 @@ class _CutOff(Exception):
     """The file ends inside the value being read."""
 
 
+class _TooDeep(Exception):
+    """The value is nested deeper than the decoder can go."""
+
+
 class _TooLarge(Exception):
     """The value being read is longer than MAX_RECORD_SIZE."""
 
@@ -294,6 +298,8 @@ class _Text:
         while True:
             try:
                 value, end = DECODER.raw_decode(self.text, self.pos)
+            except RecursionError as error:  # legal JSON, nested deeper than Python goes
+                raise _TooDeep from error
             except json.JSONDecodeError as error:
                 unterminated = error.msg.startswith("Unterminated string")
                 if self.ended:
@@ -345,6 +351,12 @@ def _iter_stream(
             except _CutOff:
                 yield position, StreamError(f"the file ends inside record {index}")
                 return
+            except _TooDeep:
+                done = index
+                yield position, StreamError(f"record {index} is nested too deeply to read")
+                if not text.skip_to_next_record(text.pos):
+                    return
+                continue
             except _TooLarge:
                 yield (
                     position,
@@ -581,7 +593,11 @@ def parse_label(record: Any, *, content_hash: str = "") -> Label:
 
 def _content_hash(record: dict) -> str:
     text = json.dumps(record, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    try:
+        return hashlib.sha256(text.encode()).hexdigest()
+    except UnicodeEncodeError as error:
+        # "\ud800" is legal JSON but no text: no database can store it.
+        raise BadRecord(f"text that is not valid Unicode at character {error.start}") from error
 
 
 def _identifier(record: dict, key: str) -> str:

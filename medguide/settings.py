@@ -6,7 +6,7 @@ from pathlib import Path
 import environ
 from django.core.management.utils import get_random_secret_key
 
-from medguide.logs import JSON_FORMATTER
+from medguide.logs import JSON_FORMATTER, PRIVATE_FILTER
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "medguide.robots.admin_noindex",
     "medguide.search_index.SearchIndexMiddleware",
 ]
 
@@ -177,11 +178,13 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": JSON_FORMATTER,
     },
+    "filters": {"private": PRIVATE_FILTER},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
+            "filters": ["private"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -639,3 +639,29 @@ def test_a_truncated_zip_or_an_empty_folder_fails_the_command(tmp_path):
     empty.mkdir()
     with pytest.raises(CommandError, match=r"no \.json or \.json\.zip files"):
         call_command("import_labels", str(empty), stdout=StringIO())
+
+
+# Hostile records cost only themselves -------------------------------------------------------
+
+
+def test_a_record_with_a_lone_surrogate_is_skipped_and_the_rest_imports(tmp_path):
+    broken = record(TOLVAPTAN) | {"id": "lone", "set_id": "lone-set"}
+    broken["openfda"] = broken["openfda"] | {"brand_name": ["Bad\ud800Name"]}
+    path = tmp_path / "labels.json"
+    text = json.dumps({"meta": {}, "results": [broken, record(BACLOFEN)]})  # "\ud800", escaped
+    path.write_text(text)
+    out, err = StringIO(), StringIO()
+    call_command("import_labels", str(path), stdout=out, stderr=err)
+    assert "labels.json record 1: skipped, text that is not valid Unicode" in err.getvalue()
+    assert list(Drug.objects.values_list("generic_name", flat=True)) == ["Baclofen"]
+
+
+def test_a_record_nested_absurdly_deep_is_skipped_without_a_traceback(tmp_path):
+    deep = "[" * 200_000 + "]" * 200_000
+    good = json.dumps(record(BACLOFEN))
+    path = tmp_path / "labels.json"
+    path.write_text('{"meta": {}, "results": [{"id": "deep", "x": ' + deep + "}, " + good + "]}")
+    out, err = StringIO(), StringIO()
+    call_command("import_labels", str(path), stdout=out, stderr=err)
+    assert "record 1: skipped, record 1 is nested too deeply to read" in err.getvalue()
+    assert list(Drug.objects.values_list("generic_name", flat=True)) == ["Baclofen"]

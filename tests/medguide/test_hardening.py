@@ -202,10 +202,13 @@ def test_admin_lives_at_admin_url(client, admin_elsewhere):
     assert client.get("/admin/").status_code == 404
 
 
-def test_robots_txt_keeps_crawlers_out_of_the_admin_wherever_it_is(client, admin_elsewhere):
+def test_robots_txt_never_names_the_admin_which_says_noindex_itself(client, admin_elsewhere):
     robots = client.get(reverse("robots")).content.decode()
-    assert f"Disallow: {admin_elsewhere}\n" in robots
+    assert admin_elsewhere not in robots
     assert "/admin/" not in robots
+    login = client.get(f"{admin_elsewhere}login/")
+    assert login["X-Robots-Tag"] == "noindex, nofollow"
+    assert "X-Robots-Tag" not in client.get("/")
 
 
 def test_no_template_or_script_hard_codes_the_admin_path():

@@ -21,17 +21,17 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests.servers import gunicorn
 
 pytestmark = pytest.mark.benchmark
 
@@ -109,12 +109,6 @@ def psql(*commands: str) -> None:
     )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def resident_megabytes(master: int) -> float:
     """Resident memory of gunicorn's master and workers together."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
@@ -164,35 +158,6 @@ def environment(tmp_path_factory):
     manage("collectstatic", "--no-input", "-v0", env=env)
     print(f"\nBenchmark database {DATABASE} ready in {time.monotonic() - started:.0f} s")
     return env
-
-
-@contextmanager
-def gunicorn(env: dict[str, str], log: Path, **overrides: str):
-    port = free_port()
-    env = {**env, "BIND": f"127.0.0.1:{port}", **overrides}
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "medguide.wsgi"],
-            cwd=PROJECT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(100):
-                try:
-                    with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.2)
-            else:
-                pytest.fail(f"gunicorn did not start: see {log}")
-            yield base, server.pid
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
 
 
 def guide_path(base: str) -> str:

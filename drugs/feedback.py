@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
 from drugs.models import Drug, SectionFeedback
+from medguide.clients import client_address
 
 REPORTS_PER_WINDOW = 5
 WINDOW_SECONDS = 10 * 60
@@ -21,9 +22,9 @@ HONEYPOT_FIELD = "website"  # a field people never see, so only robots fill it i
 def client_key(request: HttpRequest) -> str:
     """The cache key for this client: a keyed hash of its address, never the address itself.
 
-    REMOTE_ADDR is the address the app server sees; behind a load balancer, have the proxy
-    layer set it from X-Forwarded-For (as django-axes falls back to it too)."""
-    address = request.META.get("REMOTE_ADDR", "")
+    The address is the one our proxy reports (medguide.clients), so readers behind the proxy
+    are not all counted as one."""
+    address = client_address(request)
     digest = salted_hmac("drugs.feedback.client", address, algorithm="sha256").hexdigest()
     return f"section-feedback:{digest}"
 

@@ -202,8 +202,8 @@ MEDGUIDE = {
     "READING_GRADE_TARGET": env.float("READING_GRADE_TARGET", default=8),
 }
 
-# Admin login protection (django-axes): five failed logins from one address, or for one
-# username, lock that address or that username out for 15 minutes, each counted on its own.
+# Admin login protection (django-axes): five failed logins for one username from one address
+# lock that username at that address out for 15 minutes.
 # https://django-axes.readthedocs.io/en/latest/4_configuration.html
 INSTALLED_APPS += ["axes"]
 # Last, as axes asks: it turns a login that axes flagged into the lockout page.
@@ -216,7 +216,12 @@ AUTHENTICATION_BACKENDS = [
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# A username and an address together: a stranger elsewhere cannot lock a known editor out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "medguide.clients.client_address"
+# How many proxies of ours stand in front of the app servers and append X-Forwarded-For
+# (deploy/nginx.conf: 1). 0 believes only the connection's own address.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

@@ -100,6 +100,19 @@ def test_the_flood_limit_is_per_client_and_stores_no_address(client, baclofen):
     assert not {"ip", "ip_address", "address", "remote_addr"} & fields
 
 
+def test_behind_the_proxy_readers_are_counted_by_the_address_it_reports(client, baclofen, settings):
+    settings.TRUSTED_PROXIES = 1
+    proxy = "10.0.0.2"  # every request reaches the app from the proxy
+    for _ in range(feedback.REPORTS_PER_WINDOW):
+        client.post(URL, GOOD, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert (
+        client.post(URL, GOOD, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code
+        == 429
+    )
+    other_reader = client.post(URL, GOOD, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert other_reader.status_code == 302
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

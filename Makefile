@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup check lint format bench bench-load clean audit
+.PHONY: run test setup check lint format bench bench-load chaos clean audit
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("MedGuide needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -61,6 +61,10 @@ bench: setup
 ## The load benchmark alone: gunicorn over PostgreSQL and Redis, driven by wrk (README).
 bench-load: setup
 	$(BIN)/pytest -m benchmark -s tests/benchmarks/test_load.py
+
+## The fault suite: cache and database down, a worker killed, an import killed and rerun.
+chaos: setup
+	$(BIN)/pytest -m chaos -s tests/chaos
 
 ## Check the installed dependencies (not MedGuide itself) against PyPI's advisories: fails
 ## on a known vulnerability; a package the service cannot answer for is listed as not audited.

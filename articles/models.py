@@ -32,7 +32,7 @@ class Category(models.Model):
 
 
 class Author(models.Model):
-    """A writer or medical reviewer of guides."""
+    """A guide's byline. Its medical reviewer is who approved it (Publishable.reviewed_by)."""
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
@@ -56,7 +56,7 @@ class ArticleQuerySet(PublishableQuerySet):
         return self.select_related("category", "author").prefetch_related("tags")
 
     def for_detail(self):
-        return self.select_related("category", "author", "reviewer").prefetch_related(
+        return self.select_related("category", "author").prefetch_related(
             "tags",
             models.Prefetch("related_drugs", queryset=Drug.objects.published()),
         )
@@ -92,14 +92,6 @@ class Article(Publishable):
     )
     hero_renditions = models.JSONField(editable=False, default=list)
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="articles")
-    reviewer = models.ForeignKey(
-        Author,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="reviewed_articles",
-        verbose_name="medical reviewer",
-    )
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
     tags = TaggableManager(blank=True)
     related_drugs = models.ManyToManyField(Drug, related_name="articles", blank=True)

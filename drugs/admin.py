@@ -2,7 +2,6 @@
 
 import reversion
 from django.contrib import admin, messages
-from django.db import models
 from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +23,7 @@ from drugs.models import (
     Indication,
     Interaction,
     LabelSource,
+    Origin,
     Product,
     Reference,
     SectionFeedback,
@@ -34,7 +34,9 @@ from drugs.models import (
 from drugs.taxonomy import apply_class_mappings
 from drugs.views import DrugDetailView, Section, sections_for
 from medguide.autocomplete import PreloadedAutocompleteMixin
+from medguide.editing import MyWorkFilter
 from medguide.editorial import EditorialAdmin
+from medguide.fields import WebURLField
 from medguide.readability import admin_summary
 
 
@@ -62,7 +64,10 @@ class DoseGuidelineInline(PreloadedAutocompleteMixin, admin.StackedInline):
     autocomplete_fields = ["condition"]
     fieldsets = [
         (None, {"fields": [("population", "condition"), ("route", "dosage_form")]}),
-        ("Starting dose", {"fields": [("start_amount", "unit", "times_per_day")]}),
+        (
+            "Starting dose",
+            {"fields": [("start_amount", "unit", "times_per_day", "times_per_day_max")]},
+        ),
         ("Titration", {"fields": [("step_amount", "step_interval_days", "target_amount")]}),
         ("Daily amounts", {"fields": [("usual_min_per_day", "usual_max_per_day", "max_per_day")]}),
         (None, {"fields": ["notes", "order"]}),
@@ -86,6 +91,7 @@ class FormulationInline(admin.TabularInline):
 class SideEffectInline(admin.TabularInline):
     model = SideEffect
     extra = 0
+    classes = ["collapse"]  # long lists: a <details>, opened by itself when a row has an error
     fields = ["name", "frequency", "seriousness", "incidence", "advice", "order"]
 
 
@@ -95,6 +101,7 @@ class InteractionInline(PreloadedAutocompleteMixin, admin.StackedInline):
     formset = InteractionFormSet
     fk_name = "drug"
     extra = 0
+    classes = ["collapse"]
     autocomplete_fields = ["interactant_drug", "interactant_class", "interactant_substance"]
     readonly_fields = ["source", "source_id"]
     fields = [
@@ -118,8 +125,9 @@ class InteractionInline(PreloadedAutocompleteMixin, admin.StackedInline):
 class ReferenceInline(admin.TabularInline):
     model = Reference
     extra = 0
+    classes = ["collapse"]
     # Sources are cited over HTTPS; Django 6.0 makes this the default.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {WebURLField: {"assume_scheme": "https"}}
     fields = ["title", "publisher", "url", "accessed_on", "order"]
 
 
@@ -128,6 +136,7 @@ class LabelSourceInline(admin.TabularInline):
 
     model = LabelSource
     extra = 0
+    classes = ["collapse"]
     can_delete = False
     fields = ["dailymed_link", "spl_id", "generic_name_raw", "product_type", "imported_at"]
     readonly_fields = fields
@@ -146,6 +155,7 @@ class ChangeLogEntryInline(admin.TabularInline):
 
     model = ChangeLogEntry
     extra = 0
+    classes = ["collapse"]
     fields = ["changed_on", "section", "section_title", "summary", "reviewer"]
     verbose_name_plural = "public change log (shown to readers, newest first)"
 
@@ -164,16 +174,19 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return [("due", "Due (or never reviewed)"), ("current", "Current")]
 
     def queryset(self, request, queryset):
-        due = Drug.objects.review_due().values("pk")
+        # Label pages are left out of both: they show the FDA label as it is, which no
+        # medical reviewer signs off (the "medical review" column says so too).
+        due = Drug.objects.medical_review_due().values("pk")
         if self.value() == "due":
             return queryset.filter(pk__in=due)
         if self.value() == "current":
-            return queryset.exclude(pk__in=due)
+            return queryset.filter(origin=Origin.EDITORIAL).exclude(pk__in=due)
         return queryset
 
 
 @admin.register(Drug)
 class DrugAdmin(EditorialAdmin):
+    draft_noun = "monograph"
     list_display = [
         "generic_name",
         "class_list",
@@ -184,7 +197,14 @@ class DrugAdmin(EditorialAdmin):
         "label_changed_since_review",
         "updated_at",
     ]
-    list_filter = ["status", ReviewDueFilter, "origin", "is_prescription_only", "classes"]
+    list_filter = [
+        MyWorkFilter,
+        "status",
+        ReviewDueFilter,
+        "origin",
+        "is_prescription_only",
+        "classes",
+    ]
     search_fields = ["generic_name", "names__name"]
     prepopulated_fields = {"slug": ["generic_name"]}
     autocomplete_fields = ["classes"]
@@ -250,6 +270,8 @@ class DrugAdmin(EditorialAdmin):
 
     @admin.display(description="medical review")
     def review_due(self, drug: Drug) -> str:
+        if drug.is_label_page:
+            return "— (label page)"
         return "Due" if drug.is_review_due else "Current"
 
     @admin.display(description="label changed since review", boolean=True)
@@ -364,7 +386,7 @@ class ClassMappingAdmin(admin.ModelAdmin):
 
 @admin.register(Condition)
 class ConditionAdmin(admin.ModelAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {WebURLField: {"assume_scheme": "https"}}
     list_display = ["name", "drug_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

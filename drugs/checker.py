@@ -320,6 +320,7 @@ def _findings(items: list[Item], *, drugs_by_pk: dict[int, Drug]) -> list[Findin
             f.listed_class != f.member_class,
         ),
     )
+
     # A source that speaks of the pair directly (baclofen's row with alcohol) says it better
     # than its row with a class the other belongs to (baclofen's row with CNS depressants),
     # and one label sentence that names the pair twice (tramadol, and the serotonergic drugs

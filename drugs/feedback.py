@@ -5,12 +5,16 @@ cache is Redis), under a keyed hash of the address: no IP address is stored anyw
 
 from __future__ import annotations
 
+import logging
+
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
 from drugs.models import Drug, SectionFeedback
 from medguide.clients import client_address
+
+logger = logging.getLogger(__name__)
 
 REPORTS_PER_WINDOW = 5
 WINDOW_SECONDS = 10 * 60
@@ -33,12 +37,16 @@ def is_flooding(request: HttpRequest) -> bool:
     """Count this attempt; True once the client has sent more than REPORTS_PER_WINDOW in the
     window (which starts at its first attempt)."""
     key = client_key(request)
-    cache.add(key, 0, timeout=WINDOW_SECONDS)
     try:
-        attempts = cache.incr(key)
-    except ValueError:  # the window ran out between add() and incr()
-        cache.set(key, 1, timeout=WINDOW_SECONDS)
-        attempts = 1
+        cache.add(key, 0, timeout=WINDOW_SECONDS)
+        try:
+            attempts = cache.incr(key)
+        except ValueError:  # the window ran out between add() and incr()
+            cache.set(key, 1, timeout=WINDOW_SECONDS)
+            attempts = 1
+    except Exception:  # the cache server is down: a reader's report matters more than a count
+        logger.warning("Flood limit unavailable (cache unreachable): the report is accepted")
+        return False
     return attempts > REPORTS_PER_WINDOW
 
 

@@ -24,7 +24,6 @@ import nh3
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Lower
-from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -37,6 +36,7 @@ from drugs.models import (
     Origin,
     ProductType,
 )
+from drugs.signals import catalogue_changed
 from drugs.taxonomy import apply_class_mappings, ensure_taxonomy
 from medguide.models import Status
 
@@ -782,7 +782,7 @@ class _Batch:
                 Q(spl_id__in={spl_id for spl_id, _, _ in keys})
                 | Q(set_id__in={set_id for _, set_id, _ in keys})
             )
-            .only("spl_id", "set_id", "content_hash", "drug")
+            .only("spl_id", "set_id", "version", "effective_on", "content_hash", "drug")
             .order_by("pk")
         )
 
@@ -849,6 +849,10 @@ class _Batch:
         if isinstance(label, BadRecord):
             return Outcome(Result.SKIPPED, reason=str(label))
         source = self._source_for(label.spl_id, label.set_id)
+        if source is not None and _age(label) < _age(source):
+            # Another version of this label, older than the one kept: the newest wins on
+            # every run, whatever order the file lists them in.
+            return Outcome(Result.UNCHANGED, drug=source.drug.generic_name)
         drug = source.drug if source is not None else self._drug_for(label)
         if drug.origin == Origin.LABEL:
             self._enrich(drug, label)
@@ -921,17 +925,18 @@ class _Batch:
         # search hears of them below.
         filed = {s.drug.pk for s in [*self.new_sources, *self.changed_sources.values()]}
         apply_class_mappings(drug_ids=filed)
-        # bulk_create sends no signals; receivers (the search index) hear of each new drug
-        # and label source as when they were saved one at a time.
-        for instance in [*self.new_drugs, *self.new_sources]:
-            post_save.send(
-                sender=type(instance),
-                instance=instance,
-                created=True,
-                update_fields=None,
-                raw=False,
-                using=instance._state.db,
-            )
+        # bulk_create sends no signals: search and the caches hear of the batch's drugs here.
+        catalogue_changed.send(
+            sender=LabelSource,
+            drug_ids={drug.pk for drug in self.new_drugs} | filed | set(self.summaries),
+        )
+
+
+def _age(label: Label | LabelSource) -> tuple[int, date]:
+    """How new a version of a label is: its version number, then its effective date. Two
+    versions that give neither are as new as each other, and the one read last is kept."""
+    version = int(label.version) if label.version.isdigit() else -1
+    return version, label.effective_on or date.min
 
 
 def _record_key(record: Any) -> tuple[str, str, str] | None:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from drugs.dosing import format_amount
 from drugs.signals import catalogue_changed
+from medguide.fields import WebURLField
 from medguide.models import Publishable, PublishableQuerySet, SearchText
 
 
@@ -187,6 +188,11 @@ CLASS_SUFFIXES = {
 }
 CLASS_SUFFIX = re.compile(r"\s*\[(?P<kind>EPC|MoA|CS|PE|Chemical/Ingredient)\]\s*$", re.IGNORECASE)
 NOT_A_PLURAL = ("ss", "us", "is", "ics", "sis")
+
+
+def _number(amount: Decimal) -> str:
+    """A dose amount as editors type it: 7.5, not 7.500."""
+    return f"{Decimal(str(amount)).normalize():f}"
 
 
 def _singular(word: str) -> str:
@@ -366,7 +372,7 @@ class Condition(models.Model):
         help_text='Who wrote the summary when editors did not, e.g. "MedlinePlus, U.S. National '
         "Library of Medicine\". Blank for editors' own words.",
     )
-    summary_url = models.URLField("summary source URL", max_length=500, blank=True)
+    summary_url = WebURLField("summary source URL", max_length=500, blank=True)
     summary_dated = models.CharField(
         "summary date", max_length=40, blank=True, help_text='As the source dates it, e.g. "2017".'
     )
@@ -438,6 +444,11 @@ class DrugQuerySet(PublishableQuerySet):
     def review_due(self):
         """Monographs never reviewed, or last reviewed longer ago than the review period."""
         return self.filter(Q(reviewed_on__isnull=True) | Q(reviewed_on__lt=review_due_before()))
+
+    def medical_review_due(self):
+        """Editor-written monographs whose medical review is due. Label pages are left out:
+        they show the FDA label as it is, which no medical reviewer signs off."""
+        return self.filter(origin=Origin.EDITORIAL).review_due()
 
     def for_search(self):
         """Everything search_text() reads, in a fixed number of queries."""
@@ -530,11 +541,6 @@ class Drug(Publishable):
     def is_review_due(self) -> bool:
         """Never reviewed, or last reviewed longer ago than the review period (settings)."""
         return self.reviewed_on is None or self.reviewed_on < review_due_before()
-
-    def record_review(self, *, by, on: date) -> None:
-        """A medical reviewer approved the monograph: say who and when, on the page."""
-        self.reviewed_by = by.get_full_name() or by.get_username()
-        self.reviewed_on = on
 
     def record_change(
         self, *, summary: str, by, on: date, section: str = "", section_title: str = ""
@@ -795,12 +801,21 @@ class DoseGuideline(models.Model):
                 errors["target_amount"] = "The titration target cannot be below the starting dose."
             if self.step_amount is None:
                 errors["step_amount"] = "Give the step to titrate by, or clear the target."
-        if (
-            self.max_per_day is not None
-            and self.start_amount is not None
-            and self.start_amount * (self.times_per_day or 1) > self.max_per_day
-        ):
-            errors["start_amount"] = "The starting dose already exceeds the daily maximum."
+        # The row as a whole: a dose taken as often as the row allows (the larger number of
+        # "3 to 4 times a day") must fit in the daily maximum, from the start and at the target.
+        times = self.times_per_day_max or self.times_per_day or 1
+        if self.max_per_day is not None:
+            for name, amount, what in [
+                ("start_amount", self.start_amount, "The starting dose already exceeds"),
+                ("target_amount", self.target_amount, "The titration target exceeds"),
+            ]:
+                if amount is not None and amount * times > self.max_per_day and name not in errors:
+                    errors[name] = (
+                        f"{what} the daily maximum. {_number(amount)} {self.unit} "
+                        f"{times} time{'s' if times > 1 else ''} a day is "
+                        f"{_number(amount * times)} {self.unit} a day, above "
+                        f"{_number(self.max_per_day)} {self.unit}."
+                    )
         if self.times_per_day_max is not None:
             if self.times_per_day is None:
                 errors["times_per_day_max"] = (
@@ -1032,7 +1047,7 @@ class Reference(models.Model):
     drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="references")
     title = models.CharField(max_length=300)
     publisher = models.CharField(max_length=200, blank=True)
-    url = models.URLField("URL", max_length=500, blank=True)
+    url = WebURLField("URL", max_length=500, blank=True)
     accessed_on = models.DateField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 

@@ -1,8 +1,12 @@
-"""The editors' view of site search: what readers look for, and what they do not find."""
+"""The editors' view of site search (what readers look for, and what they do not find), and
+the medical reviewers' profiles that site administrators keep."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 
-from medguide.models import SearchLog
+from medguide import workflow
+from medguide.models import ReviewerProfile, SearchLog
 from medguide.search import report_since
 
 REPORT_DAYS = 30
@@ -43,3 +47,36 @@ class SearchLogAdmin(admin.ModelAdmin):
         report = report_since(REPORT_DAYS)
         extra_context = {**(extra_context or {}), "report": report, "report_days": REPORT_DAYS}
         return super().changelist_view(request, extra_context=extra_context)
+
+
+@admin.register(ReviewerProfile)
+class ReviewerProfileAdmin(admin.ModelAdmin):
+    """Who readers see under each page a medical reviewer approves. Kept by site
+    administrators (the model's change permission). A reviewer without a profile is credited
+    by their account's full name, and told so when they publish."""
+
+    list_display = ["display_name", "qualification", "registration", "user"]
+    list_select_related = ["user"]
+    search_fields = ["display_name", "qualification", "registration", "user__username"]
+    fields = ["user", "display_name", "qualification", "registration", "bio"]
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_change_permission(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = reviewers()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def reviewers():
+    """Accounts that may publish: medical reviewers and site administrators. A select of
+    these few, rather than an autocomplete over every account."""
+    roles = [workflow.MEDICAL_REVIEWER, workflow.SITE_ADMINISTRATOR]
+    may_publish = get_user_model().objects.filter(
+        Q(groups__name__in=roles) | Q(is_superuser=True), is_active=True
+    )
+    return get_user_model().objects.filter(pk__in=may_publish.values("pk")).order_by("username")

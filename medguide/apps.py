@@ -18,17 +18,31 @@ class MedguideConfig(AppConfig):
         search_index.connect()
         page_cache.connect()
         post_migrate.connect(_index_after_first_migration, sender=self)
-        post_migrate.connect(_site_administrators_may_do_everything)
+        post_migrate.connect(_roles_are_complete)
 
 
-def _site_administrators_may_do_everything(sender, using="default", **kwargs) -> None:
-    """The Site administrator role (created by a migration) holds every permission, including
-    those of apps added later, which exist only once their own migrations have run."""
+def _roles_are_complete(sender, using="default", **kwargs) -> None:
+    """The three roles exist with their permissions after every migrate (and after a test
+    database is flushed, which replays this): the Site administrator holds every permission,
+    including those of apps added later, which exist only once their own migrations ran."""
+    import importlib
+
     from django.contrib.auth.models import Group, Permission
 
-    group = Group.objects.using(using).filter(name="Site administrator").first()
-    if group is not None:
-        group.permissions.set(Permission.objects.using(using).all())
+    roles = importlib.import_module("medguide.migrations.0002_editorial_roles")
+    editor, reviewer = roles._codenames()
+    permissions = Permission.objects.using(using).select_related("content_type")
+    by_codename = {(p.content_type.app_label, p.codename): p for p in permissions}
+    if not by_codename:
+        return  # before the permissions exist (a fresh database, mid-migration)
+    granted = {
+        "Editor": [by_codename[key] for key in sorted(editor) if key in by_codename],
+        "Medical reviewer": [by_codename[key] for key in sorted(reviewer) if key in by_codename],
+        "Site administrator": list(by_codename.values()),
+    }
+    for name, permissions_of_role in granted.items():
+        group, _created = Group.objects.using(using).get_or_create(name=name)
+        group.permissions.set(permissions_of_role)
 
 
 def _index_after_first_migration(sender, plan=None, **kwargs) -> None:

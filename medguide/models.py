@@ -8,8 +8,10 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
+
+from medguide.concurrency import CLAIMED
 
 
 class Status(models.TextChoices):
@@ -92,6 +94,24 @@ class Publishable(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs) -> None:
+        # Every save raises the version, so an editor whose page shows an older one is told.
+        # The admin claims it first (medguide.concurrency.claim), checking what the editor
+        # saw; any other save (imports, the demo, scripts) raises it here, in the database,
+        # so two of them at once still count twice.
+        if self._state.adding or self.__dict__.pop(CLAIMED, False):
+            super().save(*args, **kwargs)
+            return
+        # Raised first and read back, so that what the save announces (the revision history
+        # serialises the item in post_save) holds a number, not an expression.
+        with transaction.atomic(using=kwargs.get("using")):
+            rows = type(self)._default_manager.filter(pk=self.pk)
+            rows.update(version=models.F("version") + 1)
+            self.version = rows.values_list("version", flat=True).get()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            super().save(*args, **kwargs)
+
     @property
     def has_pending_draft(self) -> bool:
         return self.draft is not None
@@ -169,6 +189,18 @@ class WorkflowEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.action}"
+
+    @property
+    def from_label(self) -> str:
+        return _status_label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return _status_label(self.to_status)
+
+
+def _status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else value or "—"
 
 
 # Site search -------------------------------------------------------------------------------

@@ -36,6 +36,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
+from medguide.drafts import is_rehearsing
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -47,6 +49,9 @@ UNSEEN_MODELS = {"drugs.sectionfeedback"}
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # This thread's request: the generation and the fragments it has read.
 _request = threading.local()
+# Set in this process when the cache could not be reached: pages stored before the outage may
+# be stale, so the generation moves as soon as the cache answers again.
+_unreached = threading.Event()
 
 
 @dataclass(frozen=True)
@@ -64,9 +69,24 @@ def cache():
 
 
 def invalidate() -> None:
-    """Start a new generation: every page stored so far is never served again."""
+    """Start a new generation: every page stored so far is never served again. A cache that
+    cannot be reached costs speed, never the save that asked: the new generation starts when
+    the cache answers again (retry_unreached, at the next request)."""
     _forget_request()
-    cache().delete(GENERATION_KEY)
+    try:
+        cache().delete(GENERATION_KEY)
+    except Exception:  # each backend raises its own errors (redis.ConnectionError, OSError…)
+        if not _unreached.is_set():
+            logger.warning("Page cache unreachable: a new generation starts when it answers")
+        _unreached.set()
+    else:
+        _unreached.clear()
+
+
+def retry_unreached() -> None:
+    """Move the generation if this process could not reach the cache since it last did."""
+    if _unreached.is_set():
+        invalidate()
 
 
 def _forget_request() -> None:
@@ -77,6 +97,8 @@ def _forget_request() -> None:
 def invalidate_on_change() -> None:
     """Invalidate now, and again once the current transaction commits: until the commit,
     readers still see the old data and may store the old page under the new generation."""
+    if is_rehearsing():  # a draft applied and rolled back: readers never see it
+        return
     invalidate()
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(invalidate, robust=True)
@@ -178,6 +200,7 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         _forget_request()  # the generation and fragments are read afresh for each request
+        retry_unreached()
         try:
             return self._serve(request)
         finally:
@@ -195,6 +218,7 @@ class PageCacheMiddleware:
             stored = cache().get(key)
         except Exception:  # a cache server that is down must not take the site with it
             logger.warning("Page cache unavailable; serving without it", exc_info=True)
+            _unreached.set()  # what it stored before may be stale when it comes back
             return self.get_response(request)
         if stored is not None:
             return self._replay(request, stored)

@@ -16,7 +16,14 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Version
 
-HIDDEN_FIELDS = {"updated_at", "created_at", "body_html", "headings", "hero_renditions"}
+HIDDEN_FIELDS = {
+    "updated_at",
+    "created_at",
+    "body_html",
+    "headings",
+    "hero_renditions",
+    "version",
+}
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,21 @@ def changes_since(item: models.Model, moment: datetime) -> tuple[list[Version], 
     versions = list(versions_for(item))
     later = [v for v in versions if v.revision.date_created > moment]
     earlier = [v for v in versions if v.revision.date_created <= moment]
+    if not later or not earlier:
+        return later, []
+    return later, compare(earlier[0], later[0])
+
+
+def changes_since_version(
+    item: models.Model, version: int | None
+) -> tuple[list[Version], list[Difference]]:
+    """The revisions saved after the item's `version` (a Publishable's save count), and what
+    they changed together since the revision of that version, when history has it."""
+    versions = list(versions_for(item))
+    numbered = [(v.field_dict.get("version") or 0, v) for v in versions]
+    seen = version or 0
+    later = [v for number, v in numbered if number > seen]
+    earlier = [v for number, v in numbered if number <= seen]
     if not later or not earlier:
         return later, []
     return later, compare(earlier[0], later[0])
@@ -107,9 +129,24 @@ def _field_changes(old: _Row, new: _Row) -> list[Difference]:
 
 
 def _same(a, b) -> bool:
+    """Whether two stored values say the same, as the admin form would show them: a revision
+    written outside the admin (load_demo, an import) keeps what the admin form normalises
+    away, so the first admin save must not list those as changes."""
+    a, b = _normalised(a), _normalised(b)
     if isinstance(a, list | tuple | set) and isinstance(b, list | tuple | set):
         return sorted(map(str, a)) == sorted(map(str, b))
     return a == b
+
+
+def _normalised(value):
+    if value is None:
+        return ""  # null and blank say the same: the form sends blank
+    if isinstance(value, str):
+        # Forms strip surrounding whitespace, browsers send \r\n.
+        return value.replace("\r\n", "\n").strip()
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0)  # the admin's date and time inputs keep seconds
+    return value
 
 
 def _show(value) -> SafeString:

@@ -17,12 +17,14 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.db import DatabaseError, transaction
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from taggit.models import Tag
 
 from articles.models import Article, Category
 from drugs.models import Condition, Drug, DrugClass, DrugName, Indication, LabelSource, SideEffect
-from drugs.signals import catalogue_changed
+from drugs.signals import catalogue_changed, catalogue_imported
+from medguide.drafts import is_rehearsing
 from medguide.models import SearchDocument, SearchKind, SearchName
 from medguide.names import fold
 from medguide.search_backends import MAX_BODY_CHARACTERS, backend
@@ -37,7 +39,7 @@ def index(kind: str, pks: Iterable[int]) -> None:
     """Note that these items changed; their documents are rewritten at the next flush.
     Items that no longer exist lose their documents."""
     pks = set(pks)
-    if not pks:
+    if not pks or is_rehearsing():  # a draft applied and rolled back: readers never see it
         return
     _pending().setdefault(kind, set()).update(pks)
     if getattr(_state, "deferring", False):
@@ -173,6 +175,29 @@ def _drug_part_changed(sender, instance, **kwargs):
     index(SearchKind.DRUG, [instance.drug_id])
 
 
+def stale_drugs() -> list[int]:
+    """Drugs whose document is missing or older than their own row or label text: what a
+    run killed between its commit and the index left behind. One query."""
+    document = SearchDocument.objects.filter(kind=SearchKind.DRUG, object_id=OuterRef("pk"))
+    newest_label = LabelSource.objects.filter(drug=OuterRef("pk")).order_by("-imported_at")
+    return list(
+        Drug.objects.annotate(
+            indexed_at=Subquery(document.values("indexed_at")[:1]),
+            label_at=Subquery(newest_label.values("imported_at")[:1]),
+        )
+        .filter(
+            Q(indexed_at__isnull=True)
+            | Q(indexed_at__lt=F("updated_at"))
+            | Q(label_at__isnull=False, indexed_at__lt=F("label_at"))
+        )
+        .values_list("pk", flat=True)
+    )
+
+
+def _catalogue_imported(sender, **kwargs):
+    index(SearchKind.DRUG, stale_drugs())
+
+
 def _catalogue_changed(sender, drug_ids=(), **kwargs):
     """Drugs changed in bulk (drugs.signals), e.g. brand names an import added."""
     index(SearchKind.DRUG, list(drug_ids))
@@ -222,6 +247,7 @@ def connect() -> None:
     post_save.connect(_drug_saved, sender=Drug, dispatch_uid=f"{uid}.drug")
     post_delete.connect(_drug_deleted, sender=Drug, dispatch_uid=f"{uid}.drug")
     catalogue_changed.connect(_catalogue_changed, dispatch_uid=f"{uid}.catalogue_changed")
+    catalogue_imported.connect(_catalogue_imported, dispatch_uid=f"{uid}.catalogue_imported")
     for model in (DrugName, Indication, SideEffect, LabelSource):
         post_save.connect(_drug_part_changed, sender=model, dispatch_uid=f"{uid}.{model}")
         post_delete.connect(_drug_part_changed, sender=model, dispatch_uid=f"{uid}.{model}")

@@ -22,7 +22,8 @@ def _form_data(form: BaseForm) -> dict:
         if isinstance(field, FileField):
             continue  # a file already stored is not sent again
         if isinstance(field.widget, MultiWidget):  # e.g. the admin's date and time boxes
-            parts = field.widget.decompress(form[name].value())
+            value = form[name].value()  # a bound form (a page shown again) has the boxes
+            parts = value if isinstance(value, list) else field.widget.decompress(value)
             for suffix, widget, part in zip(
                 field.widget.widgets_names, field.widget.widgets, parts, strict=True
             ):
@@ -44,6 +45,8 @@ def change_form_data(response, **changes) -> dict:
         data.update({management.add_prefix(n): _value(management[n]) for n in management.fields})
         for form in formset.initial_forms:
             data.update(_form_data(form))
+    if "edit_version" in response.context:  # the version the page was rendered from
+        data["_version"] = response.context["edit_version"]
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
 

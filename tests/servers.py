@@ -32,8 +32,9 @@ def wait_for(url: str, *, what: str, log: Path, tries: int = 100) -> None:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], log: Path, **overrides: str):
-    """(base URL, PID) of a gunicorn serving medguide.wsgi; terminated on the way out."""
+def gunicorn(env: dict[str, str], log: Path, *, ready: str = "/healthz", **overrides: str):
+    """(base URL, PID) of a gunicorn serving medguide.wsgi, once `ready` answers 200;
+    terminated on the way out."""
     port = free_port()
     env = {**env, "BIND": f"127.0.0.1:{port}", **overrides}
     with log.open("w") as output:
@@ -46,7 +47,7 @@ def gunicorn(env: dict[str, str], log: Path, **overrides: str):
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            wait_for(f"{base}/healthz", what="gunicorn", log=log)
+            wait_for(f"{base}{ready}", what="gunicorn", log=log)
             yield base, server.pid
         finally:
             server.terminate()

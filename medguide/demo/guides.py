@@ -37,7 +37,6 @@ CATEGORIES = (
 )
 
 EDITORIAL_TEAM = "medguide-editorial-team"
-DEMO_REVIEW = "medguide-medical-review-demo"
 
 AUTHORS = (
     AuthorSpec(
@@ -49,16 +48,6 @@ AUTHORS = (
             "FDA drug labeling and NHS pages, checked against them, and list them at the end. "
             "We are not clinicians: the guides inform, and do not replace advice from your "
             "own doctor or pharmacist."
-        ),
-    ),
-    AuthorSpec(
-        name="MedGuide Medical Review (demo)",
-        slug=DEMO_REVIEW,
-        credentials="",
-        bio=(
-            "A demo byline, not a person. No clinician has reviewed these demonstration "
-            "guides: each was checked against the FDA labeling and public pages it cites. A "
-            "live site would name its qualified medical reviewer here."
         ),
     ),
 )
@@ -432,7 +421,6 @@ GUIDES = (
         body=ABDOMINAL_PAIN_BODY,
         category="medications",
         author=EDITORIAL_TEAM,
-        reviewer=DEMO_REVIEW,
         published_at=_at(2025, 10, 22),
         tags=("baclofen", "abdominal pain", "off-label use", "medication safety"),
         related_drugs=("baclofen",),
@@ -459,7 +447,6 @@ GUIDES = (
         body=EXERCISE_BODY,
         category="lifestyle",
         author=EDITORIAL_TEAM,
-        reviewer=DEMO_REVIEW,
         published_at=_at(2025, 8, 19),
         tags=("fluoxetine", "exercise", "SSRIs", "physical activity", "medication safety"),
         related_drugs=("fluoxetine",),
@@ -486,7 +473,6 @@ GUIDES = (
         body=FOOTWEAR_BODY,
         category="lifestyle",
         author=EDITORIAL_TEAM,
-        reviewer=DEMO_REVIEW,
         published_at=_at(2025, 9, 16),
         tags=("footwear", "spasticity", "falls", "baclofen", "tizanidine", "braces"),
         related_drugs=("baclofen", "tizanidine"),
@@ -512,7 +498,6 @@ GUIDES = (
         body=SMOKING_BODY,
         category="conditions",
         author=EDITORIAL_TEAM,
-        reviewer=DEMO_REVIEW,
         published_at=_at(2025, 11, 12),
         tags=("heart failure", "smoking", "stopping smoking", "heart health"),
         # None of the demo drugs is about heart failure; the seed still lists it on baclofen.

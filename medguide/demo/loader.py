@@ -16,10 +16,12 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any, TextIO, TypeVar
 
+import reversion
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Q
+from reversion.models import Version
 
 from articles import images
 from articles.models import Article, Author, Category, CuratedGuide
@@ -125,8 +127,24 @@ def load_demo(*, stdout: TextIO | None = None) -> LoadSummary:
             stdout.write(f"  {spec.generic_name}: {after - before} rows changed\n")
 
     _sync_interactions(drugs=drugs, classes=classes, substances=substances, summary=summary)
-    _sync_guides(drugs=drugs, summary=summary)
+    articles = _sync_guides(drugs=drugs, summary=summary)
+    _record_revisions([*drugs.values(), *articles], changed=summary.changed)
     return summary
+
+
+def _record_revisions(items: Iterable[models.Model], *, changed: bool) -> None:
+    """Start each item's history (django-reversion, with the rows its admin saves with it),
+    so that an editor's first change can be compared and undone. A run that changed nothing
+    adds no revision to an item that has one."""
+    for item in items:
+        if not changed and Version.objects.get_for_object(item).exists():
+            continue
+        with reversion.create_revision():
+            reversion.add_to_revision(item)
+            # Shown and saved with the drug in the admin, though restoring never removes them.
+            for entry in item.changes.all() if isinstance(item, Drug) else ():
+                reversion.add_to_revision(entry)
+            reversion.set_comment("Loaded from the demo content.")
 
 
 # Rows in general
@@ -518,7 +536,7 @@ def _interaction_key(row: Interaction) -> tuple:
 # Guides, once every demo drug exists
 
 
-def _sync_guides(*, drugs: dict[str, Drug], summary: LoadSummary) -> None:
+def _sync_guides(*, drugs: dict[str, Drug], summary: LoadSummary) -> list[Article]:
     """Categories and bylines, the guides, and their order on the drug pages.
 
     Categories, bylines and guides are matched by slug and shared with editors, so none is
@@ -550,6 +568,7 @@ def _sync_guides(*, drugs: dict[str, Drug], summary: LoadSummary) -> None:
             label="curated guides",
             summary=summary,
         )
+    return list(articles.values())
 
 
 def _sync_guide(
@@ -568,7 +587,8 @@ def _sync_guide(
         "body": spec.body,
         "category_id": categories[spec.category].pk,
         "author_id": authors[spec.author].pk,
-        "reviewer_id": authors[spec.reviewer].pk if spec.reviewer else None,
+        "reviewed_by": spec.reviewed_by,
+        "reviewed_on": spec.reviewed_on,
         "status": Status.PUBLISHED,
         "published_at": spec.published_at,
         "hero_alt": spec.hero_alt,

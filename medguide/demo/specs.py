@@ -217,6 +217,8 @@ class GuideSpec:
     published_at: datetime  # aware, UTC
     hero: Artwork
     hero_alt: str
-    reviewer: str | None = None  # an author slug
+    # The review line, as the workflow records it when a medical reviewer publishes.
+    reviewed_by: str = REVIEWED_BY
+    reviewed_on: date | None = REVIEWED_ON
     tags: tuple[str, ...] = ()
     related_drugs: tuple[str, ...] = ()  # demo drug slugs

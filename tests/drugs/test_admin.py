@@ -19,6 +19,7 @@ from drugs.models import (
     Severity,
     Unit,
 )
+from medguide.models import Status
 from tests.factories import (
     ConditionFactory,
     DoseGuidelineFactory,
@@ -313,10 +314,12 @@ def test_add_form_saves_a_complete_monograph(admin_client):
 
 
 def test_editing_strengths_replaces_them(admin_client):
-    formulation = FormulationFactory(drug=DrugFactory(generic_name="Baclofen", slug="baclofen"))
+    # A draft, so the edit is saved as it is (a live monograph's edit becomes a pending draft).
+    drug = DrugFactory(generic_name="Baclofen", slug="baclofen", status=Status.DRAFT)
+    formulation = FormulationFactory(drug=drug)
     StrengthFactory(formulation=formulation, amount=Decimal("5"))
     drug = formulation.drug
-    data = drug_form(summary=drug.summary)
+    data = drug_form(summary=drug.summary, _version=str(drug.version))
     data.update(
         {
             "formulations-TOTAL_FORMS": "1",
@@ -483,3 +486,78 @@ def test_staff_without_permissions_cannot_edit_drugs(client, baclofen, django_us
     response = client.post("/admin/drugs/drug/add/", drug_form())
     assert response.status_code == 403
     assert not Drug.objects.filter(slug="baclofen").exclude(pk=baclofen.pk).exists()
+
+
+# A dose row checked as a whole, and the long form made workable (issue 14)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"start_amount": "5", "target_amount": "50", "times_per_day": "3"},
+            "target_amount",
+            "The titration target exceeds the daily maximum. 50 mg 3 times a day is 150 mg",
+        ),
+        (
+            {
+                "start_amount": "25",
+                "target_amount": "",
+                "step_amount": "",
+                "times_per_day": "3",
+                "times_per_day_max": "4",
+                "step_interval_days": "",
+                "usual_max_per_day": "",
+            },
+            "start_amount",
+            "The starting dose already exceeds the daily maximum. 25 mg 4 times a day is 100 mg",
+        ),
+    ],
+    ids=["target times a day above maximum", "start at the larger times a day above maximum"],
+)
+def test_a_dose_row_whose_daily_total_exceeds_the_maximum_is_refused_at_its_field(
+    admin_client, changes, field, message
+):
+    response = admin_client.post(
+        "/admin/drugs/drug/add/", drug_form(inlines={"doses": [baclofen_tablets_dose(**changes)]})
+    )
+    assert response.status_code == 200
+    assert not Drug.objects.exists()
+    dose_form = response.context["inline_admin_formsets"][2].formset.forms[0]
+    assert message in dose_form.errors[field][0]
+    # The summary at the top links to the field.
+    assert f'href="#id_doses-0-{field}"' in response.content.decode()
+
+
+def test_error_summary_links_each_field_with_an_error(admin_client):
+    response = admin_client.post("/admin/drugs/drug/add/", drug_form(generic_name="", summary=""))
+    content = response.content.decode()
+    assert 'id="error-summary"' in content
+    assert 'href="#id_generic_name"' in content
+    assert 'href="#id_summary"' in content
+
+
+def test_the_bar_at_the_top_posts_the_workflow_moves(admin_client, draft_drug):
+    content = admin_client.get(f"/admin/drugs/drug/{draft_drug.pk}/change/").content.decode()
+    bar = content[content.index('id="editorial-bar"') : content.index("<fieldset")]
+    assert 'name="_workflow" value="submit"' in bar
+    assert 'name="_workflow" value="publish"' in bar
+    assert 'name="_save"' in bar
+    assert "js/admin-unsaved.js" in content
+
+
+def test_the_bar_jumps_to_the_comment_box_to_send_back(admin_client):
+    drug = DrugFactory(status="review")
+    content = admin_client.get(f"/admin/drugs/drug/{drug.pk}/change/").content.decode()
+    bar = content[content.index('id="editorial-bar"') : content.index("<fieldset")]
+    assert 'href="#id__workflow_comment"' in bar
+    assert 'id="id__workflow_comment"' in content
+
+
+def test_label_pages_are_not_listed_as_due_for_medical_review(admin_client):
+    DrugFactory(generic_name="Labelzole", origin=Origin.LABEL, reviewed_on=None)
+    DrugFactory(generic_name="Writtenzole", origin=Origin.EDITORIAL, reviewed_on=None)
+    listing = admin_client.get("/admin/drugs/drug/?review=due")
+    assert [d.generic_name for d in listing.context["cl"].result_list] == ["Writtenzole"]
+    everything = admin_client.get("/admin/drugs/drug/").content.decode()
+    assert "— (label page)" in everything

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
-from django.db.models.signals import post_save
+from django.utils import timezone
 
 from drugs import labels
 from drugs.labels import (
@@ -27,8 +27,10 @@ from drugs.labels import (
 )
 from drugs.management.commands import import_labels
 from drugs.models import Drug, DrugClass, DrugName, LabelSource, Origin, ProductType
+from drugs.signals import catalogue_changed
 from drugs.taxonomy import load_taxonomy
-from medguide.models import Status
+from medguide import search_index
+from medguide.models import SearchDocument, SearchKind, Status
 from tests.factories import DrugFactory
 
 pytestmark = pytest.mark.django_db
@@ -445,16 +447,16 @@ def test_progress_is_a_plain_line_every_so_many_labels_when_not_on_a_terminal(mo
 
 
 def test_a_record_the_database_refuses_rolls_back_alone_and_its_batch_goes_in():
-    def refused(sender, instance, **kwargs):
-        if instance.drug.generic_name == "Tolvaptan":
+    def refused(sender, drug_ids=(), **kwargs):
+        if Drug.objects.filter(pk__in=drug_ids, generic_name="Tolvaptan").exists():
             raise IntegrityError("refused for the test")
 
-    post_save.connect(refused, sender=LabelSource)
+    catalogue_changed.connect(refused, sender=LabelSource)
     err = StringIO()
     try:
         call_command("import_labels", str(FIXTURES), stdout=StringIO(), stderr=err)
     finally:
-        post_save.disconnect(refused, sender=LabelSource)
+        catalogue_changed.disconnect(refused, sender=LabelSource)
     assert "tolvaptan-new-format.json record 1: skipped, the database refused it" in (
         err.getvalue()
     )
@@ -575,16 +577,16 @@ def test_a_run_killed_half_way_ends_like_an_uninterrupted_one_when_rerun(monkeyp
 
     monkeypatch.setattr(labels, "BATCH_SIZE", 2)
 
-    def killed_in_the_second_batch(sender, instance, **kwargs):
-        if instance.drug.generic_name == "Tolvaptan":
+    def killed_in_the_second_batch(sender, drug_ids=(), **kwargs):
+        if Drug.objects.filter(pk__in=drug_ids, generic_name="Tolvaptan").exists():
             raise KeyboardInterrupt  # the import is killed while writing a batch
 
-    post_save.connect(killed_in_the_second_batch, sender=LabelSource)
+    catalogue_changed.connect(killed_in_the_second_batch, sender=LabelSource)
     try:
         with pytest.raises(KeyboardInterrupt):
             call_command("import_labels", str(FIXTURES), stdout=StringIO(), stderr=StringIO())
     finally:
-        post_save.disconnect(killed_in_the_second_batch, sender=LabelSource)
+        catalogue_changed.disconnect(killed_in_the_second_batch, sender=LabelSource)
     assert set(Drug.objects.values_list("generic_name", flat=True)) == {"Baclofen", "Cetirizine"}, (
         "the first batch is in, and the killed one left nothing half-written"
     )
@@ -665,3 +667,40 @@ def test_a_record_nested_absurdly_deep_is_skipped_without_a_traceback(tmp_path):
     call_command("import_labels", str(path), stdout=out, stderr=err)
     assert "record 1: skipped, record 1 is nested too deeply to read" in err.getvalue()
     assert list(Drug.objects.values_list("generic_name", flat=True)) == ["Baclofen"]
+
+
+def test_versions_of_one_label_resolve_to_the_newest_on_every_run(tmp_path):
+    older = record(TOLVAPTAN) | {"id": "spl-v1", "version": "1", "effective_time": "20200101"}
+    newer = record(TOLVAPTAN) | {"id": "spl-v2", "version": "2", "effective_time": "20240101"}
+    newer["boxed_warning"] = ["The newer wording."]
+    for order in ([older, newer], [newer, older]):
+        path = label_file(tmp_path, order)
+        for _run in range(2):
+            call_command("import_labels", str(path), stdout=StringIO(), stderr=StringIO())
+            source = LabelSource.objects.get()
+            assert (source.spl_id, source.version) == ("spl-v2", "2")
+    out = StringIO()
+    call_command("import_labels", str(path), stdout=out, stderr=StringIO())
+    assert "0 created, 0 updated, 2 unchanged" in out.getvalue()
+
+
+def test_a_rerun_catches_up_search_documents_a_killed_run_left_unwritten():
+    call_command("import_labels", str(FIXTURES), stdout=StringIO(), stderr=StringIO())
+    search_index.flush()
+    assert SearchDocument.objects.filter(kind=SearchKind.DRUG).count() == 3
+    # Killed after a batch committed and before its documents were written:
+    SearchDocument.objects.filter(title="Tolvaptan").delete()
+    baclofen = Drug.objects.get(generic_name="Baclofen")
+    Drug.objects.filter(pk=baclofen.pk).update(updated_at=timezone.now())
+
+    out = StringIO()
+    call_command("import_labels", str(FIXTURES), stdout=out, stderr=StringIO())
+    assert "0 created, 0 updated" in out.getvalue()
+    search_index.flush()  # the rewrite waits for a commit the test's transaction never makes
+    documents = SearchDocument.objects.filter(kind=SearchKind.DRUG)
+    assert sorted(documents.values_list("title", flat=True)) == [
+        "Baclofen",
+        "Cetirizine",
+        "Tolvaptan",
+    ]
+    assert documents.get(title="Baclofen").indexed_at >= Drug.objects.get(pk=baclofen.pk).updated_at

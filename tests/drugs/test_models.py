@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from drugs.models import DoseGuideline, DrugName, Interaction, Strength
+from drugs.models import DoseGuideline, DrugName, Interaction, Reference, Strength
 from tests.factories import (
     DoseGuidelineFactory,
     DrugClassFactory,
@@ -151,7 +151,8 @@ def test_the_database_refuses_a_starting_dose_of_zero():
         (
             {"start_amount": Decimal("30"), "times_per_day": 3, "max_per_day": Decimal("80")},
             "start_amount",
-            "The starting dose already exceeds the daily maximum.",
+            "The starting dose already exceeds the daily maximum. 30 mg 3 times a day is "
+            "90 mg a day, above 80 mg.",
         ),
     ],
     ids=["target below start", "target without step", "start above maximum"],
@@ -284,3 +285,13 @@ def test_a_class_may_sit_inside_another():
     benzodiazepines.full_clean()
     benzodiazepines.save()
     assert benzodiazepines.parent.children.get() == benzodiazepines
+
+
+def test_a_reference_url_is_http_or_https_whoever_writes_it():
+    drug = DrugFactory()
+    with pytest.raises(ValueError, match="only http and https"), transaction.atomic():
+        Reference.objects.create(drug=drug, title="Bad", url="javascript:alert(1)")
+    reference = Reference.objects.create(drug=drug, title="Good", url="https://example.org/")
+    with pytest.raises(ValueError, match="only http and https"), transaction.atomic():
+        Reference.objects.filter(pk=reference.pk).update(url=" JavaScript:alert(1)")
+    assert Reference.objects.get(pk=reference.pk).url == "https://example.org/"

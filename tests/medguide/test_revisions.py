@@ -2,10 +2,12 @@
 save that would overwrite someone else's changes."""
 
 import pytest
-from django.utils import timezone
 from reversion.models import Version
 
+from articles.models import Article
 from drugs.models import Drug, DrugName, Formulation, Strength
+from medguide import revisions
+from medguide.models import Status
 from tests.admin_forms import change_form_data, change_url
 from tests.factories import (
     ArticleFactory,
@@ -22,21 +24,22 @@ def save(client, item, *, token: str | None = None, **changes):
     page = client.get(change_url(item))
     data = change_form_data(page, _save="Save", **changes)
     if token is not None:
-        data["_edit_token"] = token
+        data["_version"] = token
     return client.post(change_url(item), data)
 
 
 def opened(client, item) -> str:
-    """The edit token the change page hands out, as a browser would post it back."""
+    """The version the change page hands out, as a browser would post it back."""
     content = client.get(change_url(item)).content.decode()
-    marker = 'name="_edit_token" value="'
+    marker = 'name="_version" value="'
     start = content.index(marker) + len(marker)
     return content[start : content.index('"', start)]
 
 
 @pytest.fixture
 def monograph(db):
-    drug = DrugFactory(generic_name="Baclofen", summary="A muscle relaxant.")
+    # Not live: an admin save of a live monograph keeps a draft (tests/medguide/test_drafts.py).
+    drug = DrugFactory(generic_name="Baclofen", summary="A muscle relaxant.", status=Status.DRAFT)
     DrugNameFactory(drug=drug, name="Lioresal")
     StrengthFactory(formulation=FormulationFactory(drug=drug))
     return drug
@@ -143,7 +146,46 @@ def test_an_up_to_date_save_goes_through(admin_client, monograph):
     assert Drug.objects.get(pk=monograph.pk).summary == "Fresh."
 
 
-def test_a_garbled_token_does_not_break_the_page(admin_client, monograph):
-    response = save(admin_client, monograph, token="not-a-time", summary="Fine.")
-    assert response.status_code == 302
-    assert timezone.now() >= Drug.objects.get(pk=monograph.pk).updated_at
+def test_a_garbled_version_is_refused_without_breaking_the_page(admin_client, monograph):
+    response = save(admin_client, monograph, token="not-a-number", summary="Not saved.")
+    assert response.status_code == 200
+    assert "your changes were not saved" in response.content.decode()
+    assert Drug.objects.get(pk=monograph.pk).summary == "A muscle relaxant."
+
+
+# The history starts at the beginning ------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(db):
+    from medguide.demo.loader import load_demo
+
+    load_demo()
+
+
+def test_load_demo_records_a_first_revision_and_a_second_run_none(demo):
+    from medguide.demo.loader import load_demo
+
+    drug = Drug.objects.get(slug="baclofen")
+    guide = Article.objects.get(slug="exercise-tips-for-fluoxetine-users")
+    assert Version.objects.get_for_object(drug).count() == 1
+    assert Version.objects.get_for_object(guide).count() == 1
+    load_demo()
+    assert Version.objects.get_for_object(drug).count() == 1
+
+
+@pytest.mark.parametrize("slug", ["baclofen", "tizanidine"])
+def test_a_first_edit_of_a_demo_drug_lists_only_what_changed(admin_client, demo, slug):
+    drug = Drug.objects.get(slug=slug)
+    save(admin_client, drug, summary="A new summary.")
+    newer, older = Version.objects.get_for_object(drug)[:2]
+    differences = revisions.compare(older, newer)
+    assert [(d.what, d.field) for d in differences] == [(f"Drug “{drug}”", "summary")]
+
+
+def test_a_first_edit_of_a_demo_guide_lists_only_what_changed(admin_client, demo):
+    guide = Article.objects.get(slug="footwear-advice-for-muscle-stiffness")
+    save(admin_client, guide, title="Shoes for stiff muscles")
+    newer, older = Version.objects.get_for_object(guide)[:2]
+    differences = revisions.compare(older, newer)
+    assert [d.field for d in differences] == ["title"]

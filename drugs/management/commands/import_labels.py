@@ -13,6 +13,7 @@ from drugs.labels import (
     iter_label_records,
     label_input_size,
 )
+from drugs.signals import catalogue_imported
 
 PROGRESS_EVERY = 1000  # labels between plain progress lines, when not on a terminal
 REDRAW_EVERY = 0.2  # seconds between redraws of the live line on a terminal
@@ -114,6 +115,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         interactions = refresh_label_interactions()
         self.stdout.write(f"{interactions} in {time.monotonic() - started:.1f} s")
+        # What a run killed before this one left undone (a batch committed, its search
+        # documents not yet written) is caught up now.
+        catalogue_imported.send(sender=self.__class__)
 
     def report(self, counts: Counter, progress: Progress) -> None:
         progress.clear()

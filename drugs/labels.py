@@ -21,11 +21,14 @@ from pathlib import Path
 from typing import IO, Any
 
 import nh3
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
 from django.db import DataError, IntegrityError, transaction
-from django.db.models import Q, Value
+from django.db.models import Q, Value, prefetch_related_objects
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
+from reversion.models import Revision, Version
 
 from drugs.label_text import parse_uses, uses_summary
 from drugs.models import (
@@ -913,6 +916,35 @@ class _Batch:
 
     # Writing ---------------------------------------------------------------------------------
 
+    def _first_revisions(self) -> None:
+        """A new label page's first revision (with its names and label sources), written in
+        bulk like the rest of the batch, so an editor's first change can be compared with
+        what the import made and undone from History."""
+        if not self.new_drugs:
+            return
+        new = {drug.pk for drug in self.new_drugs}
+        prefetch_related_objects(self.new_drugs, "classes")  # one query, not one a drug
+        objects = [
+            *self.new_drugs,
+            *(name for name in self.new_names if name.drug_id in new),
+            *(source for source in self.new_sources if source.drug_id in new),
+        ]
+        revision = Revision.objects.create(
+            date_created=timezone.now(), comment="Imported from an FDA label"
+        )
+        Version.objects.bulk_create(
+            Version(
+                revision=revision,
+                content_type=ContentType.objects.get_for_model(item),
+                object_id=str(item.pk),
+                db=item._state.db or "default",
+                format="json",
+                serialized_data=serializers.serialize("json", [item]),
+                object_repr=str(item)[:191],
+            )
+            for item in objects
+        )
+
     def write(self) -> None:
         """Save what the batch planned, parents first, in a statement or so per table."""
         Drug.objects.bulk_create(self.new_drugs)
@@ -925,6 +957,7 @@ class _Batch:
         # search hears of them below.
         filed = {s.drug.pk for s in [*self.new_sources, *self.changed_sources.values()]}
         apply_class_mappings(drug_ids=filed)
+        self._first_revisions()  # with the classes they were just given
         # bulk_create sends no signals: search and the caches hear of the batch's drugs here.
         catalogue_changed.send(
             sender=LabelSource,

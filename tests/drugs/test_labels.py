@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 from django.utils import timezone
+from reversion.models import Version
 
 from drugs import labels
 from drugs.labels import (
@@ -704,3 +705,14 @@ def test_a_rerun_catches_up_search_documents_a_killed_run_left_unwritten():
         "Tolvaptan",
     ]
     assert documents.get(title="Baclofen").indexed_at >= Drug.objects.get(pk=baclofen.pk).updated_at
+
+
+def test_a_new_label_page_starts_its_history_with_the_import():
+    import_label(record(TOLVAPTAN))
+    drug = Drug.objects.get()
+    [version] = Version.objects.get_for_object(drug)
+    assert version.revision.comment == "Imported from an FDA label"
+    assert version.field_dict["generic_name"] == "Tolvaptan"
+    assert version.field_dict["classes"], "filed in its classes before the revision is taken"
+    names = {v.object_repr for v in version.revision.version_set.all()}
+    assert {"Tolvaptan", "Jynarque"} <= names

@@ -4,6 +4,7 @@ import reversion
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from django.db import models
 from django.db.models import Q
 from django.http import JsonResponse
 from django.urls import path, reverse
@@ -12,6 +13,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 from taggit.managers import TaggableManager
 
+from articles import images
 from articles.markdown import render_markdown
 from articles.models import Article, Author, Category, CuratedGuide
 from articles.views import ArticleDetailView
@@ -39,6 +41,7 @@ class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "credentials"]
     search_fields = ["name", "credentials"]
     prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = {models.ImageField: {"form_class": images.PictureField}}
 
 
 @admin.register(Article)
@@ -63,6 +66,7 @@ class ArticleAdmin(EditorialAdmin):
     ]
     save_on_top = True
     formfield_overrides = {
+        models.ImageField: {"form_class": images.PictureField},
         TaggableManager: {
             "form_class": CommaTagField,
             "help_text": "Separated by commas, e.g. “Muscle spasm, Sleep”.",

@@ -13,6 +13,7 @@ from contextlib import contextmanager, suppress
 from io import BytesIO
 from pathlib import PurePosixPath
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
@@ -76,6 +77,16 @@ def validate_image_file(file) -> None:
                 image.load()
     finally:
         file.seek(0)
+
+
+class PictureField(forms.ImageField):
+    """The admin's picture field: MedGuide's own checks and messages first (size, decompression
+    bombs, what the file really is), before Django's generic "Upload a valid image"."""
+
+    def to_python(self, data):
+        if data not in self.empty_values and hasattr(data, "read"):
+            validate_image_file(data)
+        return super().to_python(data)
 
 
 def strip_metadata(file) -> ContentFile:

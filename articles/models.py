@@ -50,6 +50,13 @@ class Author(models.Model):
     def __str__(self) -> str:
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
+    def save(self, *args, **kwargs):
+        # Stored as re-encoded, as guide pictures are: no GPS position, no comment, nothing
+        # but pixels, whatever wrote it (the admin, the demo, a script).
+        if self.photo and not self.photo._committed:
+            self.photo = images.strip_metadata(self.photo)
+        super().save(*args, **kwargs)
+
 
 class ArticleQuerySet(PublishableQuerySet):
     def for_list(self):

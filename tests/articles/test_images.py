@@ -17,6 +17,7 @@ from django.template import Context, Template
 from PIL import ExifTags, Image, ImageCms
 
 from articles import images
+from tests.factories import AuthorFactory
 
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp"}
 
@@ -429,3 +430,27 @@ def test_a_hero_above_the_fold_loads_eagerly_and_first(storage):
 @pytest.mark.parametrize("renditions", [[], None])
 def test_the_tag_renders_nothing_without_renditions(renditions):
     assert render("{% responsive_image renditions alt='x' %}", renditions=renditions).strip() == ""
+
+
+# Every stored picture ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_author_photo_is_stored_re_encoded_without_its_location(storage):
+    author = AuthorFactory(photo=upload(photo_with_location(), name="me.jpg"))
+    with author.photo.open("rb") as stored:
+        data = stored.read()
+    assert not Image.open(BytesIO(data)).getexif().get_ifd(ExifTags.IFD.GPSInfo)
+    assert b"PhoneCo" not in data
+
+
+@pytest.mark.django_db
+def test_the_admin_explains_a_bomb_in_medguides_words_not_djangos(admin_client, storage):
+    response = admin_client.post(
+        "/admin/articles/author/add/",
+        {"name": "Sam", "slug": "sam", "photo": upload(png_claiming(30_000, 30_000), "bomb.png")},
+    )
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.errors["photo"])
+    assert "claims to be enormous" in errors
+    assert "Upload a valid image" not in errors

@@ -21,28 +21,34 @@ class MedguideConfig(AppConfig):
         post_migrate.connect(_roles_are_complete)
 
 
+# What each role may do beyond medguide's 0002_editorial_roles and drugs' 0007_reader_reports_roles:
+# editors review and correct the class mappings the label import applies, and read products.
+LATER_GRANTS = {("drugs", f"{action}_classmapping") for action in ("add", "change", "view")} | {
+    ("drugs", "view_product")
+}
+
+
 def _roles_are_complete(sender, using="default", **kwargs) -> None:
     """The three roles exist with their permissions after every migrate (and after a test
-    database is flushed, which replays this): the Site administrator holds every permission,
-    including those of apps added later, which exist only once their own migrations ran."""
+    database is flushed, which replays this). Nothing a role was given is taken away; the Site
+    administrator holds every permission, including those of apps added later."""
     import importlib
 
     from django.contrib.auth.models import Group, Permission
 
-    roles = importlib.import_module("medguide.migrations.0002_editorial_roles")
-    editor, reviewer = roles._codenames()
+    editorial = importlib.import_module("medguide.migrations.0002_editorial_roles")
+    reports = importlib.import_module("drugs.migrations.0007_reader_reports_roles")
+    editor, reviewer = editorial._codenames()
+    later = {("drugs", codename) for codename in reports.CODENAMES["Editor"]} | LATER_GRANTS
     permissions = Permission.objects.using(using).select_related("content_type")
     by_codename = {(p.content_type.app_label, p.codename): p for p in permissions}
     if not by_codename:
         return  # before the permissions exist (a fresh database, mid-migration)
-    granted = {
-        "Editor": [by_codename[key] for key in sorted(editor) if key in by_codename],
-        "Medical reviewer": [by_codename[key] for key in sorted(reviewer) if key in by_codename],
-        "Site administrator": list(by_codename.values()),
-    }
-    for name, permissions_of_role in granted.items():
+    for name, codenames in [("Editor", editor | later), ("Medical reviewer", reviewer | later)]:
         group, _created = Group.objects.using(using).get_or_create(name=name)
-        group.permissions.set(permissions_of_role)
+        group.permissions.add(*(by_codename[key] for key in codenames if key in by_codename))
+    administrator, _created = Group.objects.using(using).get_or_create(name="Site administrator")
+    administrator.permissions.set(list(by_codename.values()))
 
 
 def _index_after_first_migration(sender, plan=None, **kwargs) -> None:

@@ -70,7 +70,7 @@ class ArticleAdmin(EditorialAdmin):
         TaggableManager: {
             "form_class": CommaTagField,
             "help_text": "Separated by commas, e.g. “Muscle spasm, Sleep”.",
-        }
+        },
     }
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "summary", "summary_readability"]}),

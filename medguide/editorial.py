@@ -26,6 +26,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -333,11 +334,11 @@ class EditorialAdmin(EditingMixin, VersionAdmin):
     @admin.display(description="state", ordering="status")
     def state(self, item) -> str:
         if item.is_live and item.has_pending_draft:
-            return format_html("Published <em>(draft pending)</em>")
+            return mark_safe("Published <em>(draft pending)</em>")
         if item.is_scheduled:
             return f"Scheduled for {item.published_at:%d %b %Y %H:%M}"
         if item.status == Status.DRAFT and item.review_note:
-            return format_html("Draft <em>(sent back)</em>")
+            return mark_safe("Draft <em>(sent back)</em>")
         return item.get_status_display()
 
     # Restoring a revision ------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 from taggit.managers import TaggableManager
+from taggit.models import Tag, TaggedItem
 
 from articles import images
 from articles.markdown import render_markdown
@@ -27,6 +28,11 @@ from medguide.readability import admin_summary
 
 PREVIEW_LIMIT = 200_000  # characters of Markdown the preview renders
 LINK_TARGETS = 8  # of each kind
+
+
+# The rows a guide's revision follows for its tags (ArticleAdmin.reversion_register).
+reversion.register(Tag)
+reversion.register(TaggedItem, follow=["tag"])
 
 
 @admin.register(Category)
@@ -82,6 +88,12 @@ class ArticleAdmin(EditorialAdmin):
         ("People", {"fields": ["author", "reviewed_by", "reviewed_on", "approved_by"]}),
         ("Publication", {"fields": ["status", "published_at", "revised_on"]}),
     ]
+
+    def reversion_register(self, model, **options):
+        # A guide's revision keeps its tags, as rows, like a drug's keeps its names.
+        if model is Article:
+            options["follow"] = (*options.get("follow", ()), "tagged_items")
+        super().reversion_register(model, **options)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "body":

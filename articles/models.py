@@ -1,10 +1,12 @@
 """Guides linked to drug monographs: authors, categories, tags, hero images, curation."""
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.html import strip_tags
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
 from articles import images
 from articles.markdown import reading_minutes, render_markdown
@@ -101,6 +103,9 @@ class Article(Publishable):
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="articles")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
     tags = TaggableManager(blank=True)
+    # The tag links themselves, so that a revision keeps them as rows of the guide (the
+    # serializer leaves a TaggableManager out) and restoring one brings its tags back.
+    tagged_items = GenericRelation(TaggedItem)
     related_drugs = models.ManyToManyField(Drug, related_name="articles", blank=True)
     revised_on = models.DateField(
         "last updated",

@@ -86,6 +86,11 @@ def changes_since_version(
 # Reading revisions ----------------------------------------------------------------------------
 
 
+# Rows a revision keeps so that restoring it works, not to be listed: a guide's tags are listed
+# once, by their links (taggit's TaggedItem, shown as "Tag “…”"), not again as the tags.
+UNLISTED_ROWS = {"taggit.Tag"}
+
+
 @dataclass(frozen=True)
 class _Row:
     label: str
@@ -97,12 +102,18 @@ def _contents(version: Version) -> dict[tuple[str, str], _Row]:
     rows = {}
     for v in version.revision.version_set.select_related("content_type"):
         model = v.content_type.model_class()
-        if model is None:
+        if model is None or model._meta.label in UNLISTED_ROWS:
             continue
-        name = model._meta.verbose_name
-        label = name[:1].upper() + name[1:] + f" “{v.object_repr}”"
-        rows[(model._meta.label, v.object_id)] = _Row(label, model, v.field_dict)
+        rows[(model._meta.label, v.object_id)] = _Row(_label(model, v), model, v.field_dict)
     return rows
+
+
+def _label(model: type[models.Model], version: Version) -> str:
+    if model._meta.label == "taggit.TaggedItem":
+        # Stored as "<guide> tagged with <tag>": the guide is the one being compared.
+        return f"Tag “{version.object_repr.rpartition(' tagged with ')[2]}”"
+    name = model._meta.verbose_name
+    return name[:1].upper() + name[1:] + f" “{version.object_repr}”"
 
 
 def _field_changes(old: _Row, new: _Row) -> list[Difference]:

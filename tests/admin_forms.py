@@ -1,7 +1,7 @@
 """POST data for an admin change form, read back from the page's own forms, so a test can
 submit a page as an editor would: change a field or two and press a button."""
 
-from django.forms import BaseForm, FileField, MultiWidget
+from django.forms import BaseForm, FileField, MultiWidget, TextInput
 from django.urls import reverse
 
 
@@ -12,6 +12,8 @@ def _value(bound) -> object:
     if isinstance(value, bool):
         return "on" if value else ""
     if isinstance(value, (list, tuple)):
+        if isinstance(bound.field.widget, TextInput):  # one box with several values: tags
+            return bound.field.widget.format_value(value)
         return [str(v) for v in value]
     return value
 

@@ -189,3 +189,35 @@ def test_a_first_edit_of_a_demo_guide_lists_only_what_changed(admin_client, demo
     newer, older = Version.objects.get_for_object(guide)[:2]
     differences = revisions.compare(older, newer)
     assert [d.field for d in differences] == ["title"]
+
+
+def test_a_guides_tags_are_part_of_its_revisions(admin_client):
+    guide = ArticleFactory(title="Sleep and spasm", status=Status.DRAFT)
+    guide.tags.set(["Sleep", "Spasm"])
+    save(admin_client, guide, tags="Sleep, Spasm")
+    save(admin_client, guide, tags="Sleep, Night cramps")
+    newer, older = Version.objects.get_for_object(guide)[:2]
+
+    differences = revisions.compare(older, newer)
+
+    assert sorted((d.what, d.change) for d in differences) == [
+        ("Tag “Night cramps”", "added"),
+        ("Tag “Spasm”", "removed"),
+    ]
+    history = admin_client.get(change_url(guide).replace("/change/", "/history/"))
+    assert history.status_code == 200
+
+
+def test_restoring_a_guide_revision_brings_its_tags_back(admin_client):
+    guide = ArticleFactory(title="Sleep and spasm", status=Status.DRAFT)
+    save(admin_client, guide, tags="Sleep, Spasm")
+    save(admin_client, guide, tags="Night cramps")
+    first = Version.objects.get_for_object(guide)[1]
+    url = f"/admin/articles/article/{guide.pk}/history/{first.pk}/"
+    page = admin_client.get(url)
+    assert page.status_code == 200
+
+    response = admin_client.post(url, change_form_data(page, _save="Save"))
+
+    assert response.status_code == 302
+    assert sorted(guide.tags.names()) == ["Sleep", "Spasm"]

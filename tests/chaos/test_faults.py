@@ -6,7 +6,9 @@ loopback, and what each fault costs. Not part of `make test`; each scenario prin
 - the database unreachable: a friendly error page, never a traceback; /healthz names it;
 - a worker killed under load: how many requests failed, and how soon all answer again;
 - a label import killed (SIGKILL) at several points and run again: the same rows, classes,
-  interactions and search documents as one clean run.
+  interactions and search documents as one clean run;
+- an interaction import (NDF-RT) killed the same way on PostgreSQL with the Redis page cache:
+  the same interactions, search documents, table sizes and cache generation as one clean run.
 """
 
 from __future__ import annotations
@@ -189,21 +191,36 @@ def generated_labels(path: Path) -> Path:
     return path
 
 
+# An import's result by natural keys, database ids left out; plain SQL for SQLite and PostgreSQL.
+STATE_QUERIES = {
+    "drugs": "SELECT generic_name, slug, status, summary FROM drugs_drug",
+    "names": "SELECT d.generic_name, n.name, n.kind FROM drugs_drugname n "
+    "JOIN drugs_drug d ON d.id = n.drug_id",
+    "sources": "SELECT spl_id, set_id, content_hash FROM drugs_labelsource",
+    "classes": "SELECT d.generic_name, c.name FROM drugs_drug_classes m "
+    "JOIN drugs_drug d ON d.id = m.drug_id JOIN drugs_drugclass c ON c.id = m.drugclass_id",
+    "interactions": "SELECT d.generic_name, i.source, i.severity, i.evidence "
+    "FROM drugs_interaction i JOIN drugs_drug d ON d.id = i.drug_id",
+    "search": "SELECT s.kind, s.title, s.names FROM medguide_searchdocument s",
+}
+
+
+def snapshot(connection, queries: dict[str, str]) -> dict[str, list]:
+    """Each query's rows, sorted (by repr: a column may mix NULL and text), on any DB-API
+    connection."""
+    result = {}
+    for name, sql in queries.items():
+        cursor = connection.cursor()
+        cursor.execute(sql)
+        result[name] = sorted(cursor.fetchall(), key=repr)
+        cursor.close()
+    return result
+
+
 def state(database: Path) -> dict[str, list]:
-    """The import's result by natural keys, database ids left out."""
-    queries = {
-        "drugs": "SELECT generic_name, slug, status, summary FROM drugs_drug",
-        "names": "SELECT d.generic_name, n.name, n.kind FROM drugs_drugname n "
-        "JOIN drugs_drug d ON d.id = n.drug_id",
-        "sources": "SELECT spl_id, set_id, content_hash FROM drugs_labelsource",
-        "classes": "SELECT d.generic_name, c.name FROM drugs_drug_classes m "
-        "JOIN drugs_drug d ON d.id = m.drug_id JOIN drugs_drugclass c ON c.id = m.drugclass_id",
-        "interactions": "SELECT d.generic_name, i.source, i.severity, i.evidence "
-        "FROM drugs_interaction i JOIN drugs_drug d ON d.id = i.drug_id",
-        "search": "SELECT s.kind, s.title, s.names FROM medguide_searchdocument s",
-    }
+    """The label import's result in a SQLite database."""
     with sqlite3.connect(database) as connection:
-        return {name: sorted(connection.execute(sql).fetchall()) for name, sql in queries.items()}
+        return snapshot(connection, STATE_QUERIES)
 
 
 def test_an_import_killed_anywhere_ends_like_one_clean_run(tmp_path):
@@ -234,3 +251,222 @@ def test_an_import_killed_anywhere_ends_like_one_clean_run(tmp_path):
         assert state(tmp_path / f"killed-{delay}.sqlite3") == expected, delay
         report(f"import killed at {delay} s ({partial} drugs in)", "rerun = clean run")
     report("clean import", f"{clean_seconds:.1f} s for {GENERATED_LABELS} labels")
+
+
+# A killed interaction import -------------------------------------------------------------
+
+DATA = PROJECT.parent / "shared" / "data"
+SHARED_LABELS = DATA / "drug-label-0001-of-0001.json.zip"
+NDFRT = DATA / "ndfrt-interactions.csv"
+NDFRT_SOURCE = "NDF-RT (US Veterans Affairs)"
+POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+CHAOS_DATABASES = "medguide_chaos_int_"  # every database this scenario makes, and drops
+# A Redis database number of its own and a key prefix per run: only these keys are written,
+# and they are deleted by prefix afterwards (never a flush).
+CHAOS_REDIS = "redis://127.0.0.1:6379/3"
+# The interaction import's result by natural keys: every interaction with every field (the
+# labels' and any editor's too, which it must leave alone), the search index, the rest.
+INTERACTION_STATE_QUERIES = {
+    **STATE_QUERIES,
+    "interactions": "SELECT d.generic_name, o.generic_name, c.name, s.name, i.severity, "
+    "i.effect, i.advice, i.source, i.source_id, l.set_id, i.label_section, i.evidence "
+    "FROM drugs_interaction i JOIN drugs_drug d ON d.id = i.drug_id "
+    "LEFT JOIN drugs_drug o ON o.id = i.interactant_drug_id "
+    "LEFT JOIN drugs_drugclass c ON c.id = i.interactant_class_id "
+    "LEFT JOIN drugs_substance s ON s.id = i.interactant_substance_id "
+    "LEFT JOIN drugs_labelsource l ON l.id = i.label_source_id",
+    "search": "SELECT kind, title, subtitle, url, names, keywords, summary, body, "
+    "vector::text FROM medguide_searchdocument",
+    "search names": "SELECT d.kind, d.title, n.name, n.key, n.is_primary "
+    "FROM medguide_searchname n JOIN medguide_searchdocument d ON d.id = n.document_id",
+}
+# Generations a reader's pages were stored under: before the import, and between a kill and
+# the rerun (pages of the half-imported catalogue).
+STORED_BEFORE, STORED_AFTER_KILL = "pages-stored-before-the-import", "pages-stored-after-the-kill"
+
+
+def unavailable(why: str):
+    if os.environ.get("CI"):  # CI starts PostgreSQL and Redis: a missing one is a failure
+        pytest.fail(why)
+    pytest.skip(why)
+
+
+@pytest.fixture
+def postgres_sites(tmp_path):
+    """make(name, template=None) → (database, env): a PostgreSQL database of this test's own,
+    medguide_chaos_int_<run>_<name> (a copy of `template` when given), and the environment
+    for manage.py on it, with the Redis page cache under a key prefix of its own. Drops those
+    databases and deletes those keys afterwards, and nothing else."""
+    psycopg2 = pytest.importorskip("psycopg2")
+    from psycopg2 import sql
+
+    redis = pytest.importorskip("redis")
+    if not (SHARED_LABELS.exists() and NDFRT.exists()):
+        unavailable(f"no shared data at {DATA}")
+    try:
+        admin = psycopg2.connect(dbname="postgres", connect_timeout=3, **POSTGRES)
+    except psycopg2.OperationalError as error:
+        unavailable(f"PostgreSQL does not answer: {error}")
+    admin.autocommit = True
+    keys = redis.Redis.from_url(CHAOS_REDIS, socket_connect_timeout=3)
+    try:
+        keys.ping()
+    except redis.RedisError as error:
+        admin.close()
+        unavailable(f"Redis does not answer at {CHAOS_REDIS}: {error}")
+    run = secrets.token_hex(4)
+    created: list[str] = []
+
+    def make(name: str, template: str | None = None) -> tuple[str, dict[str, str]]:
+        database = f"{CHAOS_DATABASES}{run}_{name}"
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database))
+        if template:
+            statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+        with admin.cursor() as cursor:
+            cursor.execute(statement)
+        created.append(database)
+        env = {
+            **base_env(tmp_path, name),
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+            "REDIS_URL": CHAOS_REDIS,
+            "CACHE_KEY_PREFIX": f"chaos-int-{run}-{name}",
+        }
+        return database, env
+
+    try:
+        yield make
+    finally:
+        with admin.cursor() as cursor:
+            for database in reversed(created):
+                assert database.startswith(CHAOS_DATABASES)
+                cursor.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                        sql.Identifier(database)
+                    )
+                )
+        admin.close()
+        for key in keys.scan_iter(match=f"chaos-int-{run}-*"):
+            keys.delete(key)
+        keys.close()
+
+
+def connect(database: str):
+    import psycopg2
+
+    connection = psycopg2.connect(dbname=database, **POSTGRES)
+    connection.autocommit = True  # each query sees what the import has committed so far
+    return connection
+
+
+def ndfrt_interactions(connection) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM drugs_interaction WHERE source = %s", [NDFRT_SOURCE])
+        return cursor.fetchone()[0]
+
+
+def page_cache(env: dict[str, str]):
+    """The site's page cache as its servers reach it: Redis, under the site's key prefix."""
+    from django_redis.cache import RedisCache
+
+    return RedisCache(env["REDIS_URL"], {"KEY_PREFIX": env["CACHE_KEY_PREFIX"]})
+
+
+def store_pages(env: dict[str, str], token: str) -> None:
+    """Leave the cache as readers' requests do: pages stored under a current generation."""
+    from medguide.page_cache import GENERATION_KEY, Generation
+
+    page_cache(env).set(GENERATION_KEY, Generation(token=token, ends_at=None), timeout=None)
+
+
+def postgres_state(database: str, env: dict[str, str]) -> dict[str, object]:
+    """The rows (INTERACTION_STATE_QUERIES), the size of every table, and whether pages
+    stored before the import (or between a kill and the rerun) would still be served."""
+    from psycopg2 import sql
+
+    from medguide.page_cache import GENERATION_KEY
+
+    connection = connect(database)
+    try:
+        result: dict[str, object] = snapshot(connection, INTERACTION_STATE_QUERIES)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            sizes = {}
+            for (table,) in sorted(cursor.fetchall()):
+                cursor.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table)))
+                sizes[table] = cursor.fetchone()[0]
+        result["table sizes"] = sizes
+    finally:
+        connection.close()
+    generation = page_cache(env).get(GENERATION_KEY)
+    stale = generation is not None and generation.token in (STORED_BEFORE, STORED_AFTER_KILL)
+    result["page cache"] = f"pages under {generation.token} served" if stale else "all retired"
+    return result
+
+
+def test_an_interaction_import_killed_anywhere_ends_like_one_clean_run(postgres_sites):
+    """The NDF-RT table on the 875 shared FDA labels, on PostgreSQL with the Redis page cache.
+    The import writes each pair in its own transaction, so a kill lands between rows; it is
+    killed when the rows it has committed reach each part of a clean run's (KILL_AT), which
+    lands mid-write however fast the machine: reading the table takes a second or so before
+    the first write, and writing the 944 pairs about another (the real file is enough)."""
+    started = time.perf_counter()
+    labels, labels_env = postgres_sites("labels")
+    for command in (["migrate", "-v0"], ["import_labels", str(SHARED_LABELS)]):
+        done = manage(labels_env, *command)
+        assert done.returncode == 0, (command, done.stderr[-2000:])
+    labels_seconds = time.perf_counter() - started
+    # Each run starts from a copy of the labelled catalogue (CREATE DATABASE … TEMPLATE).
+
+    clean, clean_env = postgres_sites("clean", template=labels)
+    store_pages(clean_env, STORED_BEFORE)
+    started = time.perf_counter()
+    done = manage(clean_env, "import_interactions", str(NDFRT))
+    clean_seconds = time.perf_counter() - started
+    assert done.returncode == 0, done.stderr[-2000:]
+    expected = postgres_state(clean, clean_env)
+    pairs = sum(row[7] == NDFRT_SOURCE for row in expected["interactions"])
+    assert pairs > 500, "the NDF-RT names resolve to the labels' drugs"
+    assert expected["page cache"] == "all retired"
+
+    for part in KILL_AT:
+        name = f"killed_{round(part * 100)}"
+        database, env = postgres_sites(name, template=labels)
+        store_pages(env, STORED_BEFORE)
+        target = round(part * pairs)
+        watcher = connect(database)
+        started = time.perf_counter()
+        run = subprocess.Popen(
+            [sys.executable, "manage.py", "import_interactions", str(NDFRT)],
+            cwd=PROJECT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            while run.poll() is None and ndfrt_interactions(watcher) < target:
+                time.sleep(0.002)
+            run.send_signal(signal.SIGKILL)  # nothing, if it has already ended
+            run.wait()
+            killed_after = time.perf_counter() - started
+            partial = ndfrt_interactions(watcher)
+        finally:
+            watcher.close()
+        assert run.returncode == -signal.SIGKILL, f"{name}: the import ended before the kill"
+        assert 0 < partial < pairs, f"{name}: killed with {partial} of {pairs} pairs written"
+        store_pages(env, STORED_AFTER_KILL)  # readers saw the half-imported catalogue
+
+        started = time.perf_counter()
+        done = manage(env, "import_interactions", str(NDFRT))
+        rerun_seconds = time.perf_counter() - started
+        assert done.returncode == 0, done.stderr[-2000:]
+        got = postgres_state(database, env)
+        for key in expected:
+            assert got[key] == expected[key], f"{name}: {key} differ from a clean run's"
+        report(
+            f"interactions killed at {partial}/{pairs} pairs",
+            f"{killed_after:.2f} s in; rerun {rerun_seconds:.1f} s = clean run",
+        )
+    report(
+        "clean interaction import (PostgreSQL)",
+        f"{clean_seconds:.1f} s for {pairs} pairs; labels first {labels_seconds:.0f} s",
+    )

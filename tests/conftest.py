@@ -17,9 +17,9 @@ from drugs.models import (
     Seriousness,
     Severity,
 )
-from medguide import page_cache as page_cache_module
 from medguide import search_index
 from medguide.models import Status
+from tests.caches import empty, own_local_memory, pages_cached
 from tests.factories import (
     ConditionFactory,
     DoseGuidelineFactory,
@@ -59,11 +59,19 @@ def plain_static_files(settings):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_cache():
+    """The suite's cache is its own local memory, whatever REDIS_URL or CACHE_URL a
+    developer's .env names: emptying it can never touch a cache someone else uses."""
+    with override_settings(CACHES={"default": own_local_memory()}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: counts such as the reader-report flood limit
     must not carry over from the tests before it."""
-    caches["default"].clear()
+    empty(caches["default"])
 
 
 @pytest.fixture(autouse=True)
@@ -71,16 +79,6 @@ def page_cache_off(settings):
     """Views are tested as they render. The `page_cache` fixture turns the cache on for the
     tests of what readers get from it."""
     settings.PAGE_CACHE = {**settings.PAGE_CACHE, "SECONDS": 0, "FRAGMENT_SECONDS": 0}
-
-
-def pages_cached(settings):
-    """Turn the page and fragment caches on; yields their cache, emptied before and after."""
-    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "SECONDS": 600, "FRAGMENT_SECONDS": 600}
-    store = page_cache_module.cache()
-    store.clear()
-    page_cache_module.invalidate()  # and this thread's memory of the generation
-    yield store
-    store.clear()
 
 
 @pytest.fixture

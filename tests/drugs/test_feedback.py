@@ -22,14 +22,6 @@ URL = "/drugs/baclofen/feedback/"
 GOOD = {"section": "dosage", "message": "The kidney dose is missing its unit.", "website": ""}
 
 
-@pytest.fixture(autouse=True)
-def fresh_flood_counts():
-    """The flood limit counts in the cache, which outlives each test's database rollback."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 # Readers ------------------------------------------------------------------------------------
 
 

@@ -4,8 +4,6 @@ publish; editors always see live pages. Runs on local memory and on the Redis se
 import gzip
 import logging
 import os
-import time
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -15,10 +13,8 @@ from django.utils import timezone
 from drugs.models import Drug
 from medguide.models import SearchLog, Status
 from tests.admin_forms import press
-from tests.conftest import pages_cached
+from tests.caches import REDIS_URL, own_redis, pages_cached
 from tests.factories import DrugFactory
-
-REDIS_URL = os.environ.get("MEDGUIDE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def redis_answers() -> bool:
@@ -38,13 +34,7 @@ def page_cache(request, settings):
             if os.environ.get("CI"):  # CI starts Redis; a missing server is a failure there
                 pytest.fail(f"Redis does not answer at {REDIS_URL}")
             pytest.skip(f"Redis does not answer at {REDIS_URL}")
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django_redis.cache.RedisCache",
-                "LOCATION": REDIS_URL,
-                "KEY_PREFIX": f"medguide-test-{uuid.uuid4().hex}",  # parallel runs keep apart
-            }
-        }
+        settings.CACHES = {"default": own_redis()}  # parallel tests and runs keep apart
     yield from pages_cached(settings)
 
 
@@ -100,7 +90,8 @@ def test_an_archived_drug_leaves_at_once(page_cache, reader, baclofen):
     assert reader.get("/drugs/baclofen/").status_code == 404
 
 
-def test_a_scheduled_drug_appears_when_its_time_comes(page_cache, reader, baclofen):
+def test_a_scheduled_drug_appears_when_its_time_comes(page_cache, reader, baclofen, time_machine):
+    time_machine.move_to(timezone.now())
     DrugFactory(
         generic_name="Punctualin",
         status=Status.PUBLISHED,
@@ -108,7 +99,7 @@ def test_a_scheduled_drug_appears_when_its_time_comes(page_cache, reader, baclof
     )
     assert "Punctualin" not in reader.get("/drugs/").content.decode()
     assert reader.get("/drugs/")["X-Page-Cache"] == "hit"
-    time.sleep(2.1)  # no save happens: the publication time alone ends the stored pages
+    time_machine.shift(timedelta(seconds=2.1))  # no save: the publication time alone ends them
     assert "Punctualin" in reader.get("/drugs/").content.decode()
 
 

@@ -21,10 +21,10 @@ from articles.views import ArticleDetailView
 from articles.widgets import CommaTagField, MarkdownEditor
 from drugs.admin import DrugAdmin
 from drugs.models import Drug
-from medguide.autocomplete import PreloadedAutocompleteMixin
-from medguide.editing import MyWorkFilter
-from medguide.editorial import EditorialAdmin
-from medguide.readability import admin_summary
+from medguide.editorial.admin import EditorialAdmin
+from medguide.editorial.autocomplete import PreloadedAutocompleteMixin
+from medguide.editorial.editing import MyWorkFilter
+from medguide.editorial.readability import admin_summary
 
 PREVIEW_LIMIT = 200_000  # characters of Markdown the preview renders
 LINK_TARGETS = 8  # of each kind

@@ -11,7 +11,7 @@ from taggit.models import TaggedItem
 from articles import images
 from articles.markdown import reading_minutes, render_markdown
 from drugs.models import Drug
-from medguide.models import Publishable, PublishableQuerySet, SearchText
+from medguide.editorial.models import Publishable, PublishableQuerySet, SearchText
 
 # /articles/feed/ is the RSS feed, so no guide may take that slug.
 RESERVED_SLUGS = {"feed"}

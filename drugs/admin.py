@@ -33,11 +33,11 @@ from drugs.models import (
 )
 from drugs.taxonomy import apply_class_mappings
 from drugs.views import DrugDetailView, Section, sections_for
-from medguide.autocomplete import PreloadedAutocompleteMixin
-from medguide.editing import MyWorkFilter
-from medguide.editorial import EditorialAdmin
-from medguide.fields import WebURLField
-from medguide.readability import admin_summary
+from medguide.editorial.admin import EditorialAdmin
+from medguide.editorial.autocomplete import PreloadedAutocompleteMixin
+from medguide.editorial.editing import MyWorkFilter
+from medguide.editorial.fields import WebURLField
+from medguide.editorial.readability import admin_summary
 
 
 class DrugNameInline(admin.TabularInline):

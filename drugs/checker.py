@@ -21,7 +21,7 @@ from django.db.models.functions import Lower
 
 from drugs.interactions import RELATED, InteractionFacts, class_ancestors
 from drugs.models import Drug, DrugClass, DrugName, Interaction, Severity, Substance
-from medguide.names import KnownName, did_you_mean, fold
+from drugs.names import KnownName, did_you_mean, fold
 
 MIN_ITEMS = 2
 MAX_ITEMS = 10

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
 from drugs.models import Drug, SectionFeedback
-from medguide.clients import client_address
+from medguide.editorial.clients import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -26,8 +26,8 @@ HONEYPOT_FIELD = "website"  # a field people never see, so only robots fill it i
 def client_key(request: HttpRequest) -> str:
     """The cache key for this client: a keyed hash of its address, never the address itself.
 
-    The address is the one our proxy reports (medguide.clients), so readers behind the proxy
-    are not all counted as one."""
+    The address is the one our proxy reports (medguide.editorial.clients), so
+    readers behind the proxy are not all counted as one."""
     address = client_address(request)
     digest = salted_hmac("drugs.feedback.client", address, algorithm="sha256").hexdigest()
     return f"section-feedback:{digest}"

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from drugs import feedback
 from drugs.dosing import parse_strength
 from drugs.models import Formulation, Interaction, Strength
-from medguide.autocomplete import PreloadedAutocompleteForm
+from medguide.editorial.autocomplete import PreloadedAutocompleteForm
 
 # Strengths are separated by ";" or by a comma that is not a thousands separator: "400 mg,
 # 800 mg" is two strengths, "1,000 mg" one.

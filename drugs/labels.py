@@ -41,7 +41,7 @@ from drugs.models import (
 )
 from drugs.signals import catalogue_changed
 from drugs.taxonomy import apply_class_mappings, ensure_taxonomy
-from medguide.models import Status
+from medguide.editorial.models import Status
 
 # The label sections kept, in the order the monograph shows them; `_table` keys hold HTML.
 SECTIONS: list[tuple[str, str]] = [

@@ -10,14 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
-from django.db.models.functions import Greatest, Least, Lower
+from django.db.models.functions import Greatest, Least, Lower, Substr
 from django.urls import reverse
 from django.utils import timezone
 
 from drugs.dosing import format_amount
 from drugs.signals import catalogue_changed
-from medguide.fields import WebURLField
-from medguide.models import Publishable, PublishableQuerySet, SearchText
+from medguide.editorial.fields import WebURLField
+from medguide.editorial.models import Publishable, PublishableQuerySet, SearchText
 
 
 def review_due_before() -> date:
@@ -28,6 +28,10 @@ def review_due_before() -> date:
 
 
 POSITIVE = [MinValueValidator(Decimal("0.001"))]
+
+
+# The editor-written monographs offered first on the home page and when a search finds nothing.
+FEATURED = ["baclofen", "tizanidine", "gabapentin", "diazepam", "fluoxetine", "dantrolene"]
 
 
 class Route(models.TextChoices):
@@ -430,6 +434,17 @@ def monograph_prefetch() -> list:
 class DrugQuerySet(PublishableQuerySet):
     def starting_with(self, letter: str):
         return self.filter(generic_name__istartswith=letter)
+
+    def initials(self) -> set[str]:
+        """The first letters of these drugs' generic names, lower case: the A–Z links that
+        lead somewhere."""
+        first = Lower(Substr("generic_name", 1, 1))
+        return set(self.annotate(initial=first).values_list("initial", flat=True).distinct())
+
+    def featured(self) -> list["Drug"]:
+        """The monographs the home page and an empty search offer first, in FEATURED order."""
+        found = {drug.slug: drug for drug in self.filter(slug__in=FEATURED)}
+        return [found[slug] for slug in FEATURED if slug in found]
 
     def for_index(self):
         return self.prefetch_related(

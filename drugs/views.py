@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch, prefetch_related_objects
-from django.db.models.functions import Lower, Substr
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -68,16 +67,6 @@ def letter_from(request) -> str:
     return letter if letter in LETTERS else ""
 
 
-def letters_in_use() -> set[str]:
-    initials = (
-        Drug.objects.published()
-        .annotate(initial=Lower(Substr("generic_name", 1, 1)))
-        .values_list("initial", flat=True)
-        .distinct()
-    )
-    return set(initials)
-
-
 class DrugListView(ListView):
     template_name = "drugs/drug_list.html"
     context_object_name = "drugs"
@@ -89,7 +78,10 @@ class DrugListView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            letter=self.letter, letters=LETTERS, letters_in_use=letters_in_use(), **kwargs
+            letter=self.letter,
+            letters=LETTERS,
+            letters_in_use=Drug.objects.published().initials(),
+            **kwargs,
         )
 
 

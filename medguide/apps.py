@@ -1,4 +1,5 @@
-"""The project app: home page, health check, shared bits and deploy checks."""
+"""The project app: home page, health check, robots, sitemaps, deploy checks, the page cache,
+and the three editorial roles, whose permissions span every app."""
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
@@ -12,19 +13,18 @@ class MedguideConfig(AppConfig):
         from medguide import (
             checks,  # noqa: F401  (registers the system checks)
             page_cache,
-            search_index,
         )
 
-        search_index.connect()
         page_cache.connect()
-        post_migrate.connect(_index_after_first_migration, sender=self)
         post_migrate.connect(_roles_are_complete)
 
 
 # What each role may do beyond medguide's 0002_editorial_roles and drugs' 0007_reader_reports_roles:
 # editors review and correct the class mappings the label import applies, and read products.
 LATER_GRANTS = {("drugs", f"{action}_classmapping") for action in ("add", "change", "view")} | {
-    ("drugs", "view_product")
+    ("drugs", "view_product"),
+    # The search log moved from the project app to medguide.search (search 0001).
+    ("search", "view_searchlog"),
 }
 
 
@@ -49,16 +49,3 @@ def _roles_are_complete(sender, using="default", **kwargs) -> None:
         group.permissions.add(*(by_codename[key] for key in codenames if key in by_codename))
     administrator, _created = Group.objects.using(using).get_or_create(name="Site administrator")
     administrator.permissions.set(list(by_codename.values()))
-
-
-def _index_after_first_migration(sender, plan=None, **kwargs) -> None:
-    """Index existing content the moment the search index's tables are created, so an
-    upgraded site finds everything without a separate step."""
-    created = any(
-        migration.app_label == "medguide" and migration.name == "0001_site_search" and not back
-        for migration, back in plan or []
-    )
-    if created:
-        from medguide import search_index
-
-        search_index.rebuild()

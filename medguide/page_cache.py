@@ -36,7 +36,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
-from medguide.drafts import is_rehearsing
+from medguide.editorial.drafts import is_rehearsing
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -38,8 +38,11 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "medguide",
+    "medguide.editorial",
     "drugs",
     "articles",
+    "medguide.search",
+    "medguide.demo",
 ]
 
 MIDDLEWARE = [
@@ -57,7 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "medguide.robots.admin_noindex",
-    "medguide.search_index.SearchIndexMiddleware",
+    "medguide.search.index.SearchIndexMiddleware",
 ]
 
 ROOT_URLCONF = "medguide.urls"
@@ -218,7 +221,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 # A username and an address together: a stranger elsewhere cannot lock a known editor out.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "medguide.clients.client_address"
+AXES_CLIENT_IP_CALLABLE = "medguide.editorial.clients.client_address"
 # How many proxies of ours stand in front of the app servers and append X-Forwarded-For
 # (deploy/nginx.conf: 1). 0 believes only the connection's own address.
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)

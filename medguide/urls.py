@@ -15,8 +15,7 @@ admin.site.index_title = "Content"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
-    path("search/suggest/", views.search_suggest, name="search-suggest"),
+    path("", include("medguide.search.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     path(

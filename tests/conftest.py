@@ -17,8 +17,8 @@ from drugs.models import (
     Seriousness,
     Severity,
 )
-from medguide import search_index
-from medguide.models import Status
+from medguide.editorial.models import Status
+from medguide.search import index as search_index
 from tests.caches import empty, own_local_memory, pages_cached
 from tests.factories import (
     ConditionFactory,

@@ -27,7 +27,7 @@ from drugs.models import (
     Substance,
     Unit,
 )
-from medguide.models import Status
+from medguide.editorial.models import Status
 
 
 class DrugClassFactory(DjangoModelFactory):

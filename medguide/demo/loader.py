@@ -55,7 +55,7 @@ from medguide.demo import (
 )
 from medguide.demo.artwork import render_jpeg
 from medguide.demo.specs import DrugSpec, GuideSpec, InteractionSpec
-from medguide.models import Status
+from medguide.editorial.models import Status
 
 DRUGS: tuple[DrugSpec, ...] = (
     baclofen.DRUG,

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from drugs.models import Drug
-from medguide.editing import MY_WORK
+from medguide.editorial.editing import MY_WORK
 
 register = template.Library()
 

@@ -49,7 +49,8 @@ def article_form(**overrides) -> dict:
         "body": "## Start here\n\nSome text.",
         "tags": "spasticity, exercise",
         "author": author.pk,
-        # Status is the workflow's to set (medguide.workflow): a new guide starts as a draft.
+        # Status is the workflow's to set (medguide.editorial.workflow): a new guide starts as a
+        # draft.
         "published_at_0": now.strftime("%Y-%m-%d"),
         "published_at_1": now.strftime("%H:%M:%S"),
     }

@@ -7,7 +7,7 @@ from email.utils import parsedate_to_datetime
 import pytest
 from django.utils import timezone
 
-from medguide.models import Status
+from medguide.editorial.models import Status
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db

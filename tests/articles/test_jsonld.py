@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.jsonld import share_image
 from articles.models import Article
-from medguide.models import Status
+from medguide.editorial.models import Status
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, DrugFactory
 from tests.page_head import SITE, SITE_NAME, head_of
 

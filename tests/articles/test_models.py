@@ -12,7 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, CuratedGuide
-from medguide.models import Status
+from medguide.editorial.models import Status
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.views import page_number
-from medguide.models import Status
+from medguide.editorial.models import Status
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,

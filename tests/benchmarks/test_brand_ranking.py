@@ -14,9 +14,9 @@ import pytest
 from django.core.management import call_command, get_commands
 
 from drugs.models import Drug
-from medguide import search as site_search
-from medguide import search_index
-from tests.medguide.conftest import titles
+from medguide.search import index as search_index
+from medguide.search import query as site_search
+from tests.search_results import titles
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.django_db]
 

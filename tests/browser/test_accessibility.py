@@ -196,7 +196,7 @@ def test_admin_customisations_pass_axe(baclofen, tab, go, live_server, django_us
     tab.get_by_role("button", name="Compare the two revisions").click()
     expect(tab.get_by_role("heading", name="Changes to Baclofen")).to_be_visible()
     check("revision comparison")
-    go(tab, "/admin/medguide/searchlog/")
+    go(tab, "/admin/search/searchlog/")
     expect(tab.get_by_role("link", name="zzqx").first).to_be_visible()
     check("search log report")
     assert found == {}, report(found)

@@ -87,7 +87,7 @@ def test_admin_works_under_the_policy(demo, page, live_server):
     for path in [
         reverse("admin:drugs_drug_changelist"),
         reverse("admin:drugs_drug_changelist") + "?q=baclofen",
-        reverse("admin:medguide_searchlog_changelist"),
+        reverse("admin:search_searchlog_changelist"),
         reverse("admin:articles_article_changelist"),
     ]:
         open_path(page, live_server, path)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from drugs.models import Drug
-from medguide.models import ReviewerProfile
+from medguide.editorial.models import ReviewerProfile
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

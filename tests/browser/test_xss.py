@@ -18,8 +18,8 @@ from taggit.models import Tag
 from articles.models import Article
 from drugs import labels
 from drugs.models import ChangeLogEntry, Drug, LabelSource, SectionFeedback
-from medguide import search_index
-from medguide.fields import WebURLField
+from medguide.editorial.fields import WebURLField
+from medguide.search import index as search_index
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

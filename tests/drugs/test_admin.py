@@ -19,7 +19,7 @@ from drugs.models import (
     Severity,
     Unit,
 )
-from medguide.models import Status
+from medguide.editorial.models import Status
 from tests.factories import (
     ConditionFactory,
     DoseGuidelineFactory,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from drugs.models import ChangeLogEntry, Drug
-from medguide.models import Status
+from medguide.editorial.models import Status
 from tests.admin_forms import change_form_data, change_url, press
 from tests.factories import ArticleFactory, DrugFactory
 

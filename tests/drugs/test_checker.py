@@ -14,7 +14,7 @@ from drugs.checker import (
     query_string,
 )
 from drugs.models import NameKind, Severity
-from medguide.models import Status
+from medguide.editorial.models import Status
 from tests.factories import (
     DrugClassFactory,
     DrugFactory,

@@ -4,7 +4,7 @@ import pytest
 
 from drugs.interactions import class_ancestors, interactions_for
 from drugs.models import Drug, Severity
-from medguide.models import Status
+from medguide.editorial.models import Status
 from tests.factories import (
     DrugClassFactory,
     DrugFactory,

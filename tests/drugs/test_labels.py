@@ -30,8 +30,9 @@ from drugs.management.commands import import_labels
 from drugs.models import Drug, DrugClass, DrugName, LabelSource, Origin, ProductType
 from drugs.signals import catalogue_changed
 from drugs.taxonomy import load_taxonomy
-from medguide import search_index
-from medguide.models import SearchDocument, SearchKind, Status
+from medguide.editorial.models import Status
+from medguide.search import index as search_index
+from medguide.search.models import SearchDocument, SearchKind
 from tests.factories import DrugFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from drugs import opendata
 from drugs.models import LabelSource, ProductType
-from medguide.models import Status
+from medguide.editorial.models import Status
 from tests.drugs.test_views import monograph_with
 from tests.factories import (
     DrugClassFactory,

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from drugs.models import FrequencyBand, LabelSource
-from medguide.models import Status
+from medguide.editorial.models import Status
 from tests.drugs.test_views import monograph_with
 from tests.factories import SideEffectFactory
 

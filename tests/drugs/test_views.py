@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from drugs.models import LabelStatus, Seriousness, Severity
-from medguide.models import Status
+from medguide.editorial.models import Status
 from tests.factories import (
     ConditionFactory,
     DoseGuidelineFactory,

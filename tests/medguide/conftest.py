@@ -10,8 +10,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-from medguide import search as site_search
-from medguide import search_index
+from medguide.search import index as search_index
 
 SEARCH_LABELS = Path(__file__).resolve().parent.parent / "fixtures" / "search" / "labels.json"
 
@@ -49,10 +48,3 @@ def demo(demo_once, db):
 def labels(labels_once, db):
     """The search fixture's real FDA labels, imported as production imports them, once per
     module."""
-
-
-def titles(query: str, **kwargs) -> list[str]:
-    """What a reader sees, in order: the best-match drug, then the results' titles."""
-    results = site_search.search(query, **kwargs)
-    best = [results.best_match.generic_name] if results.best_match else []
-    return best + [result.title for result in results.page.object_list]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from medguide.models import Status, WorkflowEvent
+from medguide.editorial.models import Status, WorkflowEvent
 from tests.admin_forms import change_url, press
 from tests.factories import DrugFactory
 

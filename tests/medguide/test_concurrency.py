@@ -10,8 +10,8 @@ from django.db.transaction import TransactionManagementError
 from django.test import Client
 
 from drugs.models import Drug
-from medguide.concurrency import EditConflict, claim
-from medguide.models import Status
+from medguide.editorial.concurrency import EditConflict, claim
+from medguide.editorial.models import Status
 from tests.admin_forms import change_form_data, change_url, press
 from tests.factories import DrugFactory
 

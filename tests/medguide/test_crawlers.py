@@ -7,9 +7,9 @@ from django.conf import settings
 from django.utils.text import Truncator
 
 from articles.models import Article
+from drugs.models import FEATURED as FEATURED_SLUGS
 from drugs.models import Condition, Drug, DrugClass
 from drugs.templatetags.drug_tags import lead
-from medguide.views import FEATURED_SLUGS
 from tests.factories import ArticleFactory, DrugClassFactory, DrugFactory
 from tests.page_head import SITE, SITE_NAME, Head, head_of
 

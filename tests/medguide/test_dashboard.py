@@ -7,7 +7,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.utils import timezone
 
 from drugs.models import Drug, Origin
-from medguide.models import Status
+from medguide.editorial.models import Status
 from tests.factories import ArticleFactory, DrugFactory
 
 pytestmark = pytest.mark.django_db

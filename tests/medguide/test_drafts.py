@@ -13,8 +13,9 @@ from reversion.models import Version
 from articles.models import Article
 from drugs.models import Drug
 from medguide import page_cache as page_cache_module
-from medguide import search_index
-from medguide.models import SearchDocument, Status
+from medguide.editorial.models import Status
+from medguide.search import index as search_index
+from medguide.search.models import SearchDocument
 from tests.admin_forms import change_form_data, change_url
 from tests.factories import ArticleFactory, DrugFactory
 

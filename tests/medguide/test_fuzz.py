@@ -61,7 +61,7 @@ def parameters_read() -> set[str]:
     # django.contrib.sitemaps' page, and the guide list's filters (read in a loop)
     names = {"p", "category", "drug", "tag"}
     for app in ("drugs", "articles", "medguide"):
-        for source in (PROJECT / app).glob("*.py"):
+        for source in (PROJECT / app).rglob("*.py"):
             for match in READS.finditer(source.read_text()):
                 names.add(match.group(1) or match.group(2))
     return names

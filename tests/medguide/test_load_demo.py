@@ -17,7 +17,7 @@ from drugs.dosing import describe
 from drugs.interactions import interactions_for
 from drugs.models import Drug, LabelStatus, NameKind, Population, Route
 from medguide.demo.specs import REVIEWED_BY, REVIEWED_ON
-from medguide.models import Status
+from medguide.editorial.models import Status
 
 pytestmark = pytest.mark.django_db
 

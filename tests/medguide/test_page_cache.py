@@ -11,7 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from drugs.models import Drug
-from medguide.models import SearchLog, Status
+from medguide.editorial.models import Status
+from medguide.search.models import SearchLog
 from tests.admin_forms import press
 from tests.caches import REDIS_URL, own_redis, pages_cached
 from tests.factories import DrugFactory

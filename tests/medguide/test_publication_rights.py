@@ -11,7 +11,7 @@ from reversion.models import Version
 
 from articles.models import Article
 from drugs.models import Drug
-from medguide.models import Status
+from medguide.editorial.models import Status
 from tests.admin_forms import change_form_data, change_url, press
 from tests.factories import ArticleFactory, DrugFactory
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from medguide.readability import admin_summary, count_syllables, meets_target, score
+from medguide.editorial.readability import admin_summary, count_syllables, meets_target, score
 
 LABEL_SENTENCE = (
     "Baclofen is a centrally acting gamma-aminobutyric acid derivative indicated for the "

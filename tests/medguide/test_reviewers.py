@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from drugs.models import Drug
-from medguide.models import ReviewerProfile, Status
+from medguide.editorial.models import ReviewerProfile, Status
 from tests.admin_forms import change_url, press
 from tests.factories import ArticleFactory, DrugFactory
 
@@ -60,5 +60,5 @@ def test_editors_cannot_set_the_reviewer(editor):
 
 
 def test_reviewer_profiles_are_for_site_administrators(editor, admin_client):
-    assert editor.get("/admin/medguide/reviewerprofile/").status_code == 403
-    assert admin_client.get("/admin/medguide/reviewerprofile/add/").status_code == 200
+    assert editor.get("/admin/editorial/reviewerprofile/").status_code == 403
+    assert admin_client.get("/admin/editorial/reviewerprofile/add/").status_code == 200

@@ -6,8 +6,8 @@ from reversion.models import Version
 
 from articles.models import Article
 from drugs.models import Drug, DrugName, Formulation, Strength
-from medguide import revisions
-from medguide.models import Status
+from medguide.editorial import revisions
+from medguide.editorial.models import Status
 from tests.admin_forms import change_form_data, change_url
 from tests.factories import (
     ArticleFactory,

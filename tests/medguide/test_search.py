@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from articles.models import Article
 from drugs.models import Drug
-from medguide import search as site_search
-from medguide import search_index
-from medguide.models import SearchDocument, SearchLog, Status
+from medguide.editorial.models import Status
+from medguide.search import index as search_index
+from medguide.search import query as site_search
+from medguide.search.models import SearchDocument, SearchLog
 from tests.factories import (
     ArticleFactory,
     CategoryFactory,
@@ -24,7 +25,7 @@ from tests.factories import (
     DrugNameFactory,
     IndicationFactory,
 )
-from tests.medguide.conftest import titles
+from tests.search_results import titles
 
 pytestmark = pytest.mark.django_db
 
@@ -237,9 +238,9 @@ def test_suggestion_queries_do_not_grow(client, db, django_assert_max_num_querie
 
 def test_query_log_is_read_only_and_staff_only(admin_client, client, db):
     log = SearchLog.objects.create(day=timezone.localdate(), query="x", results=0)
-    assert admin_client.get("/admin/medguide/searchlog/add/").status_code == 403
-    assert admin_client.post(f"/admin/medguide/searchlog/{log.pk}/change/", {}).status_code == 403
-    response = client.get("/admin/medguide/searchlog/")
+    assert admin_client.get("/admin/search/searchlog/add/").status_code == 403
+    assert admin_client.post(f"/admin/search/searchlog/{log.pk}/change/", {}).status_code == 403
+    response = client.get("/admin/search/searchlog/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
 

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from medguide import search as site_search
-from medguide.models import SearchDocument, SearchLog
-from tests.medguide.conftest import titles
+from medguide.search import query as site_search
+from medguide.search.models import SearchDocument, SearchLog
+from tests.search_results import titles
 
 pytestmark = pytest.mark.django_db
 
@@ -182,7 +182,7 @@ def test_admin_report_shows_top_and_zero_result_queries(admin_client, demo, clie
     SearchLog.objects.create(
         day=timezone.localdate() - timezone.timedelta(days=45), query="ancient", results=0
     )
-    response = admin_client.get("/admin/medguide/searchlog/")
+    response = admin_client.get("/admin/search/searchlog/")
     assert response.status_code == 200
     report = response.context["report"]
     assert report["top"][0] == {"query": "baclofen", "searches": 2, "results": 3}

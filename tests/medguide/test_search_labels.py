@@ -3,7 +3,7 @@ command production uses: brands, misspellings, prefixes, classes and conditions.
 
 import pytest
 
-from tests.medguide.conftest import titles
+from tests.search_results import titles
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,10 @@ import pytest
 
 from drugs.checker import check_interactions
 from drugs.models import DrugName
-from medguide import search as site_search
-from medguide.names import KnownName, did_you_mean
+from drugs.names import KnownName, did_you_mean
+from medguide.search import query as site_search
 from tests.factories import DrugFactory, DrugNameFactory
-from tests.medguide.conftest import titles
+from tests.search_results import titles
 
 pytestmark = pytest.mark.django_db
 

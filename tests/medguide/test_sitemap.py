@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from medguide.models import Status
+from medguide.editorial.models import Status
 from tests.factories import (
     ArticleFactory,
     ConditionFactory,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from drugs.models import Drug
-from medguide.models import Status
+from medguide.editorial.models import Status
 from tests.admin_forms import change_url, press
 from tests.factories import ArticleFactory, DrugFactory, DrugNameFactory
 

@@ -21,8 +21,8 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
-from medguide.concurrency import CLAIMED, claim
-from medguide.models import Publishable
+from medguide.editorial.concurrency import CLAIMED, claim
+from medguide.editorial.models import Publishable
 
 # Keys of the admin's POST that say how the form was sent, not what it says.
 NOT_CONTENT = frozenset(
@@ -141,8 +141,8 @@ def forget_draft(item: Publishable) -> None:
 
 
 def _claim(item: Publishable, *, seen_version: int | None) -> None:
-    """Raise the version as any save does (medguide.concurrency): a draft saved over a page
-    that showed an older version is refused with EditConflict, like a direct save."""
+    """Raise the version as any save does (medguide.editorial.concurrency): a draft saved over
+    a page that showed an older version is refused with EditConflict, like a direct save."""
     claim(item, seen_version=seen_version)
     item.__dict__.pop(CLAIMED, None)  # nothing saves the instance: no save to skip
 

@@ -1,17 +1,16 @@
-"""Abstract building blocks the content apps share (publication status and timestamps), and
-the site search index and log, which span the apps."""
+"""What every piece of content shares: publication status and timestamps (the abstract
+Publishable), the reviewers readers see, the audit trail of workflow moves, and what an item
+offers to be found by (SearchText, read by medguide.search through the content apps' signals)."""
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
 from django.utils import timezone
 
-from medguide.concurrency import CLAIMED
+from medguide.editorial.concurrency import CLAIMED
 
 
 class Status(models.TextChoices):
@@ -150,6 +149,7 @@ class ReviewerProfile(models.Model):
     bio = models.TextField("short bio", blank=True)
 
     class Meta:
+        db_table = "medguide_reviewerprofile"
         ordering = ["display_name"]
 
     def __str__(self) -> str:
@@ -182,6 +182,7 @@ class WorkflowEvent(models.Model):
     comment = models.TextField(blank=True)
 
     class Meta:
+        db_table = "medguide_workflowevent"
         ordering = ["-at", "-pk"]
         indexes = [
             models.Index(fields=["content_type", "object_id", "-at"], name="workflow_event_item")
@@ -203,12 +204,6 @@ def _status_label(value: str) -> str:
     return str(Status(value).label) if value in Status.values else value or "—"
 
 
-# Site search -------------------------------------------------------------------------------
-# Search spans the apps, so its index lives here rather than in either of them: one document
-# per drug or guide, written by medguide.search_index whenever the item or anything that feeds
-# it changes. Visibility is never copied into it: every query joins back to `published()`.
-
-
 @dataclass(frozen=True)
 class SearchText:
     """What an item is found by, strongest first (PostgreSQL's weights A to D)."""
@@ -219,82 +214,3 @@ class SearchText:
     summary: str = ""
     body: str = ""
     subtitle: str = ""  # shown under the title in results, e.g. "Lioresal, Ozobax"
-
-
-class SearchKind(models.TextChoices):
-    DRUG = "drug", "Medicines"
-    ARTICLE = "article", "Guides"
-
-
-class SearchDocument(models.Model):
-    kind = models.CharField(max_length=20, choices=SearchKind.choices)
-    object_id = models.PositiveIntegerField()
-    title = models.CharField(max_length=300)
-    subtitle = models.CharField(max_length=300, blank=True)
-    url = models.CharField(max_length=300)
-    names = models.TextField(blank=True)
-    keywords = models.TextField(blank=True)
-    summary = models.TextField(blank=True)
-    body = models.TextField(blank=True)
-    # PostgreSQL's weighted tsvector (GIN-indexed by a migration); SQLite keeps an FTS5 table.
-    vector = SearchVectorField(null=True, editable=False)
-    indexed_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.title}"
-
-
-class SearchName(models.Model):
-    """One name a document is found by; `key` is the name folded for matching."""
-
-    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(max_length=300)
-    key = models.CharField(max_length=300, db_index=True)
-    is_primary = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["-is_primary", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class SearchLogQuerySet(models.QuerySet):
-    def since(self, day: date):
-        return self.filter(day__gte=day)
-
-    def top(self):
-        """Queries with how often they were searched and their latest result count."""
-        return (
-            self.values("query")
-            .annotate(searches=models.Sum("searches"), results=models.Min("results"))
-            .order_by("-searches", "query")
-        )
-
-
-class SearchLog(models.Model):
-    """How often a query was searched on a day, and what it found. No IP, no user, no time
-    of day: only what editors need to see what readers miss."""
-
-    day = models.DateField(db_index=True)
-    query = models.CharField(max_length=200)
-    results = models.PositiveIntegerField()
-    searches = models.PositiveIntegerField(default=1)
-
-    objects = SearchLogQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-day", "-searches"]
-        verbose_name = "search query"
-        verbose_name_plural = "search queries"
-        constraints = [
-            models.UniqueConstraint(fields=["day", "query"], name="search_log_unique_day_query")
-        ]
-
-    def __str__(self) -> str:
-        return self.query

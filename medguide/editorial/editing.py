@@ -13,8 +13,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.forms.forms import NON_FIELD_ERRORS
 
-from medguide import workflow
-from medguide.models import Status
+from medguide.editorial import workflow
+from medguide.editorial.models import Status
 
 SUBMITTED = "Submitted for review"  # how workflow.DONE["submit"] starts the history line
 

@@ -24,8 +24,9 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 
-from medguide.models import SearchDocument, SearchText
-from medguide.names import SIMILARITY_THRESHOLD, fold, similarity
+from drugs.names import SIMILARITY_THRESHOLD, fold, similarity
+from medguide.editorial.models import SearchText
+from medguide.search.models import SearchDocument
 
 CONFIG = "english"
 FTS_TABLE = "medguide_search_fts"

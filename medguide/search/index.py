@@ -23,11 +23,11 @@ from taggit.models import Tag
 
 from articles.models import Article, Category
 from drugs.models import Condition, Drug, DrugClass, DrugName, Indication, LabelSource, SideEffect
+from drugs.names import fold
 from drugs.signals import catalogue_changed, catalogue_imported
-from medguide.drafts import is_rehearsing
-from medguide.models import SearchDocument, SearchKind, SearchName
-from medguide.names import fold
-from medguide.search_backends import MAX_BODY_CHARACTERS, backend
+from medguide.editorial.drafts import is_rehearsing
+from medguide.search.backends import MAX_BODY_CHARACTERS, backend
+from medguide.search.models import SearchDocument, SearchKind, SearchName
 
 logger = logging.getLogger(__name__)
 
@@ -243,7 +243,7 @@ def _tag_saved(sender, instance, **kwargs):
 
 
 def connect() -> None:
-    uid = "medguide.search_index"
+    uid = "medguide.search.index"
     post_save.connect(_drug_saved, sender=Drug, dispatch_uid=f"{uid}.drug")
     post_delete.connect(_drug_deleted, sender=Drug, dispatch_uid=f"{uid}.drug")
     catalogue_changed.connect(_catalogue_changed, dispatch_uid=f"{uid}.catalogue_changed")

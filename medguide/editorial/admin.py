@@ -2,10 +2,10 @@
 buttons on the change form, bulk actions, preview, revision history with comparison and
 restore (django-reversion), edit-conflict protection, and the permission checks behind them.
 
-Nobody edits `status` directly: it moves only through medguide.workflow, whose checks apply to
-buttons, bulk actions and hand-made POSTs alike (a forbidden move answers 403 and changes
-nothing). The other publication fields (PUBLICATION_FIELDS) are likewise read-only to whoever
-may not publish, and a POST that changes one anyway is refused with 403."""
+Nobody edits `status` directly: it moves only through medguide.editorial.workflow, whose
+checks apply to buttons, bulk actions and hand-made POSTs alike (a forbidden move answers 403
+and changes nothing). The other publication fields (PUBLICATION_FIELDS) are likewise read-only
+to whoever may not publish, and a POST that changes one anyway is refused with 403."""
 
 from __future__ import annotations
 
@@ -17,8 +17,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
+from django.db.models import Q
 from django.forms.formsets import all_valid
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import render
@@ -30,10 +32,10 @@ from django.utils.safestring import mark_safe
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from medguide import drafts, revisions, workflow
-from medguide.concurrency import EditConflict, claim
-from medguide.editing import EditingMixin
-from medguide.models import Status
+from medguide.editorial import drafts, revisions, workflow
+from medguide.editorial.concurrency import EditConflict, claim
+from medguide.editorial.editing import EditingMixin
+from medguide.editorial.models import ReviewerProfile, Status
 
 WORKFLOW_FIELD = "_workflow"
 COMMENT_FIELD = "_workflow_comment"
@@ -41,8 +43,8 @@ VERSION_FIELD = "_version"  # the item's version when the editor's page was rend
 SHOWN_DRAFT = "_medguide_shown_draft"  # request attribute: the pending draft the form shows
 RESTORING = "_medguide_restoring"  # request attribute: inside the revision (restore) view
 
-# Changed only by moves that need the publish permission (medguide.workflow), never typed in
-# by whoever lacks it; approved_by and review_note by nobody at all.
+# Changed only by moves that need the publish permission (medguide.editorial.workflow), never
+# typed in by whoever lacks it; approved_by and review_note by nobody at all.
 PUBLICATION_FIELDS = ("status", "published_at", "reviewed_by", "reviewed_on", "approved_by")
 ALWAYS_LOCKED = ("status", "review_note", "approved_by")
 # What restoring an earlier revision leaves as it is now: the content comes back, not the
@@ -464,7 +466,7 @@ class EditorialAdmin(EditingMixin, VersionAdmin):
     def render_preview(self, request, obj):
         raise NotImplementedError
 
-    # Drafts of live content (medguide.drafts) ------------------------------------------------
+    # Drafts of live content (medguide.editorial.drafts) ------------------------------------
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
@@ -790,3 +792,36 @@ def _conflict_message(conflict: EditConflict):
         if differences
         else "",
     )
+
+
+@admin.register(ReviewerProfile)
+class ReviewerProfileAdmin(admin.ModelAdmin):
+    """Who readers see under each page a medical reviewer approves. Kept by site
+    administrators (the model's change permission). A reviewer without a profile is credited
+    by their account's full name, and told so when they publish."""
+
+    list_display = ["display_name", "qualification", "registration", "user"]
+    list_select_related = ["user"]
+    search_fields = ["display_name", "qualification", "registration", "user__username"]
+    fields = ["user", "display_name", "qualification", "registration", "bio"]
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_change_permission(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = reviewers()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def reviewers():
+    """Accounts that may publish: medical reviewers and site administrators. A select of
+    these few, rather than an autocomplete over every account."""
+    roles = [workflow.MEDICAL_REVIEWER, workflow.SITE_ADMINISTRATOR]
+    may_publish = get_user_model().objects.filter(
+        Q(groups__name__in=roles) | Q(is_superuser=True), is_active=True
+    )
+    return get_user_model().objects.filter(pk__in=may_publish.values("pk")).order_by("username")

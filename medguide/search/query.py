@@ -27,10 +27,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
 from drugs.models import Drug
-from medguide import search_index
-from medguide.models import SearchDocument, SearchKind, SearchLog, SearchName
-from medguide.names import KnownName, did_you_mean, fold
-from medguide.search_backends import NameHit, backend, words
+from drugs.names import KnownName, did_you_mean, fold
+from medguide.search import index as search_index
+from medguide.search.backends import NameHit, backend, words
+from medguide.search.models import SearchDocument, SearchKind, SearchLog, SearchName
 
 MAX_QUERY_LENGTH = 200
 PER_PAGE = 20

@@ -17,7 +17,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from medguide.models import Publishable, ReviewerProfile, Status, WorkflowEvent
+from medguide.editorial.models import Publishable, ReviewerProfile, Status, WorkflowEvent
 
 EDITOR = "Editor"
 MEDICAL_REVIEWER = "Medical reviewer"
@@ -40,7 +40,7 @@ class Transition:
 
     def is_possible_for(self, item: Publishable) -> bool:
         """Whether the item's state allows this move. Publishing also takes a live item with a
-        pending draft (medguide.drafts): the draft replaces the live version."""
+        pending draft (medguide.editorial.drafts): the draft replaces the live version."""
         if item.status in self.sources:
             return True
         return self.name == "publish" and item.is_live and item.has_pending_draft
@@ -175,7 +175,7 @@ def _record_event(item: Publishable, event: WorkflowEvent) -> None:
         item.__dict__.setdefault(_PENDING, []).append(event)
 
 
-@receiver(post_save, dispatch_uid="medguide.workflow.pending_events")
+@receiver(post_save, dispatch_uid="medguide.editorial.workflow.pending_events")
 def _write_pending_events(sender, instance, **kwargs) -> None:
     events = instance.__dict__.pop(_PENDING, None)
     for event in events or ():

@@ -1,0 +1,94 @@
+"""The site search index and log. One document per drug or guide, written by
+medguide.search.index whenever the item or anything that feeds it changes (the content apps
+say so with signals). Visibility is never copied into it: every query joins back to
+`published()`."""
+
+from datetime import date
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+# The tables keep the names they had when search lived in the project app (migration
+# medguide 0004 hands them over), so the engine-specific indexes and FTS5 tables are unchanged.
+
+
+class SearchKind(models.TextChoices):
+    DRUG = "drug", "Medicines"
+    ARTICLE = "article", "Guides"
+
+
+class SearchDocument(models.Model):
+    kind = models.CharField(max_length=20, choices=SearchKind.choices)
+    object_id = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    subtitle = models.CharField(max_length=300, blank=True)
+    url = models.CharField(max_length=300)
+    names = models.TextField(blank=True)
+    keywords = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    # PostgreSQL's weighted tsvector (GIN-indexed by a migration); SQLite keeps an FTS5 table.
+    vector = SearchVectorField(null=True, editable=False)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "medguide_searchdocument"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+
+class SearchName(models.Model):
+    """One name a document is found by; `key` is the name folded for matching."""
+
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=300)
+    key = models.CharField(max_length=300, db_index=True)
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "medguide_searchname"
+        ordering = ["-is_primary", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SearchLogQuerySet(models.QuerySet):
+    def since(self, day: date):
+        return self.filter(day__gte=day)
+
+    def top(self):
+        """Queries with how often they were searched and their latest result count."""
+        return (
+            self.values("query")
+            .annotate(searches=models.Sum("searches"), results=models.Min("results"))
+            .order_by("-searches", "query")
+        )
+
+
+class SearchLog(models.Model):
+    """How often a query was searched on a day, and what it found. No IP, no user, no time
+    of day: only what editors need to see what readers miss."""
+
+    day = models.DateField(db_index=True)
+    query = models.CharField(max_length=200)
+    results = models.PositiveIntegerField()
+    searches = models.PositiveIntegerField(default=1)
+
+    objects = SearchLogQuerySet.as_manager()
+
+    class Meta:
+        db_table = "medguide_searchlog"
+        ordering = ["-day", "-searches"]
+        verbose_name = "search query"
+        verbose_name_plural = "search queries"
+        constraints = [
+            models.UniqueConstraint(fields=["day", "query"], name="search_log_unique_day_query")
+        ]
+
+    def __str__(self) -> str:
+        return self.query

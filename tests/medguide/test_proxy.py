@@ -61,31 +61,48 @@ def nginx_config(*, port: int, upstream: str, root: Path) -> str:
 
 @contextmanager
 def nginx(upstream: str, root: Path):
-    port = free_port()
+    """The base URL of deploy/nginx.conf in front of `upstream`. nginx binds its port itself,
+    so a parallel test or run can take the free port first: then it starts on another."""
     config = root / "nginx.conf"
-    config.write_text(nginx_config(port=port, upstream=upstream, root=root))
     log = root / "error.log"
-    server = subprocess.Popen(
-        [NGINX, "-p", str(root), "-c", str(config), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    for _attempt in range(5):
+        port = free_port()
+        config.write_text(nginx_config(port=port, upstream=upstream, root=root))
+        server = subprocess.Popen(
+            [NGINX, "-p", str(root), "-c", str(config), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        if listening(base, server) or "Address already in use" not in log.read_text():
+            break
     try:
-        wait_for(f"{base}/healthz", what="nginx", log=log)
+        wait_for(f"{base}/healthz", what="nginx", log=log, server=server)
         yield base
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
-def trickle(port: int, stop: threading.Event) -> None:
-    """A client that sends a request body one byte every half second until told to stop."""
+def listening(base: str, server: subprocess.Popen) -> bool:
+    """Whether nginx answers at `base`, waiting until it does or exits."""
+    deadline = time.monotonic() + 60
+    while server.poll() is None and time.monotonic() < deadline:
+        if healthz_answers(base):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def trickle(port: int, sending: threading.Event, stop: threading.Event) -> None:
+    """A client that sends a request body one byte every half second until told to stop;
+    `sending` is set once its headers and first byte are out."""
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         sock.sendall(
             b"POST /interactions/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\na"
         )
+        sending.set()
         while not stop.wait(0.5):
             try:
                 sock.sendall(b"a")
@@ -104,11 +121,12 @@ def healthz_answers(base: str) -> bool:
 def probe_during_slow_clients(base: str) -> list[bool]:
     port = int(base.rsplit(":", 1)[1])
     stop = threading.Event()
-    clients = [threading.Thread(target=trickle, args=(port, stop)) for _ in range(SLOW_CLIENTS)]
+    sending = [threading.Event() for _ in range(SLOW_CLIENTS)]
+    clients = [threading.Thread(target=trickle, args=(port, each, stop)) for each in sending]
     for client in clients:
         client.start()
-    time.sleep(1)  # every slow client is connected and sending
     try:
+        assert all(each.wait(timeout=10) for each in sending), "a slow client could not connect"
         return [healthz_answers(base) for _ in range(PROBES)]
     finally:
         stop.set()

@@ -9,13 +9,14 @@ from pathlib import Path
 MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
 
 
-def check_deploy(**environment: str) -> subprocess.CompletedProcess:
-    """`manage.py check --deploy` in a fresh process with only these settings variables."""
+def check_deploy(folder: Path, **environment: str) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy` in a fresh process with only these settings variables
+    (and a database in the test's own folder)."""
     env = {
         "PATH": os.environ.get("PATH", ""),
         "DEBUG": "false",
         "ALLOWED_HOSTS": "example.org",
-        "DATABASE_URL": "sqlite:////tmp/medguide-check-deploy.sqlite3",
+        "DATABASE_URL": f"sqlite:///{folder / 'deploy.sqlite3'}",
         **environment,
     }
     return subprocess.run(
@@ -28,15 +29,15 @@ def check_deploy(**environment: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_production_settings_pass_the_deploy_checks():
-    result = check_deploy(SECRET_KEY=secrets.token_urlsafe(50))
+def test_production_settings_pass_the_deploy_checks(tmp_path):
+    result = check_deploy(tmp_path, SECRET_KEY=secrets.token_urlsafe(50))
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
 
 
-def test_deploy_check_reports_a_missing_secret_key():
+def test_deploy_check_reports_a_missing_secret_key(tmp_path):
     # Set but empty, so that a developer's .env cannot fill it in.
-    result = check_deploy(SECRET_KEY="")
+    result = check_deploy(tmp_path, SECRET_KEY="")
     assert result.returncode != 0
     assert "medguide.E001" in result.stderr
     assert "SECRET_KEY is not set in the environment." in result.stderr
@@ -45,12 +46,12 @@ def test_deploy_check_reports_a_missing_secret_key():
 RESOLVE_ADMIN = "from django.urls import reverse; print(reverse('admin:index'))"
 
 
-def test_admin_url_comes_from_the_environment():
+def test_admin_url_comes_from_the_environment(tmp_path):
     # Slashes are optional: "/editorial-7f3a" and "editorial-7f3a/" give the same address.
     env = {
         "PATH": os.environ.get("PATH", ""),
         "ADMIN_URL": "/editorial-7f3a",
-        "DATABASE_URL": "sqlite:////tmp/medguide-check-deploy.sqlite3",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'admin-url.sqlite3'}",
     }
     result = subprocess.run(
         [sys.executable, str(MANAGE), "shell", "--no-imports", "-c", RESOLVE_ADMIN],
@@ -71,10 +72,10 @@ def production_profile() -> dict[str, str]:
     return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
 
 
-def test_the_documented_production_profile_passes_the_deploy_checks():
+def test_the_documented_production_profile_passes_the_deploy_checks(tmp_path):
     profile = production_profile()
     assert profile["DEBUG"] == "false"
     assert profile["REDIS_URL"].startswith("redis://")
-    result = check_deploy(**profile, SECRET_KEY=secrets.token_urlsafe(50))
+    result = check_deploy(tmp_path, **profile, SECRET_KEY=secrets.token_urlsafe(50))
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout

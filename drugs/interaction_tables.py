@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from drugs.label_interactions import FORM_WORDS
-from drugs.labels import SALT_WORDS, normalise_generic
+from drugs.labels.parsing import SALT_WORDS, normalise_generic
 from drugs.models import Drug, DrugName, Interaction, Severity
 
 ADVICE = "Ask your doctor or pharmacist before taking these together."

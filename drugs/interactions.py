@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from drugs.labels import SECTION_TITLES
+from drugs.labels.parsing import SECTION_TITLES
 from drugs.models import Drug, DrugClass, Interaction, Severity, Substance
 
 # What a reader sees of a row, fetched with it: a label's text is left behind.

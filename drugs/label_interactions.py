@@ -18,7 +18,7 @@ from functools import cache
 from django.db import transaction
 
 from drugs.label_text import CROSS_REFERENCE
-from drugs.labels import SALT_WORDS
+from drugs.labels.parsing import SALT_WORDS
 from drugs.models import (
     Drug,
     DrugClass,

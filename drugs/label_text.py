@@ -1,9 +1,9 @@
 """Reading an FDA label's words: its indications as a list, and a summary that names them.
 
-Pure functions on the text the label import keeps (drugs/labels.py `clean_text`): nothing here
-touches the database, and nothing is reworded beyond dropping cross-references ("( 1.1 )",
-"[see Clinical Studies (14)]") and trailing punctuation. When the text cannot be read as a
-list, the callers quote the label's paragraph instead.
+Pure functions on the text the label import keeps (drugs/labels/parsing.py `clean_text`):
+nothing here touches the database, and nothing is reworded beyond dropping cross-references
+("( 1.1 )", "[see Clinical Studies (14)]") and trailing punctuation. When the text cannot be
+read as a list, the callers quote the label's paragraph instead.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from drugs.dosing import describe, format_amount, times_a_day, titration_schedule
 from drugs.interactions import InteractionEntry, class_ancestors, class_tree
-from drugs.labels import SECTION_TITLES
+from drugs.labels.parsing import SECTION_TITLES
 from drugs.models import (
     DoseGuideline,
     Drug,

@@ -24,7 +24,7 @@ from django.db.models import Model, QuerySet
 from django.db.models.functions import Lower
 
 from drugs.dosing import ParsedStrength
-from drugs.labels import normalise_generic
+from drugs.labels.parsing import normalise_generic
 from drugs.models import (
     ApplicationType,
     DosageForm,

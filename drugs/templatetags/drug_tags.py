@@ -5,7 +5,8 @@ import re
 from django import template
 from django.utils.safestring import mark_safe
 
-from drugs import dosing, labels
+from drugs import dosing
+from drugs.labels.parsing import SECTIONS, clean_table
 
 register = template.Library()
 
@@ -52,14 +53,10 @@ def form_and_route(item) -> str:
 @register.filter
 def label_sections(source) -> list[tuple[str, str, str]]:
     """(key, title, text) for a label source's sections, in the order of the label."""
-    return [
-        (key, title, source.sections[key])
-        for key, title in labels.SECTIONS
-        if key in source.sections
-    ]
+    return [(key, title, source.sections[key]) for key, title in SECTIONS if key in source.sections]
 
 
 @register.filter
 def label_table(html: str) -> str:
     """A label's HTML table, sanitised again on the way out: only table markup survives."""
-    return mark_safe(labels.clean_table(html))
+    return mark_safe(clean_table(html))

@@ -16,7 +16,7 @@ from django.db import models
 from taggit.models import Tag
 
 from articles.models import Article
-from drugs import labels
+from drugs.labels.parsing import SECTIONS
 from drugs.models import ChangeLogEntry, Drug, LabelSource, SectionFeedback
 from medguide.editorial.fields import WebURLField
 from medguide.search import index as search_index
@@ -119,7 +119,7 @@ def label_source(drug) -> LabelSource:
         set_id="xss-set",
         generic_name_raw="x",
         brand_names_raw=PAYLOADS[:3],
-        sections={key: html for key, _title in labels.SECTIONS},
+        sections={key: html for key, _title in SECTIONS},
         content_hash="x",
     )
 

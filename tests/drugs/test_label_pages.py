@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from drugs.labels import import_label
+from drugs.labels.importing import import_label
 from drugs.models import Drug
 from tests.factories import ConditionFactory
 

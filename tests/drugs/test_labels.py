@@ -15,17 +15,10 @@ from django.db import IntegrityError
 from django.utils import timezone
 from reversion.models import Version
 
-from drugs import labels
-from drugs.labels import (
-    Result,
-    StreamError,
-    clean_brands,
-    clean_table,
-    clean_text,
-    import_label,
-    iter_label_records,
-    normalise_generic,
-)
+from drugs.labels import importing, reading
+from drugs.labels.importing import Result, import_label
+from drugs.labels.parsing import clean_brands, clean_table, clean_text, normalise_generic
+from drugs.labels.reading import StreamError, iter_label_records
 from drugs.management.commands import import_labels
 from drugs.models import Drug, DrugClass, DrugName, LabelSource, Origin, ProductType
 from drugs.signals import catalogue_changed
@@ -385,13 +378,13 @@ def test_pretty_printed_records_split_across_reads_are_read_whole(tmp_path, monk
     ]
     path = tmp_path / "labels.json"
     path.write_text(json.dumps({"meta": {"n": 3}, "results": records}, indent=2))
-    monkeypatch.setattr(labels, "CHUNK_SIZE", 5)
+    monkeypatch.setattr(reading, "CHUNK_SIZE", 5)
     assert [r for _, r in iter_label_records(path)] == records
 
 
 def test_a_record_larger_than_the_limit_ends_its_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(labels, "CHUNK_SIZE", 1024)
-    monkeypatch.setattr(labels, "MAX_RECORD_SIZE", 4096)
+    monkeypatch.setattr(reading, "CHUNK_SIZE", 1024)
+    monkeypatch.setattr(reading, "MAX_RECORD_SIZE", 4096)
     path = label_file(tmp_path, [{"id": "small"}, {"id": "big", "warnings": ["x" * 10_000]}])
     (_, small), (position, error) = iter_label_records(path)
     assert small == {"id": "small"}
@@ -577,7 +570,7 @@ def test_a_run_killed_half_way_ends_like_an_uninterrupted_one_when_rerun(monkeyp
     LabelSource.objects.all().delete()
     Drug.objects.all().delete()
 
-    monkeypatch.setattr(labels, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importing, "BATCH_SIZE", 2)
 
     def killed_in_the_second_batch(sender, drug_ids=(), **kwargs):
         if Drug.objects.filter(pk__in=drug_ids, generic_name="Tolvaptan").exists():

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from drugs.checker import check_interactions
-from drugs.labels import import_label
+from drugs.labels.importing import import_label
 from drugs.models import (
     ClassKind,
     ClassMapping,

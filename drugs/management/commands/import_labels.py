@@ -6,13 +6,8 @@ from collections import Counter
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
 from drugs.label_interactions import refresh_label_interactions
-from drugs.labels import (
-    LabelFileError,
-    Result,
-    import_records,
-    iter_label_records,
-    label_input_size,
-)
+from drugs.labels.importing import Result, import_records
+from drugs.labels.reading import LabelFileError, iter_label_records, label_input_size
 from drugs.signals import catalogue_imported
 
 PROGRESS_EVERY = 1000  # labels between plain progress lines, when not on a terminal

@@ -1,0 +1,5 @@
+"""The FDA label import, in three steps: `reading` streams raw records out of openFDA
+`drug/label` files (.json, .json.zip, folders), skipping a broken record; `parsing` turns one
+record into a checked `Label` (names, cleaned text, sections); `importing` writes them in
+batches, as label sources and label pages.
+"""

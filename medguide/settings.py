@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "medguide.logs.RequestLogMiddleware",
+    "medguide.replicas.replica_reads",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A page cache hit returns here: stored compressed and with its ETag by the two below.
@@ -87,6 +88,16 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Past one machine: readers' page views read from a PostgreSQL replica (medguide/replicas.py);
+# writes, the admin and sessions stay on the primary. Tests point it at the primary (MIRROR).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].update(
+        CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
+        CONN_HEALTH_CHECKS=True,
+        TEST={"MIRROR": "default"},
+    )
+    DATABASE_ROUTERS = ["medguide.replicas.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets pages be read while an import writes, and synchronous=NORMAL skips the disk
     # flush on every commit (still safe if the process dies): per-record imports got 1.6x faster.

@@ -1,11 +1,11 @@
-"""Site-wide pages: home, site search and its suggestions, health check, robots.txt."""
+"""Site-wide pages: home, health check, favicon, robots.txt."""
 
 import os
 import secrets
 import threading
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from django.db.utils import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from articles.models import Article
 from drugs.models import Drug
 from drugs.views import LETTERS
+from medguide.replicas import REPLICA
 
 LATEST_GUIDES = 3
 
@@ -38,8 +39,11 @@ def home(request):
 @never_cache
 @require_safe
 def healthz(request):
-    """Ready when the database and the cache both answer; 503 naming what does not."""
-    checks = {"database": _database_answers(), "cache": _cache_answers()}
+    """Ready when the database (and its replica, when there is one) and the cache answer;
+    503 naming what does not."""
+    checks = {"database": _database_answers(connection), "cache": _cache_answers()}
+    if REPLICA in connections:
+        checks["replica"] = _database_answers(connections[REPLICA])
     healthy = all(checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "error"}
@@ -48,9 +52,9 @@ def healthz(request):
     )
 
 
-def _database_answers() -> bool:
+def _database_answers(database) -> bool:
     try:
-        with connection.cursor() as cursor:
+        with database.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
     except DatabaseError:

@@ -31,8 +31,9 @@ from drugs.models import (
     Strength,
     Substance,
 )
+from drugs.monograph import Section, sections_for
 from drugs.taxonomy import apply_class_mappings
-from drugs.views import DrugDetailView, Section, sections_for
+from drugs.views import DrugDetailView
 from medguide.editorial.admin import EditorialAdmin
 from medguide.editorial.autocomplete import PreloadedAutocompleteMixin
 from medguide.editorial.editing import MyWorkFilter

@@ -3,7 +3,7 @@ until content changes (medguide.page_cache.remember). Unlike Django's {% cache %
 needs to name the things the fragment shows: any content change empties it. The parts name
 what else it depends on (the audience, the host); a part that is None keeps it out.
 
-Values the fragment reads may be callables (see drugs.views.LazyMonograph): on a hit they are
+Values the fragment reads may be callables (see drugs.monograph.LazyMonograph): on a hit they are
 never called, so the queries behind them never run."""
 
 import re

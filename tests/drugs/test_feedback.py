@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from drugs import feedback
 from drugs.models import FeedbackStatus, SectionFeedback
-from drugs.views import Section, monograph_sections
+from drugs.monograph import Section, monograph_sections
 from medguide.search import index as search_index
 from tests.factories import DrugFactory, InteractionFactory, ReferenceFactory, SideEffectFactory
 

@@ -1,0 +1,322 @@
+"""A monograph page's parts: its table of contents, dose and product tables, guides, the
+label page and the open data, built from one prefetched drug."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property, partial
+from itertools import groupby
+
+from django.db.models import prefetch_related_objects
+from django.utils.safestring import mark_safe
+
+from drugs import opendata
+from drugs.change_log import change_log_context
+from drugs.converter import converter_context
+from drugs.dosing import describe, format_amount, titration_schedule
+from drugs.interactions import interactions_for
+from drugs.label_text import LabelPage, label_page, link_uses
+from drugs.models import (
+    Condition,
+    DosageForm,
+    DoseGuideline,
+    Drug,
+    FrequencyBand,
+    LabelStatus,
+    Population,
+    Product,
+    Route,
+    monograph_prefetch,
+)
+
+FALLBACK_GUIDES = 4  # newest related guides shown when an editor has curated none
+
+
+@dataclass(frozen=True)
+class Section:
+    anchor: str
+    title: str
+
+
+class LazyMonograph:
+    """The monograph's parts, each computed on first use. The page keeps its body (and its
+    JSON-LD) in the fragment cache ({% remember %}); when it is there, none of these runs and
+    the page costs one query, for the drug."""
+
+    PARTS = (
+        "full_drug",
+        "sections",
+        "on_label",
+        "off_label",
+        "dose_groups",
+        "key_dose",
+        "serious_side_effects",
+        "common_side_effects",
+        "interactions",
+        "guides",
+        "guides_are_curated",
+        "label_has_boxed_warning",
+        "us_products",
+        "label_page",
+        "label_uses",
+        "shown_classes",
+        "converter",
+        "recent_changes",
+        "open_data",
+        "drug_jsonld",
+    )
+
+    def __init__(self, request, drug: Drug):
+        self.request = request
+        self.drug = drug
+
+    def lazy_context(self) -> dict:
+        # Django templates call a callable they find in the context; each part is then
+        # computed once, for the whole page.
+        return {name: partial(self.part, name) for name in self.PARTS}
+
+    def part(self, name: str):
+        return self.parts[name]
+
+    @cached_property
+    def parts(self) -> dict:
+        drug = self.drug
+        prefetch_related_objects([drug], *monograph_prefetch())
+        doses = list(drug.doses.all())
+        indications = list(drug.indications.all())
+        side_effects = list(drug.side_effects.all())
+        interactions = interactions_for(drug)
+        guides, guides_are_curated = guides_for(drug)
+        label = label_page(drug.label_sources.all()) if drug.is_label_page else None
+        parts = {
+            "full_drug": drug,
+            "sections": monograph_sections(
+                drug, interactions=interactions, guides=guides, label=label
+            ),
+            "on_label": [i for i in indications if i.label_status == LabelStatus.ON_LABEL],
+            "off_label": [i for i in indications if i.label_status == LabelStatus.OFF_LABEL],
+            "dose_groups": dose_groups(doses),
+            "key_dose": key_dose(doses),
+            "serious_side_effects": [s for s in side_effects if s.is_serious],
+            "common_side_effects": side_effects_by_frequency(
+                [s for s in side_effects if not s.is_serious]
+            ),
+            "interactions": interactions,
+            "guides": guides,
+            "guides_are_curated": guides_are_curated,
+            "label_has_boxed_warning": any(
+                "boxed_warning" in source.sections for source in drug.label_sources.all()
+            ),
+            "label_page": label,
+            "shown_classes": [c for c in drug.classes.all() if c.is_shown],
+            "label_uses": link_uses(label.uses, condition_names()) if label and label.uses else [],
+            "us_products": us_products(drug.products.all()),
+            **converter_context(drug, query=self.request.GET),
+            **change_log_context(drug),
+            **open_data_context(self.request, drug, interactions=interactions),
+        }
+        assert parts.keys() == set(self.PARTS), "LazyMonograph.PARTS must name every part"
+        return parts
+
+
+def monograph_sections(
+    drug: Drug, *, interactions, guides, label: LabelPage | None = None
+) -> list[Section]:
+    """The table of contents: stable anchors, in page order, only for sections with content.
+    A label page (`label`: what its FDA labels say) shows its uses, dosing and warnings from
+    the labels."""
+    if label is None and drug.is_label_page:
+        label = label_page(drug.label_sources.all())
+    candidates = [
+        ("uses", "What it is used for", label.has_uses)
+        if label
+        else ("uses", "Uses", drug.indications.all()),
+        ("how-it-works", "How it works", drug.mechanism),
+        ("dosage", "Dosage", drug.doses.all() or (label and label.has_dosing)),
+        ("formulations", "Forms and strengths", drug.formulations.all() or drug.formulations_note),
+        ("us-products", "Forms and strengths in the US", drug.products.all()),
+        ("side-effects", "Side effects", drug.side_effects.all()),
+        (
+            "warnings",
+            "Warnings",
+            drug.boxed_warning
+            or drug.warnings
+            or drug.contraindications
+            or (label and label.contraindications),
+        ),
+        ("interactions", "Interactions", interactions),
+        ("pregnancy", "Pregnancy and breastfeeding", drug.pregnancy or drug.breastfeeding),
+        ("stopping", "Stopping safely", drug.stopping),
+        ("missed-dose-and-overdose", "Missed dose and overdose", drug.missed_dose or drug.overdose),
+        ("storage", "Storage", drug.storage),
+        ("tips", "Practical tips", drug.practical_tips),
+        ("guides", "Guides", guides),
+        ("fda-label", "From the FDA label", drug.label_sources.all()),
+        ("references", "Sources", drug.references.all()),
+    ]
+    return [Section(anchor, title) for anchor, title, content in candidates if content]
+
+
+def sections_for(drug: Drug) -> list[Section]:
+    """The sections readers see on the drug's page, as its table of contents lists them.
+    Expects for_monograph()."""
+    guides, _curated = guides_for(drug)
+    return monograph_sections(drug, interactions=interactions_for(drug), guides=guides)
+
+
+def guides_for(drug: Drug) -> tuple[list, bool]:
+    """The guides for the monograph's Guides section, and whether an editor chose them: the
+    live curated guides in the editor's order, else the newest live guides on the drug.
+
+    `drugs` never imports `articles` (the dependency points the other way), so the guides are
+    reached through the reverse relations by name. One query, two when none is curated."""
+    article_model = Drug._meta.get_field("articles").related_model
+    live = article_model.objects.published()
+    curated = drug.curated_guides.filter(article__in=live).select_related("article__category")
+    guides = [curation.article for curation in curated]
+    if guides:
+        return guides, True
+    newest = drug.articles.published().select_related("category")[:FALLBACK_GUIDES]
+    return list(newest), False
+
+
+@dataclass(frozen=True)
+class DoseRow:
+    guideline: DoseGuideline
+    sentence: str
+    schedule: list
+
+    @property
+    def has_schedule(self) -> bool:
+        return len(self.schedule) > 1
+
+
+def dose_groups(doses: list[DoseGuideline]) -> list[tuple[str, list[DoseRow]]]:
+    """Dose rows grouped by population, in the order of the Population choices."""
+    order = {value: index for index, value in enumerate(Population.values)}
+    rows = sorted(doses, key=lambda d: (order.get(d.population, 99), d.order, d.pk))
+    return [
+        (
+            Population(population).label,
+            [DoseRow(d, describe(d), titration_schedule(d)) for d in group],
+        )
+        for population, group in groupby(rows, key=lambda d: d.population)
+    ]
+
+
+def key_dose(doses: list[DoseGuideline]) -> str:
+    """The usual adult dose for the key-facts box: the first adult guideline."""
+    for dose in doses:
+        if dose.population == Population.ADULT:
+            return describe(dose)
+    return ""
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    product: Product
+    strength: str
+
+
+@dataclass(frozen=True)
+class ProductGroup:
+    title: str  # "Tablet, by mouth"
+    current: list[ProductRow]
+    discontinued: list[ProductRow]
+
+
+@dataclass(frozen=True)
+class UsProducts:
+    groups: list[ProductGroup]
+    combinations: list[ProductRow]
+
+    def __bool__(self) -> bool:
+        return bool(self.groups or self.combinations)
+
+
+def us_products(products) -> UsProducts:
+    """A drug's US products (Drugs@FDA, in current_first() order) for its page: its own
+    single-ingredient products grouped by dosage form and route, marketed ones first, and the
+    combination products it is in. No queries: the products are prefetched."""
+    groups: dict[tuple[str, str], ProductGroup] = {}
+    combinations = []
+    seen: set[tuple[str, str]] = set()
+    for product in products:
+        row = ProductRow(product, strength_text(product))
+        if product.is_combination:
+            # One line per product name and ingredients, however many strengths it has.
+            key = (product.name.lower(), product.active_ingredient)
+            if key not in seen:
+                seen.add(key)
+                combinations.append(row)
+            continue
+        key = (product.dosage_form, product.route)
+        if key not in groups:
+            groups[key] = ProductGroup(form_and_route_text(product), [], [])
+        (groups[key].current if product.is_current else groups[key].discontinued).append(row)
+    ordered = sorted(groups.values(), key=lambda g: (not g.current, g.title))
+    return UsProducts(groups=ordered, combinations=combinations)
+
+
+def strength_text(product: Product) -> str:
+    """ "5 mg/5 mL", "200 mg", "0.1%"; the FDA's text, its notes dropped, when unparsed."""
+    if product.strength_amount is None:
+        return product.strength_raw.split("**")[0].strip()
+    unit = product.strength_unit
+    text = format_amount(product.strength_amount) + ("%" if unit == "%" else f" {unit}")
+    if product.strength_per_unit:
+        per = product.strength_per_amount
+        text += f"/{format_amount(per)} " if per is not None else "/"
+        text += product.strength_per_unit
+    return text
+
+
+def form_and_route_text(product: Product) -> str:
+    form = product.get_dosage_form_display() if product.dosage_form else ""
+    if product.dosage_form in ("", DosageForm.OTHER):
+        form = product.form_raw.partition(";")[0].strip().capitalize()
+    if product.route in ("", Route.OTHER):
+        route = product.form_raw.partition(";")[2].strip().lower()
+    else:
+        route = product.get_route_display().lower()
+    if not route or route == "n/a" or route in form.lower():  # "Injection, injection"
+        return form
+    return f"{form}, {route}"
+
+
+def side_effects_by_frequency(side_effects):
+    order = {value: index for index, value in enumerate(FrequencyBand.values)}
+    rows = sorted(side_effects, key=lambda s: (order[s.frequency], s.order, s.pk))
+    return [
+        (FrequencyBand(band).label, list(group))
+        for band, group in groupby(rows, key=lambda s: s.frequency)
+    ]
+
+
+def condition_names() -> list[tuple[Condition, list[str]]]:
+    """Every condition with the names it goes by, for linking a label's uses to their pages."""
+    return [
+        (condition, [condition.name, *condition.synonym_list])
+        for condition in Condition.objects.only("name", "slug", "synonyms")
+    ]
+
+
+def site_url(request) -> str:
+    """The scheme and host the reader used, for absolute URLs in open data."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def open_data_context(request, drug: Drug, *, interactions) -> dict:
+    """The open-data document the professional view's tables read, and the page's schema.org
+    JSON-LD, both from one serializer. No queries: the monograph is prefetched."""
+    document = opendata.monograph_document(
+        drug,
+        interactions=interactions,
+        class_members=opendata.class_members(drug, interactions),
+        site_url=site_url(request),
+    )
+    return {
+        "open_data": document,
+        # Escaped for a <script> body by script_json, so safe in that one place.
+        "drug_jsonld": mark_safe(opendata.script_json(opendata.jsonld(document))),
+    }

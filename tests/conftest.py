@@ -50,6 +50,14 @@ def plain_http():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_passwords():
+    """Hash test users' passwords with MD5: production's PBKDF2 costs over half a second a
+    user on this machine, and most tests make one. No test is about the hash itself."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def plain_static_files(settings):
     """Production's manifest storage needs collectstatic; tests use the files as they are."""

@@ -148,6 +148,8 @@ def _sentences(text: str) -> list[list[str]]:
     return [words for words in sentences if words]
 
 
+# Counted here rather than by textstat, which fetches nltk data at run time and undercounts the
+# drug names that are not in its dictionary: docs/decisions/readability.md.
 _VOWEL_GROUP = re.compile(r"[aeiouy]+")
 # Vowel pairs read as two syllables: "via", "period", "sodium", "usual" (but not "special",
 # "action", "language").

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from drugs.dosing import ParsedStrength
 from drugs.models import (
     ApplicationType,
     DosageForm,
@@ -19,16 +20,10 @@ from drugs.models import (
     Product,
     Route,
 )
-from drugs.products import (
-    ParsedStrength,
-    ProductFileError,
-    Result,
-    clean_name,
-    import_products,
-    is_brand_name,
-    parse_form,
-    parse_strength,
-)
+from drugs.products.importing import Result, import_products
+from drugs.products.matching import clean_name, is_brand_name
+from drugs.products.parsing import parse_form, parse_strength
+from drugs.products.reading import ProductFileError
 from tests.factories import DrugFactory, DrugNameFactory
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "drugsatfda"

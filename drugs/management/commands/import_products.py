@@ -5,7 +5,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from drugs.label_interactions import refresh_label_interactions
-from drugs.products import ProductFileError, import_products
+from drugs.products.importing import import_products
+from drugs.products.reading import ProductFileError
 
 
 class Command(BaseCommand):

@@ -49,8 +49,9 @@ LICENSE = {
         "a US government work in the public domain."
     ),
     "editorial_text": (
-        "No open content licence has been chosen for the editors' text yet: quote it with "
-        "attribution and a link to the page."
+        "MedGuide's own writing is licensed under Creative Commons Attribution 4.0 "
+        "(CC BY 4.0, https://creativecommons.org/licenses/by/4.0/): reuse it with a link to "
+        "the page."
     ),
 }
 DISCLAIMER = (

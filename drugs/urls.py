@@ -3,6 +3,7 @@
 from django.urls import path
 
 from drugs import views
+from drugs.feeds import DrugChangesFeed
 
 app_name = "drugs"
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("drugs/<slug:slug>.json", views.drug_json, name="detail-json"),
     path("drugs/<slug:slug>/", views.DrugDetailView.as_view(), name="detail"),
     path("drugs/<slug:slug>/changes/", views.DrugChangeListView.as_view(), name="changes"),
+    path("drugs/<slug:slug>/changes/feed/", DrugChangesFeed(), name="changes-feed"),
     path("drugs/<slug:slug>/feedback/", views.section_feedback, name="feedback"),
     path("drugs/<slug:slug>/diary/", views.diary, name="diary"),
     path("drug-classes/<slug:slug>/", views.DrugClassDetailView.as_view(), name="class-detail"),

@@ -15,6 +15,7 @@ SITE_URLS = {
     "interactions": "drugs:interactions",
     "search": "search",
     "search_suggest": "search-suggest",
+    "editorial_policy": "editorial-policy",
 }
 
 

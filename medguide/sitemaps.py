@@ -14,7 +14,13 @@ class PageSitemap(Sitemap):
     priority = 0.6
 
     def items(self) -> list[str]:
-        return ["home", "drugs:list", "drugs:condition-list", "articles:list"]
+        return [
+            "home",
+            "drugs:list",
+            "drugs:condition-list",
+            "articles:list",
+            "editorial-policy",
+        ]
 
     def location(self, item: str) -> str:
         return reverse(item)

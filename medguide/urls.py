@@ -16,6 +16,7 @@ admin.site.index_title = "Content"
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("medguide.search.urls")),
+    path("about/editorial-policy/", views.editorial_policy, name="editorial-policy"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     path(

@@ -1,9 +1,10 @@
-"""Site-wide pages: home, health check, favicon, robots.txt."""
+"""Site-wide pages: home, the editorial policy, health check, favicon, robots.txt."""
 
 import os
 import secrets
 import threading
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, connections
 from django.db.utils import DatabaseError
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_safe
 from articles.models import Article
 from drugs.models import Drug
 from drugs.views import LETTERS
+from medguide.editorial.models import ReviewerProfile
 from medguide.replicas import REPLICA
 
 LATEST_GUIDES = 3
@@ -32,6 +34,19 @@ def home(request):
             "latest_guides": Article.objects.published().select_related("category")[:LATEST_GUIDES],
             "letters": LETTERS,
             "letters_in_use": Drug.objects.published().initials(),
+        },
+    )
+
+
+@require_safe
+def editorial_policy(request):
+    """How MedGuide writes, sources, reviews and corrects its pages, and who reviews them."""
+    return render(
+        request,
+        "medguide/editorial_policy.html",
+        {
+            "reviewers": ReviewerProfile.objects.filter(user__is_active=True),
+            "review_period_days": settings.MEDGUIDE["REVIEW_PERIOD_DAYS"],
         },
     )
 

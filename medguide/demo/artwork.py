@@ -11,6 +11,7 @@ import hashlib
 import io
 import math
 import random
+import re
 from dataclasses import astuple, dataclass
 from enum import StrEnum
 
@@ -20,6 +21,7 @@ SIZE = (1600, 900)
 JPEG_QUALITY = 85
 # Part of every digest: change it when the drawing code changes, and every picture is redrawn.
 RECIPE_VERSION = 1
+COLOUR = re.compile(r"#[0-9a-f]{6}")
 
 
 class Motif(StrEnum):
@@ -38,6 +40,13 @@ class Artwork:
     start: str  # gradient colour, top left (#rrggbb)
     end: str  # gradient colour, bottom right
     accents: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        for colour in (self.start, self.end, *self.accents):
+            if not COLOUR.fullmatch(colour):
+                raise ValueError(f"{colour!r} is not a colour written as #rrggbb")
+        if not self.accents:
+            raise ValueError("a picture needs at least one accent colour")
 
     @property
     def digest(self) -> str:

@@ -1,4 +1,4 @@
-"""Load the demo monographs and guides into the database, idempotently.
+"""Load the demo monographs and guides (the files in content/) into the database, idempotently.
 
 Every row is matched by a natural key (a side effect by its name, a formulation by form,
 release and brand, a guide by its slug, …): rows that differ are updated, missing rows created,
@@ -10,10 +10,11 @@ picture is drawn only when the guide has none, or its file is gone, or its recip
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any, TextIO, TypeVar
 
 import reversion
@@ -42,30 +43,17 @@ from drugs.models import (
     Substance,
 )
 from drugs.taxonomy import load_taxonomy
-from medguide.demo import (
-    baclofen,
-    cyclobenzaprine,
-    dantrolene,
-    diazepam,
-    fluoxetine,
-    gabapentin,
-    guides,
-    taxonomy,
-    tizanidine,
-)
 from medguide.demo.artwork import render_jpeg
-from medguide.demo.specs import DrugSpec, GuideSpec, InteractionSpec
-from medguide.editorial.models import Status
-
-DRUGS: tuple[DrugSpec, ...] = (
-    baclofen.DRUG,
-    cyclobenzaprine.DRUG,
-    dantrolene.DRUG,
-    diazepam.DRUG,
-    fluoxetine.DRUG,
-    gabapentin.DRUG,
-    tizanidine.DRUG,
+from medguide.demo.specs import (
+    CONTENT_DIR,
+    DemoContent,
+    DemoContentError,
+    DrugSpec,
+    GuideSpec,
+    InteractionSpec,
+    read_content,
 )
+from medguide.editorial.models import Status
 
 THOUSANDTH = Decimal("0.001")
 
@@ -107,29 +95,53 @@ class LoadSummary:
         return "\n".join(lines)
 
 
-@transaction.atomic
-def load_demo(*, stdout: TextIO | None = None) -> LoadSummary:
+def load_demo(*, stdout: TextIO | None = None, content_dir: Path = CONTENT_DIR) -> LoadSummary:
     """Create or bring up to date the demo drugs, their classes, conditions and substances,
-    and the guides curated onto their pages."""
+    and the guides curated onto their pages, from the files in `content_dir`.
+
+    Every file is read and checked before anything is written, and all of it is written in one
+    transaction: a mistake in a file (DemoContentError, naming it) loads nothing."""
+    content = read_content(content_dir)
+    with transaction.atomic():
+        return _load(content, stdout=stdout)
+
+
+def _load(content: DemoContent, *, stdout: TextIO | None) -> LoadSummary:
     summary = LoadSummary()
     load_taxonomy()  # the class tree the demo's classes sit in (drugs/taxonomy.yaml)
-    classes = _sync_classes(summary)
-    conditions = _sync_by_slug(Condition, taxonomy.CONDITIONS, "conditions", summary)
-    substances = _sync_by_slug(Substance, taxonomy.SUBSTANCES, "substances", summary)
+    classes = _sync_classes(content, summary)
+    conditions = _sync_by_slug(Condition, content.conditions, "conditions", summary)
+    substances = _sync_by_slug(Substance, content.substances, "substances", summary)
 
     drugs: dict[str, Drug] = {}
-    for spec in DRUGS:
+    for spec in content.drugs:
         before = summary.created.total() + summary.updated.total() + summary.deleted.total()
-        drugs[spec.slug] = _sync_drug(spec, classes=classes, conditions=conditions, summary=summary)
+        with _naming(spec.source):
+            drugs[spec.slug] = _sync_drug(
+                spec, classes=classes, conditions=conditions, summary=summary
+            )
         summary.drugs.append(spec.generic_name)
         if stdout is not None:
             after = summary.created.total() + summary.updated.total() + summary.deleted.total()
             stdout.write(f"  {spec.generic_name}: {after - before} rows changed\n")
 
-    _sync_interactions(drugs=drugs, classes=classes, substances=substances, summary=summary)
-    articles = _sync_guides(drugs=drugs, summary=summary)
+    _sync_interactions(
+        content.drugs, drugs=drugs, classes=classes, substances=substances, summary=summary
+    )
+    articles = _sync_guides(content, drugs=drugs, summary=summary)
     _record_revisions([*drugs.values(), *articles], changed=summary.changed)
     return summary
+
+
+@contextmanager
+def _naming(source: str) -> Iterator[None]:
+    """A row the models refuse is reported against the file it came from."""
+    try:
+        yield
+    except (ValidationError, ValueError) as error:
+        if isinstance(error, DemoContentError):
+            raise
+        raise DemoContentError(f"{source}: {error}") from error
 
 
 def _record_revisions(items: Iterable[models.Model], *, changed: bool) -> None:
@@ -203,10 +215,10 @@ def _amount(value: Decimal | int | str | None) -> Decimal | None:
 # Taxonomy
 
 
-def _sync_classes(summary: LoadSummary) -> dict[str, DrugClass]:
+def _sync_classes(content: DemoContent, summary: LoadSummary) -> dict[str, DrugClass]:
     """Upsert the classes by slug, parents first; classes are shared, so none is deleted."""
     classes: dict[str, DrugClass] = {}
-    for spec in taxonomy.CLASSES:
+    for spec in content.classes:
         obj = (
             DrugClass.objects.filter(slug=spec.slug).first()
             or DrugClass.objects.filter(name__iexact=spec.name).first()
@@ -460,6 +472,7 @@ def _strength_key(row) -> tuple:
 
 
 def _sync_interactions(
+    specs: Iterable[DrugSpec],
     *,
     drugs: dict[str, Drug],
     classes: dict[str, DrugClass],
@@ -481,7 +494,7 @@ def _sync_interactions(
     by_key = {_interaction_key(row): row for row in existing}
 
     wanted = []
-    for spec in DRUGS:
+    for spec in specs:
         drug = drugs[spec.slug]
         for item in spec.interactions:
             values = _interaction_values(item, drug, drugs, classes, substances)
@@ -536,23 +549,25 @@ def _interaction_key(row: Interaction) -> tuple:
 # Guides, once every demo drug exists
 
 
-def _sync_guides(*, drugs: dict[str, Drug], summary: LoadSummary) -> list[Article]:
+def _sync_guides(
+    content: DemoContent, *, drugs: dict[str, Drug], summary: LoadSummary
+) -> list[Article]:
     """Categories and bylines, the guides, and their order on the drug pages.
 
     Categories, bylines and guides are matched by slug and shared with editors, so none is
     deleted; the curated list of a demo drug's page is the demo's, like its other rows.
     """
-    categories = _sync_by_slug(Category, guides.CATEGORIES, "guide categories", summary)
-    authors = _sync_by_slug(Author, guides.AUTHORS, "guide bylines", summary)
-    articles = {
-        spec.slug: _sync_guide(
-            spec, categories=categories, authors=authors, drugs=drugs, summary=summary
-        )
-        for spec in guides.GUIDES
-    }
-    summary.guides.extend(spec.title for spec in guides.GUIDES)
+    categories = _sync_by_slug(Category, content.categories, "guide categories", summary)
+    authors = _sync_by_slug(Author, content.authors, "guide bylines", summary)
+    articles = {}
+    for spec in content.guides:
+        with _naming(spec.source):
+            articles[spec.slug] = _sync_guide(
+                spec, categories=categories, authors=authors, drugs=drugs, summary=summary
+            )
+    summary.guides.extend(spec.title for spec in content.guides)
 
-    for drug_slug, guide_slugs in guides.CURATED.items():
+    for drug_slug, guide_slugs in content.curated.items():
         drug = drugs[drug_slug]
         _sync_rows(
             CuratedGuide,

@@ -1,25 +1,32 @@
-"""`load_demo` loads the seven sourced monographs and the seed's four guides, and a second
-run changes nothing, in the database or in media storage."""
+"""`load_demo` loads the seven sourced monographs and the seed's four guides from
+medguide/demo/content/, a second run changes nothing, in the database or in media storage, and a
+mistake in a content file loads nothing and says where it is."""
 
-from datetime import UTC, datetime
+import shutil
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from html import escape
 from io import StringIO
 from pathlib import Path
 
 import pytest
+import yaml
 from django.apps import apps
 from django.core.files.storage import default_storage
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from articles.models import Article, Author
 from drugs.dosing import describe
 from drugs.interactions import interactions_for
-from drugs.models import Drug, LabelStatus, NameKind, Population, Route
-from medguide.demo.specs import REVIEWED_BY, REVIEWED_ON
+from drugs.models import Drug, DrugClass, LabelStatus, NameKind, Population, Route
+from medguide.demo import loader
+from medguide.demo.specs import CONTENT_DIR, DemoContentError
 from medguide.editorial.models import Status
 
 pytestmark = pytest.mark.django_db
+
+REVIEWED_BY = "MedGuide editorial team (demo content checked against FDA labeling)"
+REVIEWED_ON = date(2026, 11, 23)
 
 # The seed's guides, in the order the seed lists them on the Baclofen page.
 GUIDES = [
@@ -218,6 +225,36 @@ def test_other_demo_monographs_answer(client, slug):
     assert client.get(f"/drugs/{slug}/").status_code == 200
 
 
+def test_text_fields_keep_their_paragraphs(baclofen):
+    first, second = baclofen.summary.split("\n\n")
+    assert first.startswith("Baclofen is a prescription muscle relaxant. It eases spasticity,")
+    assert second.startswith("It comes as tablets, liquids and granules taken by mouth,")
+    assert "\n" not in first + second
+
+
+def test_amounts_load_as_written():
+    load_demo()
+    dantrolene = Drug.objects.get(slug="dantrolene")
+    child = dantrolene.doses.get(population=Population.CHILD)
+    assert (child.start_amount, child.unit, child.times_per_day) == (Decimal("0.5"), "mg/kg", 1)
+
+
+def test_baclofen_change_log_carries_the_review_line(baclofen):
+    changes = baclofen.changes.order_by("pk")
+    assert len(changes) == 4
+    assert {(change.changed_on, change.reviewer) for change in changes} == {
+        (REVIEWED_ON, REVIEWED_BY)
+    }
+    assert "\u201cevery few days\u201d" in changes[1].summary
+
+
+def test_baclofen_cites_its_fda_label_as_retrieved(baclofen):
+    label = baclofen.references.get(title__startswith="Baclofen tablets, USP")
+    assert label.publisher == "U.S. Food and Drug Administration (via openFDA)"
+    assert label.url.endswith("?setid=00c6c924-ddfd-4a75-afd7-f6561ff9abbc")
+    assert label.accessed_on == date(2026, 7, 15)
+
+
 # Guides
 
 
@@ -360,3 +397,87 @@ def test_guide_pages_answer(client, guides, slug):
     response = client.get(guides[slug].get_absolute_url())
     assert response.status_code == 200
     assert escape(guides[slug].hero_alt) in response.content.decode()
+
+
+def test_a_guide_body_is_its_markdown_without_the_front_matter(guides):
+    body = guides["how-smoking-affects-heart-failure"].body
+    assert body.startswith("Heart failure means the heart is not pumping blood")
+    assert body.endswith(
+        "[nhs-treatment]: https://www.nhs.uk/conditions/heart-failure/treatment/\n"
+    )
+    assert "hero_alt:" not in body
+
+
+# Mistakes in the content files
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    """A copy of the demo content to spoil."""
+    return shutil.copytree(CONTENT_DIR, tmp_path / "content")
+
+
+def edit_yaml(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def misspell_a_key(data):
+    data["side_effects"][0]["advise"] = data["side_effects"][0].pop("advice")
+
+
+def misspell_a_severity(data):
+    data["interactions"][0]["severity"] = "mjor"
+
+
+def name_a_missing_condition(data):
+    data["indications"][0]["condition"] = "spasticty"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (misspell_a_key, "tizanidine.yaml, side_effects[0].advise: unknown field"),
+        (misspell_a_severity, "tizanidine.yaml, interactions[0].severity: 'mjor' is not one of"),
+        (name_a_missing_condition, "tizanidine.yaml, indications[0].condition: 'spasticty'"),
+    ],
+)
+def test_a_mistake_names_its_file_and_field_and_loads_nothing(content, change, message):
+    edit_yaml(content / "drugs" / "tizanidine.yaml", change)
+    with pytest.raises(DemoContentError) as error:
+        loader.load_demo(content_dir=content)
+    assert message in str(error.value)
+    assert not Drug.objects.exists()
+    assert not DrugClass.objects.exists()
+
+
+def test_a_mistake_in_a_guides_front_matter_is_named(content):
+    path = content / "guides" / "footwear-advice-for-muscle-stiffness.md"
+    path.write_text(path.read_text().replace("motif: stones", "motif: stone"))
+    with pytest.raises(DemoContentError, match=r"muscle-stiffness\.md, hero\.motif: 'stone'"):
+        loader.load_demo(content_dir=content)
+    assert not Article.objects.exists()
+
+
+def test_a_row_the_models_refuse_rolls_back_every_file(content):
+    """The last drug file holds a row that only the database step can refuse (the same side
+    effect twice): the drugs written before it are taken back too."""
+
+    def repeat_a_side_effect(data):
+        data["side_effects"].append(data["side_effects"][0])
+
+    edit_yaml(content / "drugs" / "tizanidine.yaml", repeat_a_side_effect)
+    with pytest.raises(DemoContentError, match=r"tizanidine\.yaml: .* twice"):
+        loader.load_demo(content_dir=content)
+    assert not Drug.objects.exists()
+
+
+def test_the_command_reports_a_mistake_without_a_traceback(content, monkeypatch):
+    edit_yaml(content / "drugs" / "tizanidine.yaml", misspell_a_severity)
+    monkeypatch.setattr(
+        "medguide.demo.management.commands.load_demo.load_demo",
+        lambda **options: loader.load_demo(content_dir=content, **options),
+    )
+    with pytest.raises(CommandError, match=r"^Demo content not loaded: .*tizanidine\.yaml"):
+        load_demo()

@@ -42,7 +42,7 @@ test: setup node_modules/axe-core/axe.min.js
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 check: test
 

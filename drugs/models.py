@@ -363,6 +363,15 @@ class ClassMapping(models.Model):
         super().save(*args, **kwargs)
 
 
+class ConditionQuerySet(models.QuerySet):
+    def treated_by_published(self):
+        """Conditions a published medicine is used for: the ones readers can open."""
+        return self.filter(indications__drug__in=Drug.objects.published()).distinct()
+
+    def for_search(self):
+        return self
+
+
 class Condition(models.Model):
     name = models.CharField(max_length=160, unique=True)
     slug = models.SlugField(max_length=180, unique=True)
@@ -381,6 +390,8 @@ class Condition(models.Model):
         "summary date", max_length=40, blank=True, help_text='As the source dates it, e.g. "2017".'
     )
 
+    objects = ConditionQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -393,6 +404,16 @@ class Condition(models.Model):
     @property
     def synonym_list(self) -> list[str]:
         return [line.strip() for line in self.synonyms.splitlines() if line.strip()]
+
+    def search_text(self) -> SearchText:
+        """A condition is found by its name and other names; its page lists the medicines
+        used for it."""
+        return SearchText(
+            title=self.name,
+            names=[self.name, *self.synonym_list],
+            summary=self.summary,
+            subtitle="Condition",
+        )
 
 
 class Substance(models.Model):

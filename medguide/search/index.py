@@ -31,7 +31,7 @@ from medguide.search.models import SearchDocument, SearchKind, SearchName
 
 logger = logging.getLogger(__name__)
 
-MODELS = {SearchKind.DRUG: Drug, SearchKind.ARTICLE: Article}
+MODELS = {SearchKind.DRUG: Drug, SearchKind.CONDITION: Condition, SearchKind.ARTICLE: Article}
 _state = threading.local()
 
 
@@ -227,6 +227,7 @@ def _class_saved(sender, instance, **kwargs):
 
 
 def _condition_saved(sender, instance, **kwargs):
+    index(SearchKind.CONDITION, [instance.pk])
     index(SearchKind.DRUG, instance.indications.values_list("drug_id", flat=True))
 
 
@@ -259,6 +260,7 @@ def connect() -> None:
     )
     post_save.connect(_class_saved, sender=DrugClass, dispatch_uid=f"{uid}.class")
     post_save.connect(_condition_saved, sender=Condition, dispatch_uid=f"{uid}.condition")
+    post_delete.connect(_condition_saved, sender=Condition, dispatch_uid=f"{uid}.condition")
     post_save.connect(_article_saved, sender=Article, dispatch_uid=f"{uid}.article")
     post_delete.connect(_article_saved, sender=Article, dispatch_uid=f"{uid}.article")
     guide_links = _links_changed(SearchKind.ARTICLE, Article, "articles")

@@ -14,6 +14,7 @@ from django.db import models
 
 class SearchKind(models.TextChoices):
     DRUG = "drug", "Medicines"
+    CONDITION = "condition", "Conditions"
     ARTICLE = "article", "Guides"
 
 

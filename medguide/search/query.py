@@ -26,7 +26,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
-from drugs.models import Drug
+from drugs.models import Condition, Drug, Indication
 from drugs.names import KnownName, did_you_mean, fold
 from medguide.search import index as search_index
 from medguide.search.backends import NameHit, backend, words
@@ -38,9 +38,17 @@ SUGGESTIONS = 10
 # Below this many results the page offers a respelling ("did you mean …").
 FEW_RESULTS = 3
 RESPELLING_SIMILARITY = 0.35
+TREATMENT_FIRST = -1000.0  # ahead of any full-text rank: medicines used for a named condition
 BEST_MATCH_SIMILARITY = 0.5
 SNIPPET_LENGTH = 220
 PASSAGE_LENGTH = 4 * SNIPPET_LENGTH  # room for the words before the match and after it
+
+
+KIND_LABELS = {
+    SearchKind.DRUG: "Medicine",
+    SearchKind.CONDITION: "Condition",
+    SearchKind.ARTICLE: "Guide",
+}
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,7 @@ class SearchResult:
 
     @property
     def kind_label(self) -> str:
-        return "Medicine" if self.kind == SearchKind.DRUG else "Guide"
+        return KIND_LABELS[self.kind]
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,10 @@ def visible_documents() -> QuerySet[SearchDocument]:
     """Documents of items the public may see now (scheduled guides included once due)."""
     return SearchDocument.objects.filter(
         Q(kind=SearchKind.DRUG, object_id__in=Drug.objects.published().values("pk"))
+        | Q(
+            kind=SearchKind.CONDITION,
+            object_id__in=Condition.objects.treated_by_published().values("pk"),
+        )
         | Q(kind=SearchKind.ARTICLE, object_id__in=Article.objects.published().values("pk"))
     )
 
@@ -365,7 +377,30 @@ def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool]:
             hits, is_loose = engine.match(documents, terms, any_term=True), True
         for hit in hits:
             offer(hit.document_id, hit.kind, _Score(2 if hit.in_head else 3, -hit.rank))
+    _put_treatments_first(ranked, documents)
     return ranked, is_loose and not any(score.tier < 2 for _k, score in ranked.values())
+
+
+def _put_treatments_first(ranked: dict[int, tuple[str, _Score]], documents) -> None:
+    """A query that names a condition finds the medicines used for it (their indications)
+    ahead of every other text match, such as medicines that list it as a side effect or
+    mention it in a warning. One query, and only when a condition's name matched."""
+    conditions = [
+        pk
+        for pk, (kind, score) in ranked.items()
+        if kind == SearchKind.CONDITION and score.is_name_match  # named, not a near spelling
+    ]
+    if not conditions:
+        return
+    named = SearchDocument.objects.filter(pk__in=conditions).values("object_id")
+    treatments = documents.filter(
+        kind=SearchKind.DRUG,
+        object_id__in=Indication.objects.filter(condition__in=named).values("drug_id"),
+    ).values_list("pk", flat=True)
+    for pk in treatments:
+        found = ranked.get(pk, (SearchKind.DRUG, _Score(3, 0.0)))[1]
+        if found.tier >= 2:  # a drug named by the query keeps its place
+            ranked[pk] = (SearchKind.DRUG, _Score(2, TREATMENT_FIRST + found.score))
 
 
 def _best_match(ranked: dict[int, tuple[str, _Score]]) -> int | None:

@@ -16,8 +16,8 @@
       var item = { name: s.name, url: url };
       if (s.generic) {
         item.note = "brand of " + s.generic;
-      } else if (s.type === "article") {
-        item.note = "Guide";
+      } else if (s.type === "article" || s.type === "condition") {
+        item.note = s.type === "article" ? "Guide" : "Condition";
         item.noteClass = "search-suggest__type";
       }
       found.push(item);

@@ -93,7 +93,7 @@ def test_classes_and_conditions_feed_the_drug_document(db):
     assert titles("pulsar") == ["Gammazole"]
     condition = ConditionFactory(name="Nebula syndrome")
     IndicationFactory(drug=drug, condition=condition)
-    assert titles("nebula syndrome") == ["Gammazole"]
+    assert titles("nebula syndrome", kind="drug") == ["Gammazole"]  # the condition is found too
     drug_class.drugs.clear()
     assert titles("pulsar") == []
 

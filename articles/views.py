@@ -12,32 +12,16 @@ from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from articles.forms import GuideListQuery, GuidePageQuery
 from articles.jsonld import guide_jsonld, share_image
 from articles.models import Article, Category
 from drugs.models import Drug
 from drugs.opendata import script_json
+from medguide.editorial.caching import QueryMixin
 
 GUIDES_PER_PAGE = 12
 RELATED_GUIDES = 3
 TABLE_OF_CONTENTS_MIN_HEADINGS = 3
-MAX_FILTER_LENGTH = 200
-
-
-def query_value(request, name: str) -> str:
-    """A filter value from the query string, trimmed; "" when missing or unusable.
-    PostgreSQL refuses NUL in any string parameter, so a value carrying one matches nothing."""
-    value = request.GET.get(name, "").strip()[:MAX_FILTER_LENGTH]
-    return "" if "\x00" in value else value
-
-
-def page_number(value: str | None, *, last: int) -> int:
-    """The page to show for a ?page= value: a number out of range is clamped to the first or
-    last page, anything else (missing, "abc", too long to be a number) is the first page."""
-    try:
-        number = int(value or 1)
-    except ValueError:  # "abc", "1.5", and digit strings beyond int()'s length limit
-        return 1
-    return min(max(number, 1), last)
 
 
 def tags_in_use():
@@ -46,9 +30,10 @@ def tags_in_use():
     return Tag.objects.filter(article__in=published).distinct().order_by(Lower("name"), "pk")
 
 
-class GuideListView(ListView):
+class GuideListView(QueryMixin, ListView):
     """What the guide lists share: published guides, newest first, a dozen to a page."""
 
+    query_form = GuidePageQuery
     model = Article
     context_object_name = "articles"
     paginate_by = GUIDES_PER_PAGE
@@ -58,7 +43,7 @@ class GuideListView(ListView):
         # ListView answers 404 to ?page=abc or ?page=999; a reader who edits the URL or
         # follows an old link is better served by the nearest page that exists.
         paginator = self.get_paginator(queryset, page_size)
-        page = paginator.page(page_number(self.request.GET.get("page"), last=paginator.num_pages))
+        page = paginator.page(min(self.query["page"], paginator.num_pages))
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
@@ -79,10 +64,10 @@ class ArticleListView(GuideListView):
     """/articles/: every published guide, narrowed by ?category=, ?tag= and ?drug= (slugs).
     A value that matches nothing gives an empty list that says so."""
 
+    query_form = GuideListQuery
+
     def get_queryset(self):
-        self.chosen = {
-            name: query_value(self.request, name) for name in ("category", "drug", "tag")
-        }
+        self.chosen = {name: self.query[name] for name in ("category", "drug", "tag")}
         articles = Article.objects.published().for_list()
         if self.chosen["category"]:
             articles = articles.filter(category__slug=self.chosen["category"])
@@ -185,7 +170,7 @@ def related_guides(article: Article, *, drugs: list[Drug], limit: int = RELATED_
     )
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(QueryMixin, DetailView):
     context_object_name = "article"
     is_preview = False  # the admin's preview shows drafts too, marked and not indexed
 

@@ -1,15 +1,19 @@
-"""Forms: admin forms that edit structured rows through one friendly field, and the form
-readers use to report a problem with a monograph section."""
+"""Forms: admin forms that edit structured rows through one friendly field, the form readers
+use to report a problem with a monograph section, and what the public pages read from their
+query strings."""
 
 import re
+import string
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from drugs import feedback
+from drugs import checker, feedback
+from drugs.converter import UNITS
 from drugs.dosing import parse_strength
 from drugs.models import Formulation, Interaction, Strength
 from medguide.editorial.autocomplete import PreloadedAutocompleteForm
+from medguide.editorial.caching import QueryForm, QueryList, QueryText
 
 # Strengths are separated by ";" or by a comma that is not a thousands separator: "400 mg,
 # 800 mg" is two strengths, "1,000 mg" one.
@@ -187,3 +191,102 @@ class SectionFeedbackForm(forms.Form):
     @property
     def section_title(self) -> str:
         return self.sections.get(self.cleaned_data.get("section", ""), "")
+
+
+# Query strings (medguide.editorial.caching.QueryForm): each value cleaned to what the page does
+# with it, so that the page cache stores one page for the addresses that mean the same.
+
+INITIALS = frozenset(string.ascii_lowercase)
+ROW_ID = re.compile(r"[1-9][0-9]{0,18}")  # a row's id as str(pk) writes it
+
+
+def row_id(text: str | None) -> str:
+    """The id as given, or "" for anything that is no row's id: both choose no row."""
+    return text if text is not None and ROW_ID.fullmatch(text) else ""
+
+
+class PageQuery(QueryForm):
+    """?page= for Django's paginator, as sent: a page that does not exist is a 404."""
+
+    page = QueryText()
+
+
+class DrugIndexQuery(QueryForm):
+    """/drugs/?letter=b: the A–Z filter, "" when it is missing or not a single Latin letter."""
+
+    letter = QueryText()
+
+    def clean_letter(self) -> str:
+        letter = (self.cleaned_data["letter"] or "").strip().lower()
+        return letter if letter in INITIALS else ""
+
+
+class MonographQuery(QueryForm):
+    """/drugs/<slug>/: ?view=pro for health professionals, and the liquid-dose converter's
+    question, ?liquid=<strength id>&amount=10&unit=mg (drugs.converter.read_converter, which
+    shows a message for each bad value). Parameters that are absent stay None."""
+
+    view = QueryText()
+    liquid = QueryText()
+    amount = QueryText(keep=40)
+    unit = QueryText()
+
+    def clean_view(self) -> str:
+        return "pro" if self.cleaned_data["view"] == "pro" else ""
+
+    def clean(self):
+        data = self.cleaned_data
+        if data["liquid"] is None and data["amount"] is None:
+            # Nothing asked: the converter is an empty form, whatever the unit says.
+            data.update(liquid=None, amount=None, unit=None)
+            return data
+        data["liquid"] = row_id((data["liquid"] or "").strip())  # "": none of those listed
+        data["amount"] = data["amount"] or ""
+        unit = data["unit"]
+        data["unit"] = "mg" if unit is None else unit if unit in UNITS else ""  # "": no unit
+        return data
+
+
+class DiaryQuery(QueryForm):
+    """/drugs/<slug>/diary/?dose=<guideline id>&start=YYYY-MM-DD. The start is kept as typed:
+    the page shows it back, with a message when it is no date within a year."""
+
+    dose = QueryText(keep=20)
+    start = QueryText(keep=40)
+
+    def clean_dose(self) -> str:
+        return row_id(self.cleaned_data["dose"])
+
+    def clean_start(self) -> str:
+        return self.cleaned_data["start"] or ""
+
+
+class CheckerQuery(QueryForm):
+    """/interactions/?drugs=a,b,c&add=1: the names (checker.parse_names: tidied, repeats
+    dropped, at most MAX_ITEMS) and those past the limit; whether the address already gives
+    them as one tidy ?drugs= (the page redirects to it otherwise); ?add, with any value, for
+    one more field."""
+
+    drugs = QueryList()
+    add = QueryText()
+
+    def clean_add(self) -> bool:
+        return self.cleaned_data["add"] is not None
+
+    def clean(self):
+        values = self.cleaned_data["drugs"]
+        names, left_out = checker.parse_names(values)
+        tidy = ",".join([*names, *left_out])
+        self.cleaned_data.update(
+            drugs=names,
+            left_out=left_out,
+            is_tidy=len(values) <= 1 and (not values or values[0] == tidy),
+        )
+        return self.cleaned_data
+
+
+class FeedbackQuery(QueryForm):
+    """/drugs/<slug>/feedback/?section=<anchor>, and ?sent (any value) for the thanks page."""
+
+    section = QueryText()
+    sent = QueryText()

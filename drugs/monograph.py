@@ -66,9 +66,10 @@ class LazyMonograph:
         "drug_jsonld",
     )
 
-    def __init__(self, request, drug: Drug):
+    def __init__(self, request, drug: Drug, *, query: dict):
         self.request = request
         self.drug = drug
+        self.query = query  # the converter's question, cleaned (drugs.forms.MonographQuery)
 
     def lazy_context(self) -> dict:
         # Django templates call a callable they find in the context; each part is then
@@ -111,7 +112,7 @@ class LazyMonograph:
             "shown_classes": [c for c in drug.classes.all() if c.is_shown],
             "label_uses": link_uses(label.uses, condition_names()) if label and label.uses else [],
             "us_products": us_products(drug.products.all()),
-            **converter_context(drug, query=self.request.GET),
+            **converter_context(drug, query=self.query),
             **change_log_context(drug),
             **open_data_context(self.request, drug, interactions=interactions),
         }

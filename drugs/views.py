@@ -19,30 +19,32 @@ from django.views.generic import DetailView, ListView
 
 from drugs import checker, feedback, opendata
 from drugs.conditions import summary_opening
-from drugs.converter import CONVERTER_PARAMETERS
 from drugs.dosing import describe, diary_days, diary_guideline, parse_start, titration_schedule
-from drugs.forms import SectionFeedbackForm
+from drugs.forms import (
+    CheckerQuery,
+    DiaryQuery,
+    DrugIndexQuery,
+    FeedbackQuery,
+    MonographQuery,
+    PageQuery,
+    SectionFeedbackForm,
+)
 from drugs.interactions import class_ancestors, class_tree, interactions_for
 from drugs.models import Condition, DoseGuideline, Drug, DrugClass, Indication
 from drugs.monograph import LazyMonograph, sections_for, site_url
-from medguide.page_cache import fetch_fragments
+from medguide.editorial.caching import QueryMixin, fetch_fragments, reads_no_query, reads_query
 
 LETTERS = list(string.ascii_lowercase)
 
 
-def letter_from(request) -> str:
-    """The A–Z filter, or "" when it is missing or not a single Latin letter."""
-    letter = request.GET.get("letter", "").strip().lower()
-    return letter if letter in LETTERS else ""
-
-
-class DrugListView(ListView):
+class DrugListView(QueryMixin, ListView):
     template_name = "drugs/drug_list.html"
     context_object_name = "drugs"
+    query_form = DrugIndexQuery
 
     def get_queryset(self):
         drugs = Drug.objects.published().for_index()
-        self.letter = letter_from(self.request)
+        self.letter = self.query["letter"]
         return drugs.starting_with(self.letter) if self.letter else drugs
 
     def get_context_data(self, **kwargs):
@@ -54,9 +56,10 @@ class DrugListView(ListView):
         )
 
 
-class DrugDetailView(DetailView):
+class DrugDetailView(QueryMixin, DetailView):
     template_name = "drugs/drug_detail.html"
     context_object_name = "drug"
+    query_form = MonographQuery
     is_preview = False  # the admin's preview shows drafts too, marked and not indexed
 
     def get_queryset(self):
@@ -67,18 +70,14 @@ class DrugDetailView(DetailView):
     FRAGMENTS = ("monograph-jsonld", "monograph", "monograph-scripts")
 
     def get_context_data(self, **kwargs):
-        monograph = LazyMonograph(self.request, self.object)
-        is_pro_view = self.request.GET.get("view") == "pro"
+        asked = {name: value for name, value in self.query.items() if value is not None}
+        monograph = LazyMonograph(self.request, self.object, query=asked)
+        is_pro_view = self.query["view"] == "pro"
         # What the fragments depend on besides content (which empties the fragment cache):
         # None, for a preview, keeps them out of the cache altogether.
         variant = None
         if not self.is_preview:
-            variant = (
-                self.object.pk,
-                site_url(self.request),
-                is_pro_view,
-                *(self.request.GET.get(key, "") for key in CONVERTER_PARAMETERS),
-            )
+            variant = (self.object.pk, site_url(self.request), *asked.items())
             fetch_fragments(self.FRAGMENTS, [variant])
         return super().get_context_data(
             is_pro_view=is_pro_view,
@@ -90,7 +89,7 @@ class DrugDetailView(DetailView):
         )
 
 
-class DrugClassDetailView(DetailView):
+class DrugClassDetailView(QueryMixin, DetailView):
     template_name = "drugs/drugclass_detail.html"
     context_object_name = "drug_class"
     model = DrugClass
@@ -104,7 +103,7 @@ class DrugClassDetailView(DetailView):
         return super().get_context_data(drugs=drugs, subclasses=subclasses, **kwargs)
 
 
-class ConditionListView(ListView):
+class ConditionListView(QueryMixin, ListView):
     template_name = "drugs/condition_list.html"
     context_object_name = "conditions"
 
@@ -113,7 +112,7 @@ class ConditionListView(ListView):
         return Condition.objects.filter(indications__drug__in=live).distinct()
 
 
-class ConditionDetailView(DetailView):
+class ConditionDetailView(QueryMixin, DetailView):
     template_name = "drugs/condition_detail.html"
     context_object_name = "condition"
 
@@ -154,6 +153,7 @@ def open_data_not_found(message: str) -> JsonResponse:
     return JsonResponse({"error": "not found", "detail": message}, status=404)
 
 
+@reads_no_query
 @require_safe
 def drug_json(request, slug):
     """/drugs/<slug>.json: a published monograph as open data (docs/open-data.md)."""
@@ -170,8 +170,9 @@ def drug_json(request, slug):
     return open_data_response(document)
 
 
+@reads_query(PageQuery)
 @require_safe
-def drug_index_json(request):
+def drug_index_json(request, query):
     """/drugs.json: every published monograph, a page of names and links at a time."""
     drugs = (
         Drug.objects.published()
@@ -180,7 +181,7 @@ def drug_index_json(request):
     )
     paginator = Paginator(drugs, opendata.INDEX_PAGE_SIZE)
     try:
-        page = paginator.page(request.GET.get("page", 1))
+        page = paginator.page(1 if query["page"] is None else query["page"])
     except InvalidPage:
         return open_data_not_found("No such page of the drug index.")
     base = site_url(request) + request.path
@@ -193,12 +194,13 @@ def drug_index_json(request):
 # The public change log and readers' reports -----------------------------------------------
 
 
-class DrugChangeListView(ListView):
+class DrugChangeListView(QueryMixin, ListView):
     """Every entry of a monograph's public change log, newest first."""
 
     template_name = "drugs/drug_changes.html"
     context_object_name = "changes"
     paginate_by = 20
+    query_form = PageQuery  # ?page=, read by ListView's paginate_queryset as sent
 
     def get_queryset(self):
         self.drug = get_object_or_404(Drug.objects.published(), slug=self.kwargs["slug"])
@@ -215,8 +217,9 @@ class DrugChangeListView(ListView):
 # different from a stranger's own, which the honeypot and the flood limit already meet. A
 # token would also give every monograph a per-reader cookie and keep it out of the page cache.
 @csrf_exempt
+@reads_query(FeedbackQuery)
 @require_http_methods(["GET", "POST"])
-def section_feedback(request, slug: str):
+def section_feedback(request, slug: str, query):
     """GET: the report form on its own page (?section=<anchor>), or the thank-you page
     (?sent=1). POST: a report on one section, refused with 429 when the client floods us and
     with a friendly 400 for the honeypot or bad input; nothing is stored then."""
@@ -229,18 +232,16 @@ def section_feedback(request, slug: str):
         )
         response["Retry-After"] = str(feedback.WINDOW_SECONDS)
         return response
-    if request.method == "GET" and "sent" in request.GET:
+    if request.method == "GET" and query["sent"] is not None:
         drug = get_object_or_404(Drug.objects.published(), slug=slug)
-        section = request.GET.get("section", "")
+        section = query["section"] or ""
         anchor = section if section.replace("-", "").isalnum() else ""
         return render(request, "drugs/feedback_thanks.html", {"drug": drug, "anchor": anchor})
 
     drug = get_object_or_404(Drug.objects.published().for_monograph(), slug=slug)
     sections = sections_for(drug)
     if request.method == "GET":
-        form = SectionFeedbackForm(
-            initial={"section": request.GET.get("section", "")}, sections=sections
-        )
+        form = SectionFeedbackForm(initial={"section": query["section"] or ""}, sections=sections)
         return render(request, "drugs/feedback_form.html", {"drug": drug, "form": form})
 
     form = SectionFeedbackForm(request.POST, sections=sections)
@@ -258,24 +259,24 @@ def section_feedback(request, slug: str):
         message=data["message"],
         email=data["email"],
     )
-    query = urlencode({"sent": 1, "section": data["section"]})
-    return redirect(f"{reverse('drugs:feedback', kwargs={'slug': drug.slug})}?{query}")
+    thanks = urlencode({"sent": 1, "section": data["section"]})
+    return redirect(f"{reverse('drugs:feedback', kwargs={'slug': drug.slug})}?{thanks}")
 
 
 # The printable medication diary ----------------------------------------------------------------
 
 
-def diary(request, slug):
+@reads_query(DiaryQuery)
+def diary(request, slug, query):
     """/drugs/<slug>/diary/: a printable diary for the titration schedule (or blank days), with
     real dates from ?start=YYYY-MM-DD; ?dose=<guideline id> picks one of several schedules.
     Three queries whatever the drug."""
     doses = Prefetch("doses", queryset=DoseGuideline.objects.select_related("condition"))
     drugs = Drug.objects.published().prefetch_related(doses, "side_effects")
     drug = get_object_or_404(drugs, slug=slug)
-    chosen = request.GET.get("dose", "")[:20]
-    guideline = diary_guideline(list(drug.doses.all()), chosen=chosen)
+    guideline = diary_guideline(list(drug.doses.all()), chosen=query["dose"])
     start, start_error = None, ""
-    start_text = request.GET.get("start", "")[:40]
+    start_text = query["start"]
     if start_text.strip():
         try:
             start = parse_start(start_text, today=timezone.localdate())
@@ -299,18 +300,16 @@ def diary(request, slug):
     )
 
 
+@reads_query(CheckerQuery)
 @require_safe
-def interaction_checker(request):
+def interaction_checker(request, query):
     """The interaction checker. A GET form, so every list of names has an address to share;
     several fields, or a list spelt untidily, come back to the one tidy ?drugs=a,b,c."""
-    values = request.GET.getlist("drugs")
-    names, left_out = checker.parse_names(values)
-    adding = "add" in request.GET
-    tidy = ",".join([*names, *left_out])
-    if len(values) > 1 or (values and values[0] != tidy):
-        query = checker.query_string([*names, *left_out]) if tidy else ""
-        query = "&".join(part for part in (query, "add=1" if adding else "") if part)
-        return redirect(reverse("drugs:interactions") + (f"?{query}" if query else ""))
+    names, left_out, adding = query["drugs"], query["left_out"], query["add"]
+    if not query["is_tidy"]:
+        tidy = checker.query_string([*names, *left_out]) if names or left_out else ""
+        tidy = "&".join(part for part in (tidy, "add=1" if adding else "") if part)
+        return redirect(reverse("drugs:interactions") + (f"?{tidy}" if tidy else ""))
     result = checker.check_interactions(names=names, left_out=left_out)
     share_query = checker.query_string(names) if names else ""
     return render(

@@ -7,7 +7,7 @@ from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
 from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_vary_headers
 
-from medguide.page_cache import PageCacheMiddleware
+from medguide.page_cache import will_store
 
 # nginx's default gzip_comp_level: about three times faster than zlib's 6 on a monograph, for
 # a fifth more bytes.
@@ -17,9 +17,9 @@ FAST_LEVEL = 1
 class GZipMiddleware(DjangoGZipMiddleware):
     """Django's GZipMiddleware (zlib level 6, with its BREACH padding), except for pages that
     are compressed for one reader only: rendered for a reader without a session and not
-    stored by the page cache (a search, an address with extra parameters). Those get level 1,
-    as nginx would. They hold no secret (no session, no CSRF token), so BREACH has nothing to
-    find and they need no padding. Stored pages keep level 6: compressed once, sent often."""
+    stored by the page cache (a search, a page not found). Those get level 1, as nginx
+    would. They hold no secret (no session, no CSRF token), so BREACH has nothing to find and
+    they need no padding. Stored pages keep level 6: compressed once, sent often."""
 
     def process_response(self, request, response):
         if not self._compressed_once(request, response):
@@ -40,11 +40,8 @@ class GZipMiddleware(DjangoGZipMiddleware):
 
     @staticmethod
     def _compressed_once(request, response) -> bool:
-        stored = PageCacheMiddleware.may_use_cache(request) and not getattr(
-            response, "page_cache_exempt", False
-        )
         return (
-            not stored
+            not will_store(request)
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and not response.cookies
             and not response.streaming

@@ -50,10 +50,15 @@ MIDDLEWARE = [
     "medguide.replicas.replica_reads",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # A page cache hit returns here: stored compressed and with its ETag by the two below.
-    "medguide.page_cache.PageCacheMiddleware",
+    # The page cache (medguide/page_cache.py): pages are stored as the two middleware below
+    # leave them, compressed and with their ETag; a stored page is fetched below them, so a
+    # reader whose copy is current gets a 304. Django puts FetchFromCache last; nothing
+    # further down changes what a page is stored by, and a hit then skips their work
+    # (sessions, CSRF, messages), for readers who have none.
+    "medguide.page_cache.UpdateCacheMiddleware",
     "medguide.compression.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    "medguide.page_cache.FetchFromCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -112,31 +117,38 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Local memory by default (one per process); Redis, shared by every server, when REDIS_URL
 # is set. CACHE_URL can name any other backend django-environ knows. django-redis rather
 # than Django's own Redis backend: that one builds a new client for every cache call.
+# `pages` holds the page cache, its fragments and their generation (medguide/page_cache.py):
+# the same server under a prefix of its own, so it can be sized, watched or emptied alone.
 if env.str("REDIS_URL", default=""):
+    CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="medguide")
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": env.str("REDIS_URL"),
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="medguide"),
+            "KEY_PREFIX": prefix,
         }
+        for alias, prefix in [
+            ("default", CACHE_KEY_PREFIX),
+            ("pages", env.str("PAGE_CACHE_KEY_PREFIX", default=f"{CACHE_KEY_PREFIX}-pages")),
+        ]
     }
 else:
     CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://medguide")}
-    if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages"}
+    if CACHES["pages"]["BACKEND"].endswith("LocMemCache"):
         # Room for every public page (about 900 drugs) rather than Django's 300 entries.
-        CACHES["default"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 5000
+        CACHES["pages"].update(LOCATION="medguide-pages", OPTIONS={"MAX_ENTRIES": 5000})
 
-# Whole pages for readers without a session (medguide/page_cache.py). Emptied on every
-# content change; SECONDS bounds how long a page may show a date-dependent line such as
-# "review due". 0 turns it off.
-# FRAGMENT_SECONDS does the same for the parts kept by page_cache.remember() (a monograph's
-# body, a search's results), which serve editors and addresses the page cache does not.
+# Whole pages for readers without a session (Django's cache middleware, medguide/page_cache.py),
+# emptied on every content change. CACHE_MIDDLEWARE_SECONDS bounds how long a page may show a
+# date-dependent line such as "review due"; 0 turns the page cache off.
+# FRAGMENT_CACHE_SECONDS does the same for the parts kept by caching.remember() (a monograph's
+# body, a search's results), which serve editors and the pages the page cache does not store.
 # Both are off by default when DEBUG is on, so a developer sees template changes at once.
-PAGE_CACHE = {
-    "ALIAS": "default",
-    "SECONDS": env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 600),
-    "FRAGMENT_SECONDS": env.int("FRAGMENT_CACHE_SECONDS", default=0 if DEBUG else 600),
-}
+CACHE_MIDDLEWARE_ALIAS = "pages"
+CACHE_MIDDLEWARE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 600)
+CACHE_MIDDLEWARE_KEY_PREFIX = ""  # the generation is each page's prefix
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=0 if DEBUG else 600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

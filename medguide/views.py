@@ -18,12 +18,14 @@ from django.views.decorators.http import require_safe
 from articles.models import Article
 from drugs.models import Drug
 from drugs.views import LETTERS
+from medguide.editorial.caching import reads_no_query
 from medguide.editorial.models import ReviewerProfile
 from medguide.replicas import REPLICA
 
 LATEST_GUIDES = 3
 
 
+@reads_no_query
 @require_safe
 def home(request):
     return render(
@@ -93,6 +95,7 @@ def favicon(request):
     return redirect(static("icons/favicon.svg"), permanent=True)
 
 
+@reads_no_query
 @require_safe
 def robots_txt(request):
     # The admin's address is not named: it may be a secret (ADMIN_URL); it answers only to

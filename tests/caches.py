@@ -8,18 +8,23 @@ import uuid
 from django.core.cache import BaseCache
 from django_redis.cache import RedisCache
 
-from medguide import page_cache as page_cache_module
+from medguide.editorial import caching
 
 REDIS_URL = os.environ.get("MEDGUIDE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
-def own_local_memory() -> dict:
+def own_local_memory(location: str = "medguide-tests") -> dict:
     """Settings for a local-memory cache that nothing outside this process can reach."""
     return {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "medguide-tests",
+        "LOCATION": location,
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
+
+
+def own_caches() -> dict:
+    """CACHES for the suite: `default` and `pages`, each its own local memory."""
+    return {"default": own_local_memory(), "pages": own_local_memory("medguide-tests-pages")}
 
 
 def own_redis() -> dict:
@@ -43,9 +48,9 @@ def empty(store: BaseCache) -> None:
 
 def pages_cached(settings):
     """Turn the page and fragment caches on; yields their cache, emptied before and after."""
-    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "SECONDS": 600, "FRAGMENT_SECONDS": 600}
-    store = page_cache_module.cache()
+    settings.CACHE_MIDDLEWARE_SECONDS = settings.FRAGMENT_CACHE_SECONDS = 600
+    store = caching.cache()
     empty(store)
-    page_cache_module.invalidate()  # and this thread's memory of the generation
+    caching.invalidate()  # and this thread's memory of the generation
     yield store
     empty(store)

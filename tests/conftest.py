@@ -19,7 +19,7 @@ from drugs.models import (
 )
 from medguide.editorial.models import Status
 from medguide.search import index as search_index
-from tests.caches import empty, own_local_memory, pages_cached
+from tests.caches import empty, own_caches, pages_cached
 from tests.factories import (
     ConditionFactory,
     DoseGuidelineFactory,
@@ -69,24 +69,25 @@ def plain_static_files(settings):
 
 @pytest.fixture(scope="session", autouse=True)
 def own_cache():
-    """The suite's cache is its own local memory, whatever REDIS_URL or CACHE_URL a
-    developer's .env names: emptying it can never touch a cache someone else uses."""
-    with override_settings(CACHES={"default": own_local_memory()}):
+    """The suite's caches are its own local memory, whatever REDIS_URL or CACHE_URL a
+    developer's .env names: emptying them can never touch a cache someone else uses."""
+    with override_settings(CACHES=own_caches()):
         yield
 
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: counts such as the reader-report flood limit
-    must not carry over from the tests before it."""
-    empty(caches["default"])
+    """Each test starts with empty caches: counts such as the reader-report flood limit, or
+    stored pages, must not carry over from the tests before it."""
+    for alias in ("default", "pages"):
+        empty(caches[alias])
 
 
 @pytest.fixture(autouse=True)
 def page_cache_off(settings):
     """Views are tested as they render. The `page_cache` fixture turns the cache on for the
     tests of what readers get from it."""
-    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "SECONDS": 0, "FRAGMENT_SECONDS": 0}
+    settings.CACHE_MIDDLEWARE_SECONDS = settings.FRAGMENT_CACHE_SECONDS = 0
 
 
 @pytest.fixture

@@ -9,28 +9,23 @@ from django.views.decorators.http import require_safe
 
 from drugs.models import Drug
 from drugs.views import LETTERS
-from medguide.page_cache import page_cache_exempt, remember
+from medguide.editorial.caching import page_cache_exempt, reads_query, remember
 from medguide.search import query as site_search
+from medguide.search.forms import SearchQuery, SuggestQuery
 from medguide.search.models import SearchKind
 
 
 @page_cache_exempt  # every query is counted in the search log
+@reads_query(SearchQuery)
 @require_safe
-def search(request):
-    # Anything a stranger sends is a string we can search for; the last of repeated
-    # parameters wins, and an unknown type means all types.
-    raw = request.GET.get("q", "")
-    kind = request.GET.get("type", "")
-    kind = kind if kind in SearchKind.values else ""
-    page = request.GET.get("page", "1")
-    # Anything but a page number means the first page, so junk cannot fill the cache.
-    page = page if page.isascii() and page.isdigit() and len(page) <= 6 else "1"
+def search(request, query):
+    raw, kind, page = query["q"], query["type"], query["page"] or "1"
     results = remember(  # searches repeat: the same words, the same results, until a change
         "search",
         [site_search.normalise_query(raw), kind, page],
         lambda: site_search.search(raw, kind=kind, page=page),
     )
-    if results.query and results.page.number == 1 and "page" not in request.GET:
+    if results.query and results.page.number == 1 and query["page"] is None:
         site_search.record_search(results.query, results=results.total)
     found_nothing = not results.query or not results.total
     return render(
@@ -51,14 +46,12 @@ def search(request):
     )
 
 
+@reads_query(SuggestQuery)
 @require_safe
-def search_suggest(request):
-    kind = request.GET.get("type", "")
-    kind = kind if kind in SearchKind.values else ""
-    query = site_search.normalise_query(request.GET.get("q", ""))
-    suggestions = site_search.suggest(query, kind=kind)
+def search_suggest(request, query):
+    suggestions = site_search.suggest(query["q"], kind=query["type"])
     response = JsonResponse(
-        {"query": query, "suggestions": [s.as_json() for s in suggestions]},
+        {"query": query["q"], "suggestions": [s.as_json() for s in suggestions]},
         json_dumps_params={"ensure_ascii": False},
     )
     # The box asks on every keystroke; a minute of staleness is fine for names.

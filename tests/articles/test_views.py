@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles.forms import page_number
 from articles.models import Article
-from articles.views import page_number
 from medguide.editorial.models import Status
 from tests.factories import (
     ArticleFactory,

@@ -216,9 +216,9 @@ def test_pages_keep_up_with_healthz(environment, tmp_path):
             ("guide (page cache)", guide_path(base)),
         ]:
             rows.append((label, *against_healthz(base, path), CACHED_TARGET))
-    # The page cache off, as for an editor or an address with extra parameters: the view
-    # runs and renders the page; the monograph's body and the search's results come from
-    # the fragment cache. Searches are never page-cached, so this is every search.
+    # The page cache off, as for an editor or a page asked something new (a converter
+    # question): the view runs and renders the page; the monograph's body and the search's
+    # results come from the fragment cache. Searches are never page-cached: this is every one.
     with gunicorn(environment, tmp_path / "uncached.log", PAGE_CACHE_SECONDS="0") as (base, _):
         rows.append(
             (
@@ -242,15 +242,16 @@ def test_pages_keep_up_with_healthz(environment, tmp_path):
         assert ratio >= target, f"{label}: {ratio:.2f} of /healthz, target {target}"
 
 
-# The soak cycles through the pages; every fifth request is the monograph at an address of
-# its own, which the page cache has never seen, so the view renders it from the fragments.
+# The soak cycles through the pages; every fifth request asks the monograph's converter a
+# question of its own, a page the page cache has never seen, so the view renders it. (An
+# unknown parameter such as ?visit= would not do: the page cache ignores it.)
 SOAK_SCRIPT = """
 paths = {%s}
 counter = 0
 request = function()
   counter = counter + 1
   if counter %% 5 == 0 then
-    return wrk.format("GET", "/drugs/baclofen/?visit=" .. counter)
+    return wrk.format("GET", "/drugs/baclofen/?amount=" .. counter)
   end
   return wrk.format("GET", paths[counter %% #paths + 1])
 end

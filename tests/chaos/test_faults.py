@@ -365,17 +365,18 @@ def ndfrt_interactions(connection) -> int:
 
 
 def page_cache(env: dict[str, str]):
-    """The site's page cache as its servers reach it: Redis, under the site's key prefix."""
+    """The site's page cache as its servers reach it: Redis, under the `pages` cache's prefix
+    (settings: the site's own, with -pages)."""
     from django_redis.cache import RedisCache
 
-    return RedisCache(env["REDIS_URL"], {"KEY_PREFIX": env["CACHE_KEY_PREFIX"]})
+    return RedisCache(env["REDIS_URL"], {"KEY_PREFIX": f"{env['CACHE_KEY_PREFIX']}-pages"})
 
 
 def store_pages(env: dict[str, str], token: str) -> None:
     """Leave the cache as readers' requests do: pages stored under a current generation."""
-    from medguide.page_cache import GENERATION_KEY, Generation
+    from medguide.editorial.caching import GENERATION_KEY
 
-    page_cache(env).set(GENERATION_KEY, Generation(token=token, ends_at=None), timeout=None)
+    page_cache(env).set(GENERATION_KEY, (token, None), timeout=None)
 
 
 def postgres_state(database: str, env: dict[str, str]) -> dict[str, object]:
@@ -383,7 +384,7 @@ def postgres_state(database: str, env: dict[str, str]) -> dict[str, object]:
     stored before the import (or between a kill and the rerun) would still be served."""
     from psycopg2 import sql
 
-    from medguide.page_cache import GENERATION_KEY
+    from medguide.editorial.caching import GENERATION_KEY
 
     connection = connect(database)
     try:
@@ -398,8 +399,9 @@ def postgres_state(database: str, env: dict[str, str]) -> dict[str, object]:
     finally:
         connection.close()
     generation = page_cache(env).get(GENERATION_KEY)
-    stale = generation is not None and generation.token in (STORED_BEFORE, STORED_AFTER_KILL)
-    result["page cache"] = f"pages under {generation.token} served" if stale else "all retired"
+    token = generation[0] if generation is not None else None
+    stale = token in (STORED_BEFORE, STORED_AFTER_KILL)
+    result["page cache"] = f"pages under {token} served" if stale else "all retired"
     return result
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from drugs.models import Condition, Drug, SectionFeedback
-from medguide import page_cache
+from medguide.editorial import caching
 from tests.factories import DrugFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,10 +25,10 @@ UNREACHABLE = {
 
 @pytest.fixture
 def cache_down(settings):
-    settings.CACHES = {"default": UNREACHABLE}
-    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "SECONDS": 600, "FRAGMENT_SECONDS": 600}
+    settings.CACHES = {"default": UNREACHABLE, "pages": UNREACHABLE}
+    settings.CACHE_MIDDLEWARE_SECONDS = settings.FRAGMENT_CACHE_SECONDS = 600
     yield
-    page_cache._unreached.clear()
+    caching._unreached.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -72,18 +72,18 @@ def test_public_pages_and_healthz_with_the_cache_down(cache_down, client):
 
 
 def test_the_generation_moves_once_the_cache_answers_again(settings, page_cache_on):
-    store = page_cache.cache()
-    stale = page_cache.current_generation()
-    page_cache._unreached.set()  # an invalidation this process could not deliver
-    page_cache.retry_unreached()
-    assert not page_cache._unreached.is_set()
-    assert store.get(page_cache.GENERATION_KEY) is None
-    assert page_cache.current_generation().token != stale.token
+    store = caching.cache()
+    stale = caching.current_generation()
+    caching._unreached.set()  # an invalidation this process could not deliver
+    caching.retry_unreached()
+    assert not caching._unreached.is_set()
+    assert store.get(caching.GENERATION_KEY) is None
+    assert caching.current_generation().token != stale.token
 
 
 @pytest.fixture
 def page_cache_on(settings):
-    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "SECONDS": 600, "FRAGMENT_SECONDS": 600}
-    page_cache.invalidate()
+    settings.CACHE_MIDDLEWARE_SECONDS = settings.FRAGMENT_CACHE_SECONDS = 600
+    caching.invalidate()
     yield
-    page_cache._unreached.clear()
+    caching._unreached.clear()

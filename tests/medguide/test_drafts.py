@@ -12,7 +12,7 @@ from reversion.models import Version
 
 from articles.models import Article
 from drugs.models import Drug
-from medguide import page_cache as page_cache_module
+from medguide.editorial import caching
 from medguide.editorial.models import Status
 from medguide.search import index as search_index
 from medguide.search.models import SearchDocument
@@ -118,11 +118,11 @@ def test_saving_a_draft_leaves_the_page_cache_and_the_search_index_alone(
     baclofen, editor_client, page_cache, django_capture_on_commit_callbacks
 ):
     search_index.flush()
-    generation = page_cache_module.current_generation().token
+    generation = caching.current_generation().token
     indexed_at = SearchDocument.objects.get(object_id=baclofen.pk).indexed_at
     with django_capture_on_commit_callbacks(execute=True):
         edit_baclofen(editor_client, baclofen)
-    assert page_cache_module.current_generation().token == generation
+    assert caching.current_generation().token == generation
     assert SearchDocument.objects.get(object_id=baclofen.pk).indexed_at == indexed_at
 
 

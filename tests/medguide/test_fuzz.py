@@ -2,7 +2,8 @@
 the site answers with a page, a redirect or a 4xx, never a server error.
 
 The addresses come from the URLconf itself and the query parameters from the views' own
-source, so a new page or parameter is fuzzed without anyone remembering to add it here. The
+source and their query forms, so a new page or parameter is fuzzed without anyone remembering
+to add it here. The
 demo is loaded, so real slugs (mixed in with fuzzed ones) reach the views' deeper paths.
 """
 
@@ -19,6 +20,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from drugs.models import Drug, SectionFeedback
+from medguide.editorial.caching import QueryForm
 
 pytestmark = pytest.mark.django_db
 
@@ -56,10 +58,16 @@ def public_routes() -> list[str]:
     return routes
 
 
+def query_forms(form=QueryForm) -> list[type[QueryForm]]:
+    """Every query form (the URLconf has imported the views, and so their forms)."""
+    return [form, *(found for sub in form.__subclasses__() for found in query_forms(sub))]
+
+
 def parameters_read() -> set[str]:
-    """The query parameters the project's views read, found in their source."""
-    # django.contrib.sitemaps' page, and the guide list's filters (read in a loop)
-    names = {"p", "category", "drug", "tag"}
+    """The query parameters the project's views read: the fields of their query forms, and
+    what their source reads from the query string directly."""
+    names = {"p"}  # django.contrib.sitemaps' page
+    names |= {name for form in query_forms() for name in form.base_fields}
     for app in ("drugs", "articles", "medguide"):
         for source in (PROJECT / app).rglob("*.py"):
             for match in READS.finditer(source.read_text()):

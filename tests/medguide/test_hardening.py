@@ -186,7 +186,7 @@ def admin_elsewhere(settings):
     """The site's URLconf as it is built when ADMIN_URL=editorial-7f3a/ (a fresh copy of
     medguide/urls.py, so the imported module keeps the default)."""
     settings.ADMIN_URL = "editorial-7f3a/"
-    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "SECONDS": 0}
+    settings.CACHE_MIDDLEWARE_SECONDS = 0
     spec = importlib.util.find_spec("medguide.urls")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

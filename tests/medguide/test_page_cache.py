@@ -8,14 +8,15 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from drugs.models import Drug
+from drugs.models import DosageForm, Drug
 from medguide.editorial.models import Status
 from medguide.search.models import SearchLog
 from tests.admin_forms import press
 from tests.caches import REDIS_URL, own_redis, pages_cached
-from tests.factories import DrugFactory
+from tests.factories import DrugFactory, FormulationFactory, StrengthFactory
 
 
 def redis_answers() -> bool:
@@ -35,7 +36,8 @@ def page_cache(request, settings):
             if os.environ.get("CI"):  # CI starts Redis; a missing server is a failure there
                 pytest.fail(f"Redis does not answer at {REDIS_URL}")
             pytest.skip(f"Redis does not answer at {REDIS_URL}")
-        settings.CACHES = {"default": own_redis()}  # parallel tests and runs keep apart
+        # Parallel tests and runs keep apart.
+        settings.CACHES = {"default": own_redis(), "pages": own_redis()}
     yield from pages_cached(settings)
 
 
@@ -54,6 +56,9 @@ def test_a_second_reader_gets_the_stored_page_without_a_query(
         second = Client().get("/drugs/baclofen/")
     assert second["X-Page-Cache"] == "hit"
     assert second.content == first.content
+    # Revalidated with the ETag, never kept by browsers past a publish (no max-age, no Expires).
+    assert second["Cache-Control"] == "public, no-cache"
+    assert "Expires" not in second
     assert second["X-Frame-Options"] == "DENY"
     assert second["X-Content-Type-Options"] == "nosniff"
 
@@ -144,18 +149,121 @@ def test_compressed_and_plain_copies_are_kept_apart(page_cache, reader, baclofen
 
 
 def test_a_cache_server_that_is_down_costs_speed_not_pages(settings, page_cache, reader, baclofen):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing answers
-        }
+    down = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing answers
     }
+    settings.CACHES = {"default": down, "pages": down}
     response = reader.get("/drugs/baclofen/")
     assert response.status_code == 200
     assert "X-Page-Cache" not in response
     health = reader.get("/healthz")
     assert health.status_code == 503
     assert health.json() == {"status": "error", "database": "ok", "cache": "unavailable"}
+
+
+# What a page is stored by: the parameters its view reads, as its query form cleans them.
+
+
+def test_parameters_a_page_does_not_read_share_its_stored_copy(
+    page_cache, reader, baclofen, django_assert_num_queries
+):
+    stored = reader.get("/drugs/baclofen/")
+    for address in ["/drugs/baclofen/?utm_source=newsletter", "/drugs/baclofen/?x=1&fbclid=a"]:
+        with django_assert_num_queries(0):
+            tracked = Client().get(address)
+        assert tracked["X-Page-Cache"] == "hit"
+        assert tracked.content == stored.content
+
+
+def test_values_a_page_treats_alike_share_its_stored_copy(page_cache, reader, baclofen):
+    assert reader.get("/drugs/")["X-Page-Cache"] == "miss"
+    for junk in ["", "zz", "%00", "%E2%80%AE"]:  # not a letter: the whole index, as without
+        assert reader.get(f"/drugs/?letter={junk}")["X-Page-Cache"] == "hit", junk
+    assert reader.get("/drugs/?letter=b")["X-Page-Cache"] == "miss"
+    assert reader.get("/drugs/?letter=+B+&utm_medium=email")["X-Page-Cache"] == "hit"
+    assert reader.get("/articles/")["X-Page-Cache"] == "miss"
+    assert reader.get("/articles/?page=abc")["X-Page-Cache"] == "hit"  # the first page
+
+
+def test_each_question_to_the_converter_is_a_page_of_its_own(page_cache, reader, baclofen):
+    solution = FormulationFactory(drug=baclofen, dosage_form=DosageForm.ORAL_SOLUTION)
+    strength = StrengthFactory(formulation=solution, amount=5, per_amount=5, per_unit="mL")
+    unasked = reader.get("/drugs/baclofen/").content.decode()
+    assert "Enter an amount to convert." not in unasked
+    # Present but empty is a question: the page answers it with a message.
+    asked = reader.get("/drugs/baclofen/?amount=")
+    assert asked["X-Page-Cache"] == "miss"
+    assert "Enter an amount to convert." in asked.content.decode()
+    answer = f"/drugs/baclofen/?liquid={strength.pk}&amount=10&unit=mg"
+    assert "10 mg of Oral solution, 5 mg/5 mL is 10 mL." in reader.get(answer).content.decode()
+    again = reader.get(f"{answer}&utm_source=x")
+    assert again["X-Page-Cache"] == "hit"
+    assert "10 mg of Oral solution, 5 mg/5 mL is 10 mL." in again.content.decode()
+
+
+def test_an_untidy_checker_address_is_tidied_though_the_tidy_page_is_stored(
+    page_cache, reader, baclofen
+):
+    assert reader.get("/interactions/?drugs=baclofen,alcohol")["X-Page-Cache"] == "miss"
+    untidy = reader.get("/interactions/?drugs=baclofen&drugs=alcohol")
+    assert untidy.status_code == 302
+    assert untidy["Location"] == "/interactions/?drugs=baclofen,alcohol"
+
+
+def test_a_page_that_does_not_say_what_it_reads_is_stored_by_its_whole_address(
+    page_cache, reader, baclofen
+):
+    assert reader.get("/sitemap.xml")["X-Page-Cache"] == "miss"
+    assert reader.get("/sitemap.xml?p=1")["X-Page-Cache"] == "miss"
+    assert reader.get("/sitemap.xml?p=1")["X-Page-Cache"] == "hit"
+
+
+# The pages readers reach from the site's own links, by URL name.
+LINKED_PAGES = {
+    "home",
+    "robots",
+    "search-suggest",
+    "drugs:list",
+    "drugs:list-json",
+    "drugs:detail",
+    "drugs:detail-json",
+    "drugs:changes",
+    "drugs:feedback",
+    "drugs:diary",
+    "drugs:class-detail",
+    "drugs:condition-list",
+    "drugs:condition-detail",
+    "drugs:interactions",
+    "articles:list",
+    "articles:category",
+    "articles:tag",
+    "articles:detail",
+}
+
+
+def views_by_name(patterns=None, namespace="") -> dict:
+    views = {}
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            views |= views_by_name(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            views[namespace + entry.name] = entry.callback
+    return views
+
+
+def test_the_pages_readers_reach_say_which_parameters_they_read():
+    views = views_by_name()
+    undeclared = [
+        name
+        for name in sorted(LINKED_PAGES)
+        if getattr(views[name], "query_form", None) is None
+        and getattr(getattr(views[name], "view_class", None), "query_form", None) is None
+    ]
+    assert undeclared == []
+    assert views["search"].page_cache_exempt
+    assert views["search"].query_form
 
 
 # The fragment cache: the monograph's body and search results, for what the page cache skips.
@@ -172,13 +280,13 @@ def test_an_editor_gets_the_monograph_body_without_its_queries(
 
 
 def test_addresses_with_other_parameters_share_the_body_but_not_the_audience(
-    page_cache, reader, baclofen
+    page_cache, editor, baclofen, django_assert_max_num_queries
 ):
-    patient = reader.get("/drugs/baclofen/").content.decode()
-    tracked = reader.get("/drugs/baclofen/?utm_source=newsletter")
-    assert tracked["X-Page-Cache"] == "miss"
+    patient = editor.get("/drugs/baclofen/").content.decode()
+    with django_assert_max_num_queries(3):  # the body is kept: the session, the user, the drug
+        tracked = editor.get("/drugs/baclofen/?utm_source=newsletter")
     assert "Baclofen" in tracked.content.decode()
-    professional = reader.get("/drugs/baclofen/?view=pro&utm_source=x").content.decode()
+    professional = editor.get("/drugs/baclofen/?view=pro&utm_source=x").content.decode()
     assert professional != patient
     assert 'aria-current="page">For health professionals' in professional
 

@@ -1,17 +1,17 @@
 """{% remember "name" part… %}…{% endremember %}: the enclosed markup, kept in the cache
-until content changes (medguide.page_cache.remember). Unlike Django's {% cache %}, nothing
-needs to name the things the fragment shows: any content change empties it. The parts name
-what else it depends on (the audience, the host); a part that is None keeps it out.
+until content changes (medguide.editorial.caching.remember). Unlike Django's {% cache %},
+nothing needs to name the things the fragment shows: any content change empties it. The parts
+name what else it depends on (the audience, the host); a part that is None keeps it out.
 
-Values the fragment reads may be callables (see drugs.monograph.LazyMonograph): on a hit they are
-never called, so the queries behind them never run."""
+Values the fragment reads may be callables (see drugs.monograph.LazyMonograph): on a hit they
+are never called, so the queries behind them never run."""
 
 import re
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from medguide.page_cache import remember
+from medguide.editorial.caching import remember
 
 register = template.Library()
 

@@ -104,6 +104,26 @@ class SeverityGroup:
     findings: list[Finding]
 
 
+@dataclass(frozen=True)
+class SharedEffect:
+    """Three or more items on the list that meet through one class an interaction row names
+    (three sedatives: baclofen's row with CNS depressants, diazepam and alcohol among them).
+    Each adds to the others' effect, so they are one warning, with every pair's source in it,
+    rather than a card per pair."""
+
+    drug_class: DrugClass
+    items: list[Item]
+    findings: list[Finding]
+
+    @property
+    def severity(self) -> str:
+        return min((f.severity for f in self.findings), key=Severity.rank)
+
+    @property
+    def severity_label(self) -> str:
+        return Severity(self.severity).label
+
+
 @dataclass
 class CheckResult:
     names: list[str]  # what the reader entered, cleaned, in order
@@ -112,6 +132,7 @@ class CheckResult:
     duplicates: list[tuple[str, Item]] = field(default_factory=list)  # (entered, same as)
     left_out: list[str] = field(default_factory=list)  # past MAX_ITEMS
     findings: list[Finding] = field(default_factory=list)
+    shared_effects: list[SharedEffect] = field(default_factory=list)
     clear_pairs: list[tuple[Item, Item]] = field(default_factory=list)
     substances: list[str] = field(default_factory=list)  # every substance one can add
 
@@ -121,15 +142,18 @@ class CheckResult:
 
     @property
     def groups(self) -> list[SeverityGroup]:
-        """Findings by severity, major first; empty severities left out."""
+        """Findings by severity, major first, but for those shown within a shared effect;
+        empty severities left out."""
+        shared = {id(f) for effect in self.shared_effects for f in effect.findings}
+        alone = [f for f in self.findings if id(f) not in shared]
         return [
             SeverityGroup(
                 severity.value,
                 severity.label,
-                [f for f in self.findings if f.severity == severity.value],
+                [f for f in alone if f.severity == severity.value],
             )
             for severity in Severity
-            if any(f.severity == severity.value for f in self.findings)
+            if any(f.severity == severity.value for f in alone)
         ]
 
     @property
@@ -201,7 +225,7 @@ def check_interactions(*, names: Sequence[str], left_out: Sequence[str] = ()) ->
 
     if result.is_checked:
         drugs_by_pk = {drug.pk: drug for drug in drugs}
-        result.findings = _findings(result.items, drugs_by_pk=drugs_by_pk)
+        result.findings, result.shared_effects = _findings(result.items, drugs_by_pk=drugs_by_pk)
         paired = {(f.first.key, f.second.key) for f in result.findings}
         result.clear_pairs = [
             (a, b) for a, b in combinations(result.items, 2) if (a.key, b.key) not in paired
@@ -242,14 +266,17 @@ def _resolve(name: str, *, drugs: list[Drug], substances: list[Substance]) -> It
     return None
 
 
-def _findings(items: list[Item], *, drugs_by_pk: dict[int, Drug]) -> list[Finding]:
-    """Every stored interaction between two items on the list. Two queries."""
+def _findings(
+    items: list[Item], *, drugs_by_pk: dict[int, Drug]
+) -> tuple[list[Finding], list[SharedEffect]]:
+    """Every stored interaction between two items on the list, and the shared effects among
+    them. Two queries."""
     position = {item.key: index for index, item in enumerate(items)}
     by_key = {item.key: item for item in items}
     drug_ids = [item.pk for item in items if item.kind == "drug"]
     substance_ids = [item.pk for item in items if item.kind == "substance"]
     if not drug_ids:
-        return []  # substances are only ever paired with a drug
+        return [], []  # substances are only ever paired with a drug
 
     # The class tree and the classes' names in one query (class_tree() without a second one).
     # And the classes of the substances on the list: alcohol counts among CNS depressants.
@@ -340,7 +367,41 @@ def _findings(items: list[Item], *, drugs_by_pk: dict[int, Drug]) -> list[Findin
             continue
         quoted.add(quote)
         shown.append(finding)
-    return shown
+    in_class = {("drug", pk): line for pk, line in lineages.items()}
+    in_class |= {("substance", pk): line for pk, line in substance_lineages.items()}
+    return shown, _shared_effects(shown, items=items, in_class=in_class)
+
+
+def _shared_effects(
+    findings: list[Finding], *, items: list[Item], in_class: dict[tuple[str, int], dict]
+) -> list[SharedEffect]:
+    """Classes that a class-level row names and that three or more items on the list meet
+    in: the class's members on the list, with the medicines whose rows name the class. Each
+    finding among them goes into the first (largest) such effect only."""
+    effects, taken = [], set()
+    named = {f.listed_class.pk: f.listed_class for f in findings if f.is_class_level}
+    candidates = []
+    for pk, drug_class in named.items():
+        subjects = {
+            ("drug", f.interaction.drug_id)
+            for f in findings
+            if f.is_class_level and f.listed_class.pk == pk
+        }
+        members = [
+            item for item in items if item.key in subjects or pk in in_class.get(item.key, {})
+        ]
+        candidates.append((drug_class, members))
+    for drug_class, members in sorted(candidates, key=lambda c: (-len(c[1]), c[0].name)):
+        keys = {item.key for item in members}
+        inside = [
+            f
+            for f in findings
+            if id(f) not in taken and f.first.key in keys and f.second.key in keys
+        ]
+        if len(members) >= 3 and len(inside) >= 2:
+            effects.append(SharedEffect(drug_class, members, inside))
+            taken |= {id(f) for f in inside}
+    return effects
 
 
 def form_rows(*, names: Sequence[str], unknown: Iterable[str], adding: bool) -> list[FormRow]:

@@ -62,7 +62,10 @@ def test_checking_baclofen_diazepam_and_alcohol_by_keyboard_only(demo, visit):
     page.keyboard.press("Enter")  # with the list closed, Enter checks
     page.wait_for_url("**/interactions/?drugs=Lioresal,Diazepam,Alcohol")
 
-    expect(page.get_by_role("heading", name="Moderate interactions (3)")).to_be_visible()
+    # Three CNS depressants: one shared warning holding the three pairs, not three cards.
+    shared = page.get_by_role("heading", name="Moderate Baclofen, Diazepam and Alcohol together")
+    expect(shared).to_be_visible()
+    expect(page.get_by_role("heading", name="Moderate interactions (3)")).to_have_count(0)
     expect(page.get_by_role("heading", name="Baclofen + Diazepam")).to_be_visible()
     expect(page.get_by_text(CNS_WARNING)).to_be_visible()
     expect(page.get_by_role("heading", name="Baclofen + Alcohol")).to_be_visible()

@@ -13,7 +13,7 @@ from drugs.checker import (
     parse_names,
     query_string,
 )
-from drugs.models import NameKind, Severity
+from drugs.models import DrugClass, NameKind, Severity, Substance
 from medguide.editorial.models import Status
 from tests.factories import (
     DrugClassFactory,
@@ -349,3 +349,44 @@ def test_the_drug_page_links_to_the_checker(client, baclofen):
 
     assert 'href="/interactions/?drugs=baclofen">Check this medicine with others</a>' in html
     assert 'href="/interactions/"' in html  # the main navigation
+
+
+# Several medicines adding to one effect
+
+
+def test_three_sedatives_are_one_shared_warning(sedation):
+    alcohol = Substance.objects.get(slug="alcohol")
+    alcohol.classes.add(DrugClass.objects.get(slug="cns-depressants"))  # as in the demo
+
+    result = check("baclofen", "diazepam", "alcohol")
+
+    [effect] = result.shared_effects
+    assert effect.drug_class.name == "CNS depressants"
+    assert [item.name for item in effect.items] == ["Baclofen", "Diazepam", "Alcohol"]
+    assert sorted((f.first.name, f.second.name) for f in effect.findings) == [
+        ("Baclofen", "Alcohol"),
+        ("Baclofen", "Diazepam"),
+        ("Diazepam", "Alcohol"),
+    ]
+    assert effect.severity == Severity.MODERATE  # the most severe of its pairs
+    assert result.groups == []  # no card repeats a pair the shared warning holds
+    assert len(result.findings) == 3  # every pair is still counted and shown
+
+
+def test_two_items_in_one_class_stay_a_pair(sedation):
+    result = check("baclofen", "diazepam")
+    assert result.shared_effects == []
+    assert [group.label for group in result.groups] == ["Moderate"]
+
+
+def test_the_page_shows_one_warning_for_medicines_that_add_up(client, sedation):
+    alcohol = Substance.objects.get(slug="alcohol")
+    alcohol.classes.add(DrugClass.objects.get(slug="cns-depressants"))
+
+    html = client.get(URL, {"drugs": "baclofen,diazepam,alcohol"}).content.decode()
+
+    assert html.count('<section class="shared-effect ') == 1
+    assert "Baclofen, Diazepam and Alcohol together" in html
+    assert "their effects can add up" in html
+    assert "3 interactions found" in html
+    assert "Medicines that slow the brain add to each other&#x27;s drowsiness." in html

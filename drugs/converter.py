@@ -49,6 +49,11 @@ class Conversion:
             f"is {about}{format_amount(self.result)} {self.result_unit}."
         )
 
+    @property
+    def mg(self) -> Decimal:
+        """The amount of medicine the conversion is about, in mg."""
+        return self.amount if self.unit == "mg" else self.result
+
 
 @dataclass
 class Converter:
@@ -60,6 +65,16 @@ class Converter:
     unit: str = "mg"
     errors: dict[str, str] = field(default_factory=dict)
     conversion: Conversion | None = None
+    daily_maximum_mg: Decimal | None = None  # the largest the page's oral doses allow a day
+
+    @property
+    def over_daily_maximum(self) -> str:
+        """A warning when the amount is more than any daily maximum on the page, or ""."""
+        if not self.conversion or not self.daily_maximum_mg:
+            return ""
+        if self.conversion.mg <= self.daily_maximum_mg:
+            return ""
+        return over_daily_maximum(self.conversion.mg, self.daily_maximum_mg)
 
     @property
     def fold(self) -> str:
@@ -91,6 +106,26 @@ def liquid_products(formulations) -> list[LiquidProduct]:
                 )
             )
     return products
+
+
+def daily_maximum_mg(doses) -> Decimal | None:
+    """The largest daily maximum among a drug's oral doses stated in mg, mcg or g: an amount
+    above it is more than this page says anyone should take in a day."""
+    maxima = [
+        dose.max_per_day * MG_IN[dose.unit]
+        for dose in doses
+        if dose.route == "oral" and dose.max_per_day and dose.unit in MG_IN
+    ]
+    return max(maxima, default=None)
+
+
+def over_daily_maximum(mg: Decimal, maximum: Decimal) -> str:
+    # The same words as static/js/converter.js.
+    return (
+        f"{format_amount(mg)} mg is more than the largest daily maximum on this page "
+        f"({format_amount(maximum)} mg a day). Check the amount you typed, and ask your doctor "
+        "or pharmacist before taking this much."
+    )
 
 
 def parse_amount(text: str, *, unit: str) -> Decimal:
@@ -129,10 +164,16 @@ def convert(product: LiquidProduct, *, amount: Decimal, unit: str) -> Conversion
     )
 
 
-def read_converter(products: list[LiquidProduct], *, query) -> Converter:
+def read_converter(
+    products: list[LiquidProduct], *, query, daily_maximum: Decimal | None = None
+) -> Converter:
     """The converter for a request's query string (?liquid=<strength id>&amount=10&unit=mg):
     an empty form when it asks for nothing, else a result or a message for each bad field."""
-    converter = Converter(products=products, selected=products[0] if products else None)
+    converter = Converter(
+        products=products,
+        selected=products[0] if products else None,
+        daily_maximum_mg=daily_maximum,
+    )
     if "amount" not in query and "liquid" not in query:
         return converter
     by_id = {str(product.id): product for product in products}
@@ -161,6 +202,9 @@ CONVERTER_PARAMETERS = ("liquid", "amount", "unit")
 
 def converter_context(drug, *, query) -> dict:
     """The drug page's converter, when the drug comes as an oral liquid. Reads the prefetched
-    formulations and strengths, so it adds no query."""
+    formulations, strengths and doses, so it adds no query."""
     products = liquid_products(drug.formulations.all())
-    return {"converter": read_converter(products, query=query) if products else None}
+    if not products:
+        return {"converter": None}
+    maximum = daily_maximum_mg(drug.doses.all())
+    return {"converter": read_converter(products, query=query, daily_maximum=maximum)}

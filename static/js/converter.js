@@ -39,10 +39,18 @@
     var exact = unit === "mg" ? amount / perMl : amount * perMl;
     var rounded = Math.round((exact + Number.EPSILON) * 100) / 100;
     var about = Math.abs(rounded - exact) > 1e-9 ? "about " : "";
+    var mg = unit === "mg" ? amount : rounded;
+    var maximum = Number(form.dataset.dailyMaximumMg || 0);
     return {
       sentence:
         format(amount) + " " + unit + " of " + product.dataset.label + " is " + about +
         format(rounded) + " " + (unit === "mg" ? "mL" : "mg") + ".",
+      // The same words as drugs/converter.py.
+      over: maximum && mg > maximum
+        ? format(mg) + " mg is more than the largest daily maximum on this page (" +
+          format(maximum) + " mg a day). Check the amount you typed, and ask your doctor " +
+          "or pharmacist before taking this much."
+        : "",
     };
   }
 
@@ -69,6 +77,13 @@
       paragraph.appendChild(output);
     }
     result.appendChild(paragraph);
+    if (outcome.over) {
+      var warning = document.createElement("p");
+      warning.className = "converter__over";
+      warning.setAttribute("role", "alert");
+      warning.textContent = outcome.over;
+      result.appendChild(warning);
+    }
   }
 
   form.addEventListener("input", show);

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from drugs.converter import (
     LiquidProduct,
     convert,
+    daily_maximum_mg,
     liquid_products,
     parse_amount,
     read_converter,
@@ -221,3 +222,47 @@ def test_converter_adds_no_queries(client, liquids):
     with CaptureQueriesContext(connection) as converting:
         client.get(url, {"liquid": liquids.fleqsuvy.pk, "amount": "10", "unit": "mg"})
     assert len(converting.captured_queries) == len(plain.captured_queries)
+
+
+# More than the page allows a day ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("liquid", "amount", "unit", "mg"),
+    [("ozobax", "500", "mg", "500"), ("fleqsuvy", "50", "mL", "250")],
+)
+def test_an_amount_over_the_daily_maximum_is_flagged(client, liquids, liquid, amount, unit, mg):
+    strength = getattr(liquids, liquid)
+    response = client.get(
+        liquids.drug.get_absolute_url(), {"liquid": strength.pk, "amount": amount, "unit": unit}
+    )
+    page = response.content.decode()
+    assert "</output>" in page  # still answered: the reader may be checking a label
+    assert (
+        f'<p class="converter__over" role="alert">{mg} mg is more than the largest daily '
+        "maximum on this page (80 mg a day). Check the amount you typed, and ask your doctor "
+        "or pharmacist before taking this much.</p>"
+    ) in page
+    assert 'data-daily-maximum-mg="80' in page  # the same check as the reader types
+
+
+@pytest.mark.django_db
+def test_an_amount_within_the_daily_maximum_is_not_flagged(client, liquids):
+    response = client.get(
+        liquids.drug.get_absolute_url(),
+        {"liquid": liquids.ozobax.pk, "amount": "80", "unit": "mg"},
+    )
+    assert "converter__over" not in response.content.decode()
+
+
+def test_the_daily_maximum_is_the_largest_oral_one_in_mg():
+    doses = [
+        SimpleNamespace(route="oral", unit="mg", max_per_day=Decimal(80)),
+        SimpleNamespace(route="oral", unit="g", max_per_day=Decimal("0.1")),  # 100 mg
+        SimpleNamespace(route="intrathecal", unit="mcg", max_per_day=Decimal(1000000)),
+        SimpleNamespace(route="oral", unit="mg/kg", max_per_day=Decimal(500)),
+        SimpleNamespace(route="oral", unit="mg", max_per_day=None),
+    ]
+    assert daily_maximum_mg(doses) == Decimal(100)
+    assert daily_maximum_mg([]) is None

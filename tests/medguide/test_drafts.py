@@ -83,7 +83,7 @@ def test_an_editor_edit_of_a_live_monograph_waits_as_a_draft(baclofen, editor_cl
     assert "eases spasticity" in data
     assert "zephyrine" not in data
     assert client.get("/search/", {"q": "zephyrine"}).context["search"].total == 0
-    assert "zephyrine" not in SearchDocument.objects.get(object_id=baclofen.pk).summary
+    assert "zephyrine" not in SearchDocument.objects.get(kind="drug", object_id=baclofen.pk).summary
 
 
 def test_the_change_form_shows_the_draft_and_says_it_is_pending(baclofen, editor_client):
@@ -119,11 +119,11 @@ def test_saving_a_draft_leaves_the_page_cache_and_the_search_index_alone(
 ):
     search_index.flush()
     generation = caching.current_generation().token
-    indexed_at = SearchDocument.objects.get(object_id=baclofen.pk).indexed_at
+    indexed_at = SearchDocument.objects.get(kind="drug", object_id=baclofen.pk).indexed_at
     with django_capture_on_commit_callbacks(execute=True):
         edit_baclofen(editor_client, baclofen)
     assert caching.current_generation().token == generation
-    assert SearchDocument.objects.get(object_id=baclofen.pk).indexed_at == indexed_at
+    assert SearchDocument.objects.get(kind="drug", object_id=baclofen.pk).indexed_at == indexed_at
 
 
 def test_preview_and_compare_show_the_draft(baclofen, editor_client, client):

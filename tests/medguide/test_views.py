@@ -64,7 +64,8 @@ def test_search_finds_a_drug_by_generic_or_brand_name(client, baclofen, query):
 
 
 def test_search_finds_a_drug_by_condition(client, baclofen):
-    assert found(client, "spasticity") == ["Baclofen"]
+    # The condition's own page comes first, then the medicine used for it.
+    assert found(client, "spasticity") == ["Spasticity", "Baclofen"]
 
 
 def test_search_puts_exact_names_before_partial_ones(client, db):

@@ -30,6 +30,8 @@ def review_due_before() -> date:
 POSITIVE = [MinValueValidator(Decimal("0.001"))]
 
 
+SEARCH_LABELS = 3  # label sources per drug whose text search reads (DrugQuerySet.for_search)
+
 # The editor-written monographs offered first on the home page and when a search finds nothing.
 FEATURED = ["baclofen", "tizanidine", "gabapentin", "diazepam", "fluoxetine", "dantrolene"]
 
@@ -493,7 +495,14 @@ class DrugQuerySet(PublishableQuerySet):
             "classes",
             Prefetch("indications", queryset=Indication.objects.select_related("condition")),
             "side_effects",
-            "label_sources",
+            # A drug with dozens of labels (generics of one medicine) says the same thing in
+            # each: the newest few are all search reads, and a batch of such drugs no longer
+            # holds every label's sections in memory at once.
+            Prefetch(
+                "label_sources",
+                queryset=LabelSource.objects.all()[:SEARCH_LABELS],
+                to_attr="search_label_sources",  # a sliced prefetch needs its own attribute
+            ),
         )
 
 
@@ -594,6 +603,10 @@ class Drug(Publishable):
             reviewer=by.get_full_name() or by.get_username(),
         )
 
+    def _search_label_sources(self) -> list["LabelSource"]:
+        labels = getattr(self, "search_label_sources", None)  # from for_search()
+        return labels if labels is not None else list(self.label_sources.all()[:SEARCH_LABELS])
+
     def search_text(self) -> SearchText:
         """How readers find this drug: names first, then classes and conditions, the summary,
         and the rest of the monograph and its FDA label text. Expects for_search()."""
@@ -609,7 +622,7 @@ class Drug(Publishable):
             *(effect.name for effect in self.side_effects.all()),
             *(
                 text
-                for source in self.label_sources.all()
+                for source in self._search_label_sources()
                 for key, text in source.sections.items()
                 if not key.endswith("_table")
             ),

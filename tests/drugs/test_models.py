@@ -295,3 +295,23 @@ def test_a_reference_url_is_http_or_https_whoever_writes_it():
     with pytest.raises(ValueError, match="only http and https"), transaction.atomic():
         Reference.objects.filter(pk=reference.pk).update(url=" JavaScript:alert(1)")
     assert Reference.objects.get(pk=reference.pk).url == "https://example.org/"
+
+
+def test_search_reads_the_newest_few_labels_of_a_drug_with_many(django_assert_num_queries):
+    from drugs.models import SEARCH_LABELS, Drug, LabelSource
+
+    drugs = [DrugFactory(generic_name=f"Genericazole {n}") for n in range(2)]
+    for drug in drugs:
+        for n in range(SEARCH_LABELS + 4):
+            LabelSource.objects.create(
+                drug=drug,
+                spl_id=f"{drug.pk}-{n}",
+                set_id=f"set-{drug.pk}-{n}",
+                sections={"indications_and_usage": f"Label {n} of {drug.generic_name}."},
+                content_hash=str(n),
+            )
+    with django_assert_num_queries(6):  # the drugs and five prefetches, however many labels
+        found = list(Drug.objects.filter(pk__in=[d.pk for d in drugs]).for_search())
+    for drug in found:
+        assert len(drug.search_label_sources) == SEARCH_LABELS
+        assert f"Label {SEARCH_LABELS + 3} of {drug.generic_name}." in drug.search_text().body

@@ -1,10 +1,15 @@
 """A headless Debian Chromium, driven by Playwright, shared by the browser tests."""
 
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import modify_settings, override_settings
+from pytest_django.live_server_helper import LiveServer
 
 # Playwright's sync API runs an event loop in this thread, so Django's async-safety check
 # would refuse the ORM calls the tests make to set up data.
@@ -44,9 +49,9 @@ def browser():
     playwright.stop()
 
 
-@pytest.fixture
-def visit(browser, live_server):
-    """Open a path of the live server in a fresh browser context of the given size."""
+def visits(browser, base_url: str) -> Iterator[Callable[..., Visit]]:
+    """open_path(path, width=, height=): a path of the server at `base_url` in a fresh browser
+    context of that size; the contexts are closed afterwards."""
     contexts = []
 
     def open_path(path: str, *, width: int = 1280, height: int = 900) -> Visit:
@@ -60,7 +65,7 @@ def visit(browser, live_server):
 
         visit.page.on("console", on_console)
         visit.page.on("pageerror", lambda error: visit.problems.append(f"page error: {error}"))
-        response = visit.page.goto(live_server.url + path)
+        response = visit.page.goto(base_url + path)
         assert response is not None
         assert response.status == 200, path
         return visit
@@ -68,6 +73,47 @@ def visit(browser, live_server):
     yield open_path
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def visit(browser, live_server):
+    """Open a path of the live server, which serves the test's own (transactional) data."""
+    yield from visits(browser, live_server.url)
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo content, loaded for this test alone: for tests that change it."""
+    call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def demo_site(request, django_db_setup, django_db_blocker, browser_media):
+    """A live server of its own over the demo content, loaded once for the module: for
+    modules whose tests only read it. They are marked django_db (not transaction=True, and
+    take no live_server), so nothing empties the database between them; the module's data
+    goes when it ends, as pytest-django empties the database after a transactional test."""
+    if request.node.get_closest_marker("django_db") is None:  # else: the developer's database
+        pytest.fail("a module served by demo_site is marked django_db")
+    with django_db_blocker.unblock():
+        with override_settings(MEDIA_ROOT=browser_media):
+            call_command("load_demo", verbosity=0)
+        server = LiveServer("localhost:0")
+        try:
+            with modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
+                yield server
+        finally:
+            server.stop()
+            call_command("flush", verbosity=0, interactive=False)
+            # As after a transactional test. No test's teardown closes this one, and an open
+            # connection stops PostgreSQL from dropping the test database at the end.
+            connection.close()
+
+
+@pytest.fixture
+def visit_demo(browser, demo_site):
+    """Open a path of the module's demo site (see demo_site)."""
+    yield from visits(browser, demo_site.url)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 import reversion
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -79,11 +78,6 @@ DJANGO_ADMIN_MARKUP = {
     # The change list's filter sidebar: 20 px high links stacked without spacing.
     "target-size": "#changelist-filter",
 }
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", verbosity=0)
 
 
 @pytest.fixture

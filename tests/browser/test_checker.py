@@ -3,17 +3,11 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]  # they only read the demo_site
 
 CNS_WARNING = "Baclofen and other medicines that slow the brain"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", verbosity=0)
 
 
 def focused_id(page) -> str:
@@ -37,8 +31,8 @@ def choose(page, text: str, option: str) -> None:
     page.keyboard.press("Enter")
 
 
-def test_checking_baclofen_diazepam_and_alcohol_by_keyboard_only(demo, visit):
-    visit_ = visit("/interactions/")
+def test_checking_baclofen_diazepam_and_alcohol_by_keyboard_only(visit_demo):
+    visit_ = visit_demo("/interactions/")
     page = visit_.page
 
     tab_to(page, "drug-1")
@@ -82,8 +76,8 @@ def test_checking_baclofen_diazepam_and_alcohol_by_keyboard_only(demo, visit):
     assert visit_.problems == []
 
 
-def test_combobox_follows_the_aria_pattern(demo, visit):
-    page = visit("/interactions/").page
+def test_combobox_follows_the_aria_pattern(visit_demo):
+    page = visit_demo("/interactions/").page
     box = page.get_by_role("combobox", name="Medicine 1")
     expect(box).to_have_attribute("aria-autocomplete", "list")
     expect(box).to_have_attribute("aria-expanded", "false")
@@ -102,8 +96,8 @@ def test_combobox_follows_the_aria_pattern(demo, visit):
     expect(box).to_have_value("bac")
 
 
-def test_unknown_names_offer_what_was_meant(demo, visit):
-    page = visit("/interactions/?drugs=baclofen,diazapam").page
+def test_unknown_names_offer_what_was_meant(visit_demo):
+    page = visit_demo("/interactions/?drugs=baclofen,diazapam").page
 
     expect(page.get_by_text("“diazapam” is not in our database.")).to_be_visible()
     page.get_by_role("link", name="Diazepam", exact=True).first.click()
@@ -112,11 +106,11 @@ def test_unknown_names_offer_what_was_meant(demo, visit):
     expect(page.get_by_role("heading", name="Baclofen + Diazepam")).to_be_visible()
 
 
-def test_the_plain_form_works_without_javascript(demo, browser, live_server):
+def test_the_plain_form_works_without_javascript(browser, demo_site):
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
-        page.goto(live_server.url + "/interactions/")
+        page.goto(demo_site.url + "/interactions/")
         page.get_by_label("Medicine 1").fill("baclofen")
         page.get_by_label("Medicine 2").fill("alcohol")
         page.get_by_role("button", name="Add another medicine").click()
@@ -135,8 +129,8 @@ def test_the_plain_form_works_without_javascript(demo, browser, live_server):
         context.close()
 
 
-def test_the_results_print_without_the_form(demo, visit):
-    page = visit("/interactions/?drugs=baclofen,diazepam,alcohol").page
+def test_the_results_print_without_the_form(visit_demo):
+    page = visit_demo("/interactions/?drugs=baclofen,diazepam,alcohol").page
     expect(page.get_by_role("button", name="Print these results")).to_be_visible()
 
     page.emulate_media(media="print")

@@ -3,21 +3,15 @@
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]  # they only read the demo_site
 
 
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", verbosity=0)
-
-
-def test_diary_prints_to_an_a4_pdf_with_every_day(demo, visit):
+def test_diary_prints_to_an_a4_pdf_with_every_day(visit_demo):
     start = timezone.localdate() + timedelta(days=1)
-    diary = visit(f"/drugs/baclofen/diary/?start={start.isoformat()}")
+    diary = visit_demo(f"/drugs/baclofen/diary/?start={start.isoformat()}")
     page = diary.page
 
     pdf = page.pdf(format="A4", print_background=True)
@@ -32,15 +26,15 @@ def test_diary_prints_to_an_a4_pdf_with_every_day(demo, visit):
     assert diary.problems == []
 
 
-def test_diary_start_date_form_fills_the_dates(demo, visit):
-    page = visit("/drugs/baclofen/diary/").page
+def test_diary_start_date_form_fills_the_dates(visit_demo):
+    page = visit_demo("/drugs/baclofen/diary/").page
     page.get_by_label("First day of the diary").fill("2099-01-01")
     page.get_by_role("button", name="Fill in the dates").click()
     expect(page.get_by_text("Choose a first day within a year of today.").first).to_be_visible()
 
 
-def test_converter_answers_as_the_reader_types(demo, visit):
-    monograph = visit("/drugs/baclofen/")
+def test_converter_answers_as_the_reader_types(visit_demo):
+    monograph = visit_demo("/drugs/baclofen/")
     page = monograph.page
     converter = page.locator("#converter")
     expect(converter.get_by_text("Check the strength on your bottle.")).to_be_visible()
@@ -65,15 +59,15 @@ def test_converter_answers_as_the_reader_types(demo, visit):
     assert monograph.problems == []
 
 
-def test_converter_submit_keeps_a_shareable_address(demo, visit):
-    page = visit("/drugs/baclofen/").page
+def test_converter_submit_keeps_a_shareable_address(visit_demo):
+    page = visit_demo("/drugs/baclofen/").page
     converter = page.locator("#converter")
     converter.get_by_label("Fleqsuvy oral suspension").check()
     converter.get_by_label("Amount").fill("10")
     converter.get_by_role("button", name="Convert").click()
     page.wait_for_function("location.search.includes('amount=10')")
 
-    shared = visit(page.evaluate("location.pathname + location.search + location.hash"))
+    shared = visit_demo(page.evaluate("location.pathname + location.search + location.hash"))
     expect(shared.page.locator("#converter output")).to_have_text(
         "10 mg of Fleqsuvy oral suspension, 25 mg/5 mL is 2 mL."
     )

@@ -3,24 +3,18 @@
 import gzip
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]  # they only read the demo_site
 
 PAGE_WEIGHT_BUDGET = 60 * 1024
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", verbosity=0)
 
 
 @pytest.mark.parametrize(
     ("link", "anchor"), [("Interactions", "interactions"), ("Dosage", "dosage")]
 )
-def test_contents_link_scrolls_to_its_section(demo, visit, link, anchor):
-    monograph = visit("/drugs/baclofen/")
+def test_contents_link_scrolls_to_its_section(visit_demo, link, anchor):
+    monograph = visit_demo("/drugs/baclofen/")
     page = monograph.page
     contents = page.get_by_role("navigation", name="On this page")
 
@@ -32,8 +26,8 @@ def test_contents_link_scrolls_to_its_section(demo, visit, link, anchor):
     assert monograph.problems == []
 
 
-def test_monograph_loads_light_and_without_errors(demo, visit, live_server):
-    monograph = visit("/drugs/baclofen/")
+def test_monograph_loads_light_and_without_errors(visit_demo, demo_site):
+    monograph = visit_demo("/drugs/baclofen/")
     page = monograph.page
     expect(page.get_by_role("heading", level=1)).to_contain_text("Baclofen")
 
@@ -45,7 +39,7 @@ def test_monograph_loads_light_and_without_errors(demo, visit, live_server):
     assert monograph.problems == []
 
     # Nothing from another origin: no CDN, fonts, analytics or embeds to block rendering.
-    assert [r.url for r in responses if not r.url.startswith(live_server.url)] == []
+    assert [r.url for r in responses if not r.url.startswith(demo_site.url)] == []
     # HTML, CSS and JavaScript, compressed as GZipMiddleware and WhiteNoise send them
     # (images excluded): the budget is 60 KB.
     weighed = {
@@ -60,8 +54,8 @@ def test_monograph_loads_light_and_without_errors(demo, visit, live_server):
 
 
 @pytest.mark.parametrize("path", ["/", "/drugs/", "/drugs/baclofen/", "/search/?q=baclofen"])
-def test_pages_fit_a_phone_screen(demo, visit, path):
-    phone = visit(path, width=390, height=844)
+def test_pages_fit_a_phone_screen(visit_demo, path):
+    phone = visit_demo(path, width=390, height=844)
     phone.page.wait_for_load_state("networkidle")
     widths = phone.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"{path} scrolls sideways: {widths[0]}px in {widths[1]}px"

@@ -3,20 +3,14 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]  # they only read the demo_site
 
 
 @pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", verbosity=0)
-
-
-@pytest.fixture
-def home(demo, visit):
-    return visit("/")
+def home(visit_demo):
+    return visit_demo("/")
 
 
 def search_box(page):
@@ -122,11 +116,11 @@ def test_enter_without_a_highlighted_option_searches(home):
     assert home.problems == []
 
 
-def test_the_form_searches_without_javascript(demo, browser, live_server):
+def test_the_form_searches_without_javascript(browser, demo_site):
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
-        page.goto(live_server.url + "/")
+        page.goto(demo_site.url + "/")
         box = page.get_by_role("searchbox", name="Search for a medicine, brand name or condition")
         box.fill("lioresal")
         box.press("Enter")

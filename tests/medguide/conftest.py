@@ -27,8 +27,14 @@ def loaded_once(django_db_blocker, media: Path, command: str, *args) -> Iterator
 
 
 @pytest.fixture(scope="module")
-def demo_once(django_db_setup, django_db_blocker, tmp_path_factory):
-    with loaded_once(django_db_blocker, tmp_path_factory.mktemp("media"), "load_demo"):
+def demo_media(tmp_path_factory) -> Path:
+    """The media storage the module's demo draws its guides' pictures into."""
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker, demo_media):
+    with loaded_once(django_db_blocker, demo_media, "load_demo"):
         yield
 
 

@@ -37,22 +37,23 @@ run: setup .env
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Set up and run everything CI runs: lint, Django checks, migrations check, the whole suite.
-test: setup node_modules/axe-core/axe.min.js
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint node_modules/axe-core/axe.min.js
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n auto --dist loadfile
 
 check: test
 
-lint:
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+## ruff, djLint (templates) and import-linter: the local hooks of .pre-commit-config.yaml, run
+## without a git hook and without downloading anything; pre-commit keeps its state in .venv.
+lint: setup
+	PRE_COMMIT_HOME=$(VENV)/pre-commit $(BIN)/pre-commit run --all-files
 
+## What ruff and djLint can fix, fixed in place (--warn: djLint exits 1 when it changed a file).
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djlint --reformat --quiet --warn .
 
 ## Slow measurements, kept out of the everyday run.
 bench: setup

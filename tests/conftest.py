@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from drugs.models import (
     DosageForm,
@@ -185,6 +186,14 @@ def baclofen(db):
     )
     ReferenceFactory(drug=drug, title="Baclofen tablets: prescribing information")
     return drug
+
+
+@pytest.fixture
+def frozen_now(monkeypatch):
+    """Stop the clock: `timezone.now()` answers the same instant for the whole test."""
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    return now
 
 
 @pytest.fixture

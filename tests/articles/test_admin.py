@@ -25,12 +25,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def jpeg_upload(name="hero.jpg", size=(960, 540), mode="RGB") -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new(mode, size, (30, 110, 160) if mode == "RGB" else 0).save(buffer, "JPEG")

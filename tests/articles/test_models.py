@@ -25,14 +25,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def frozen_now(monkeypatch):
-    """Stop the clock: `timezone.now()` answers the same instant for the whole test."""
-    now = timezone.now()
-    monkeypatch.setattr(timezone, "now", lambda: now)
-    return now
-
-
-@pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path

@@ -209,14 +209,6 @@ def test_unknown_guide_is_404(client):
     assert client.get("/articles/no-such-guide/").status_code == 404
 
 
-@pytest.fixture
-def frozen_now(monkeypatch):
-    """Stop the clock: `timezone.now()` answers the same instant for the whole test."""
-    now = timezone.now()
-    monkeypatch.setattr(timezone, "now", lambda: now)
-    return now
-
-
 @pytest.mark.parametrize(
     ("offset", "status"),
     [(timedelta(seconds=1), 404), (timedelta(0), 200), (timedelta(seconds=-1), 200)],

@@ -38,7 +38,7 @@ def opened(client, item) -> str:
 
 @pytest.fixture
 def monograph(db):
-    # Not live: an admin save of a live monograph keeps a draft (tests/medguide/test_drafts.py).
+    # Not live: an admin save of a live monograph keeps a draft (editorial/test_drafts.py).
     drug = DrugFactory(generic_name="Baclofen", summary="A muscle relaxant.", status=Status.DRAFT)
     DrugNameFactory(drug=drug, name="Lioresal")
     StrengthFactory(formulation=FormulationFactory(drug=drug))

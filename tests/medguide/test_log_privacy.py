@@ -22,12 +22,14 @@ def captured():
     """What the site's own console handler writes (settings.LOGGING), as text."""
     handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
     buffer = io.StringIO()
-    previous = handler.setStream(buffer)
+    # Swapped without setStream(), which flushes the old stream first: another test's captured
+    # stderr, which pytest may have closed by now (the order differs under pytest-xdist).
+    previous, handler.stream = handler.stream, buffer
     level = logging.getLogger().level
     logging.getLogger().setLevel(logging.INFO)
     yield buffer
     logging.getLogger().setLevel(level)
-    handler.setStream(previous)
+    handler.stream = previous
 
 
 def test_every_public_route_and_method_logs_no_query_string_or_form_value(client, demo, captured):

@@ -248,7 +248,7 @@ class DrugClass(models.Model):
         default="",
         help_text="The name folded: case, plural and punctuation do not make another class.",
     )
-    kind = models.CharField(max_length=20, choices=ClassKind.choices, default=ClassKind.THERAPEUTIC)
+    kind = models.CharField(max_length=20, choices=ClassKind, default=ClassKind.THERAPEUTIC)
     synonyms = models.TextField(
         blank=True,
         help_text="Other words labels use for this class, one per line "
@@ -326,7 +326,7 @@ class ClassMapping(models.Model):
     (manage.py load_taxonomy); editors review and change them in the admin; the label import
     applies them on every run."""
 
-    source = models.CharField(max_length=20, choices=MappingSource.choices)
+    source = models.CharField(max_length=20, choices=MappingSource)
     term = models.CharField(
         max_length=200, help_text='As the label gives it, without the suffix: "Opioid Agonist".'
     )
@@ -539,7 +539,7 @@ class Drug(Publishable):
     practical_tips = models.TextField(blank=True, help_text="One tip per line.")
     origin = models.CharField(
         max_length=20,
-        choices=Origin.choices,
+        choices=Origin,
         default=Origin.EDITORIAL,
         help_text="Label pages show the FDA label until editors write the monograph.",
     )
@@ -654,7 +654,7 @@ class DrugNameQuerySet(models.QuerySet):
 class DrugName(models.Model):
     drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="names")
     name = models.CharField(max_length=120)
-    kind = models.CharField(max_length=20, choices=NameKind.choices, default=NameKind.BRAND)
+    kind = models.CharField(max_length=20, choices=NameKind, default=NameKind.BRAND)
     note = models.CharField(
         max_length=200, blank=True, help_text='e.g. "oral solution" or "UK brand"'
     )
@@ -686,7 +686,7 @@ class Indication(models.Model):
     drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="indications")
     condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="indications")
     label_status = models.CharField(
-        max_length=20, choices=LabelStatus.choices, default=LabelStatus.ON_LABEL
+        max_length=20, choices=LabelStatus, default=LabelStatus.ON_LABEL
     )
     notes = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
@@ -713,9 +713,7 @@ class DoseGuideline(models.Model):
     """One structured dosing rule; the sentence and the titration table are derived from it."""
 
     drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="doses")
-    population = models.CharField(
-        max_length=20, choices=Population.choices, default=Population.ADULT
-    )
+    population = models.CharField(max_length=20, choices=Population, default=Population.ADULT)
     condition = models.ForeignKey(
         Condition,
         on_delete=models.PROTECT,
@@ -724,9 +722,9 @@ class DoseGuideline(models.Model):
         related_name="dose_guidelines",
         verbose_name="indication",
     )
-    route = models.CharField(max_length=20, choices=Route.choices, default=Route.ORAL)
-    dosage_form = models.CharField(max_length=30, choices=DosageForm.choices, blank=True)
-    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.MG)
+    route = models.CharField(max_length=20, choices=Route, default=Route.ORAL)
+    dosage_form = models.CharField(max_length=30, choices=DosageForm, blank=True)
+    unit = models.CharField(max_length=10, choices=Unit, default=Unit.MG)
     start_amount = models.DecimalField(
         "starting dose", max_digits=9, decimal_places=3, validators=POSITIVE
     )
@@ -885,9 +883,9 @@ class DoseGuideline(models.Model):
 
 class Formulation(models.Model):
     drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="formulations")
-    dosage_form = models.CharField(max_length=30, choices=DosageForm.choices)
-    route = models.CharField(max_length=20, choices=Route.choices, default=Route.ORAL)
-    release = models.CharField(max_length=20, choices=Release.choices, default=Release.IMMEDIATE)
+    dosage_form = models.CharField(max_length=30, choices=DosageForm)
+    route = models.CharField(max_length=20, choices=Route, default=Route.ORAL)
+    release = models.CharField(max_length=20, choices=Release, default=Release.IMMEDIATE)
     brand = models.CharField(
         max_length=120, blank=True, help_text="Only when the form is specific to one brand."
     )
@@ -907,11 +905,11 @@ class Strength(models.Model):
 
     formulation = models.ForeignKey(Formulation, on_delete=models.CASCADE, related_name="strengths")
     amount = models.DecimalField(max_digits=9, decimal_places=3, validators=POSITIVE)
-    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.MG)
+    unit = models.CharField(max_length=10, choices=Unit, default=Unit.MG)
     per_amount = models.DecimalField(
         max_digits=9, decimal_places=3, null=True, blank=True, validators=POSITIVE
     )
-    per_unit = models.CharField(max_length=10, choices=Unit.choices, blank=True)
+    per_unit = models.CharField(max_length=10, choices=Unit, blank=True)
 
     class Meta:
         ordering = ["amount"]
@@ -935,11 +933,9 @@ class SideEffect(models.Model):
     drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="side_effects")
     name = models.CharField(max_length=160)
     frequency = models.CharField(
-        max_length=20, choices=FrequencyBand.choices, default=FrequencyBand.NOT_KNOWN
+        max_length=20, choices=FrequencyBand, default=FrequencyBand.NOT_KNOWN
     )
-    seriousness = models.CharField(
-        max_length=20, choices=Seriousness.choices, default=Seriousness.MILD
-    )
+    seriousness = models.CharField(max_length=20, choices=Seriousness, default=Seriousness.MILD)
     incidence = models.CharField(
         max_length=60, blank=True, help_text='As the label states it, e.g. "10–63%".'
     )
@@ -992,7 +988,7 @@ class Interaction(models.Model):
         related_name="interactions",
         verbose_name="with substance",
     )
-    severity = models.CharField(max_length=20, choices=Severity.choices)
+    severity = models.CharField(max_length=20, choices=Severity)
     effect = models.TextField("what happens")
     advice = models.TextField("what to do")
     source = models.CharField(
@@ -1118,7 +1114,7 @@ class LabelSource(models.Model):
     generic_name_raw = models.CharField(
         "active ingredient", max_length=200, help_text="As the label gives it, salt included."
     )
-    product_type = models.CharField(max_length=10, choices=ProductType.choices, blank=True)
+    product_type = models.CharField(max_length=10, choices=ProductType, blank=True)
     routes = models.JSONField(default=list, blank=True)
     brand_names_raw = models.JSONField(default=list, blank=True)
     rxcuis = models.JSONField("RxCUIs", default=list, blank=True)
@@ -1183,7 +1179,7 @@ class Product(models.Model):
 
     application_number = models.CharField(max_length=10)
     product_number = models.CharField(max_length=6)
-    application_type = models.CharField(max_length=4, choices=ApplicationType.choices, blank=True)
+    application_type = models.CharField(max_length=4, choices=ApplicationType, blank=True)
     sponsor = models.CharField(max_length=200, blank=True)
     name = models.CharField(max_length=200, help_text="The product's brand or established name.")
     active_ingredient = models.CharField(max_length=1000, help_text="As Drugs@FDA lists it.")
@@ -1192,8 +1188,8 @@ class Product(models.Model):
         default=False, help_text="More than one active ingredient: never shown as one generic."
     )
     form_raw = models.CharField("form and route", max_length=200, help_text="As listed.")
-    dosage_form = models.CharField(max_length=30, choices=DosageForm.choices, blank=True)
-    route = models.CharField(max_length=20, choices=Route.choices, blank=True)
+    dosage_form = models.CharField(max_length=30, choices=DosageForm, blank=True)
+    route = models.CharField(max_length=20, choices=Route, blank=True)
     strength_raw = models.CharField("strength as listed", max_length=1000, blank=True)
     strength_amount = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
     strength_unit = models.CharField(max_length=20, blank=True)
@@ -1201,7 +1197,7 @@ class Product(models.Model):
         max_digits=12, decimal_places=4, null=True, blank=True
     )
     strength_per_unit = models.CharField(max_length=20, blank=True)
-    marketing_status = models.CharField(max_length=20, choices=MarketingStatus.choices, blank=True)
+    marketing_status = models.CharField(max_length=20, choices=MarketingStatus, blank=True)
     is_reference_drug = models.BooleanField(default=False)
     is_brand = models.BooleanField(
         default=False,
@@ -1307,7 +1303,7 @@ class SectionFeedback(models.Model):
     email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     status = models.CharField(
-        max_length=20, choices=FeedbackStatus.choices, default=FeedbackStatus.OPEN, db_index=True
+        max_length=20, choices=FeedbackStatus, default=FeedbackStatus.OPEN, db_index=True
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.CharField(max_length=150, blank=True)

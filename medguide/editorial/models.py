@@ -36,9 +36,7 @@ class Publishable(models.Model):
     """Content that readers see only once a medical reviewer publishes it and its publication
     time has come. The workflow (medguide.workflow) moves it between states."""
 
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(
         "publication time",
         default=timezone.now,

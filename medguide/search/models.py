@@ -19,7 +19,7 @@ class SearchKind(models.TextChoices):
 
 
 class SearchDocument(models.Model):
-    kind = models.CharField(max_length=20, choices=SearchKind.choices)
+    kind = models.CharField(max_length=20, choices=SearchKind)
     object_id = models.PositiveIntegerField()
     title = models.CharField(max_length=300)
     subtitle = models.CharField(max_length=300, blank=True)

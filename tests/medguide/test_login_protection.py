@@ -92,9 +92,11 @@ def test_a_locked_username_and_address_stay_locked_together(editor):
 def test_behind_the_proxy_the_address_is_the_one_the_proxy_reports(editor, settings):
     settings.TRUSTED_PROXIES = 1
     # The client claims another address; our proxy appended the real one last.
-    attacker = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.5")
+    attacker = Client(
+        REMOTE_ADDR="10.0.0.2", headers={"x-forwarded-for": "198.51.100.7, 203.0.113.5"}
+    )
     fail_five_times(attacker, "editor")
-    colleague = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    colleague = Client(REMOTE_ADDR="10.0.0.2", headers={"x-forwarded-for": "198.51.100.7"})
 
     assert sign_in(colleague, "editor").status_code == 302, "not locked by a forged entry"
     assert sign_in(attacker, "editor").status_code == 429

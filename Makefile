@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup check lint format bench bench-load chaos clean audit
+.PHONY: run test setup check lint format bench bench-load bench-scale chaos clean audit
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("MedGuide needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -62,6 +62,11 @@ bench: setup
 ## The load benchmark alone: gunicorn over PostgreSQL and Redis, driven by wrk (README).
 bench-load: setup
 	$(BIN)/pytest -m benchmark -s tests/benchmarks/test_load.py
+
+## The scale benchmark alone: ~20,000 medicines and 50,000 guides on PostgreSQL and SQLite,
+## caches off; prints one table (docs/operations.md). MEDGUIDE_BENCH_SCALE=0.1 builds a tenth.
+bench-scale: setup
+	$(BIN)/pytest -m benchmark -s tests/benchmarks/test_scale.py
 
 ## The fault suite: cache and database down, a worker killed, an import killed and rerun.
 chaos: setup

@@ -462,7 +462,8 @@ class DrugQuerySet(PublishableQuerySet):
         """The first letters of these drugs' generic names, lower case: the A–Z links that
         lead somewhere."""
         first = Lower(Substr("generic_name", 1, 1))
-        return set(self.annotate(initial=first).values_list("initial", flat=True).distinct())
+        initials = self.annotate(initial=first).order_by()  # no ordering column in DISTINCT
+        return set(initials.values_list("initial", flat=True).distinct())
 
     def featured(self) -> list["Drug"]:
         """The monographs the home page and an empty search offer first, in FEATURED order."""

@@ -181,7 +181,9 @@ def redis_prefix():
     try:
         yield prefix
     finally:
-        for key in client.scan_iter(match=f"{prefix}:*"):
+        # Both caches' keys: `default` under the prefix, `pages` under "<prefix>-pages"
+        # (PAGE_CACHE_KEY_PREFIX's default), whose generation key would otherwise never expire.
+        for key in client.scan_iter(match=f"{prefix}*"):
             client.delete(key)
 
 

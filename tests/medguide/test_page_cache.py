@@ -7,6 +7,7 @@ import os
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -15,7 +16,7 @@ from drugs.models import DosageForm, Drug
 from medguide.editorial.models import Status
 from medguide.search.models import SearchLog
 from tests.admin_forms import press
-from tests.caches import REDIS_URL, own_redis, pages_cached
+from tests.caches import REDIS_URL, empty, own_redis, pages_cached
 from tests.factories import DrugFactory, FormulationFactory, StrengthFactory
 
 
@@ -38,7 +39,9 @@ def page_cache(request, settings):
             pytest.skip(f"Redis does not answer at {REDIS_URL}")
         # Parallel tests and runs keep apart.
         settings.CACHES = {"default": own_redis(), "pages": own_redis()}
+    default = caches["default"]
     yield from pages_cached(settings)
+    empty(default)  # what the test wrote there too: the reader-report flood limit
 
 
 @pytest.fixture

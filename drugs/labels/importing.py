@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from reversion.models import Revision, Version
 
 from drugs.labels.parsing import BadRecord, Label, label_summary, parse_label, record_key
-from drugs.labels.reading import LabelFileError, StreamError
+from drugs.labels.reading import StreamError, in_batches
 from drugs.models import Drug, DrugName, LabelSource, NameKind, Origin, ProductType
 from drugs.signals import catalogue_changed
 from drugs.taxonomy import apply_class_mappings, ensure_taxonomy
@@ -63,24 +63,10 @@ def import_records(
     BATCH_SIZE at a time, one transaction a batch; each batch is yielded once committed. A
     file that cannot be read (LabelFileError) is raised once the records before it are in."""
     ensure_taxonomy()
-    records = iter(records)
-    unreadable = None
-    while unreadable is None:
-        batch = []
-        try:
-            for item in records:
-                batch.append(item)
-                if len(batch) == BATCH_SIZE:
-                    break
-        except LabelFileError as error:
-            unreadable = error
-        if not batch:
-            break
+    for batch in in_batches(records, BATCH_SIZE):
         with transaction.atomic():
             outcomes = _import_batch([record for _position, record in batch], draft=draft)
         yield from zip((position for position, _record in batch), outcomes, strict=True)
-    if unreadable is not None:
-        raise unreadable
 
 
 def _import_batch(records: list[Any], *, draft: bool) -> list[Outcome]:

@@ -10,10 +10,10 @@ import json
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 
 class LabelFileError(Exception):
@@ -270,3 +270,26 @@ def _open_results(text: _Text, *, name: str) -> None:
     except (_CutOff, _TooLarge):
         pass
     raise LabelFileError(f"{name}: not an openFDA label file: no results array")
+
+
+T = TypeVar("T")
+
+
+def in_batches(records: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of up to `size` of the records. A LabelFileError met in the stream is raised once
+    the records read before it have been handed over as a last, shorter batch."""
+    records = iter(records)
+    while True:
+        batch = []
+        try:
+            for item in records:
+                batch.append(item)
+                if len(batch) == size:
+                    break
+        except LabelFileError:
+            if batch:
+                yield batch
+            raise
+        if not batch:
+            return
+        yield batch

@@ -31,7 +31,13 @@ from drugs.labels.fetching import (
 )
 from drugs.labels.importing import Result, import_records
 from drugs.labels.parsing import BadRecord, parse_label, record_key
-from drugs.labels.reading import LabelFileError, StreamError, iter_label_records, label_input_size
+from drugs.labels.reading import (
+    LabelFileError,
+    StreamError,
+    in_batches,
+    iter_label_records,
+    label_input_size,
+)
 from drugs.models import Drug, DrugClass, DrugName, LabelSource
 from drugs.signals import catalogue_imported
 
@@ -229,22 +235,8 @@ def _compared(
     """(position, record, change) for each record, compared with the stored labels
     COMPARE_BATCH at a time. NEW and CHANGED are what the importer needs to see; BROKEN is a
     record the reader could not read, or whose ids are unusable."""
-    records = iter(records)
-    unreadable = None
-    while unreadable is None:
-        batch = []
-        try:
-            for item in records:
-                batch.append(item)
-                if len(batch) == COMPARE_BATCH:
-                    break
-        except LabelFileError as error:
-            unreadable = error
-        if not batch:
-            break
+    for batch in in_batches(records, COMPARE_BATCH):
         yield from _compare_batch(batch, by_content=by_content)
-    if unreadable is not None:
-        raise unreadable
 
 
 def _compare_batch(

@@ -123,7 +123,7 @@ class DatabaseClock:
 def new_client():
     from django.test import Client
 
-    return Client(HTTP_ACCEPT_ENCODING="gzip")
+    return Client(headers={"accept-encoding": "gzip"})
 
 
 def request(client, path: str, clock: DatabaseClock) -> dict:

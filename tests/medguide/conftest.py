@@ -26,10 +26,12 @@ def loaded_once(django_db_blocker, media: Path, command: str, *args) -> Iterator
         transaction.set_rollback(True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_media(tmp_path_factory) -> Path:
-    """The media storage the module's demo draws its guides' pictures into."""
-    return tmp_path_factory.mktemp("media")
+    """The media storage every module's demo draws its guides' pictures into: drawn by the
+    first module, reused by the rest, as load_demo reuses pictures already in storage. Tests
+    themselves write to their own media folder (media_in_tmp)."""
+    return tmp_path_factory.mktemp("demo-media")
 
 
 @pytest.fixture(scope="module")

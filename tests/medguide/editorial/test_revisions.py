@@ -157,13 +157,21 @@ def test_a_garbled_version_is_refused_without_breaking_the_page(admin_client, mo
 
 
 @pytest.fixture
-def demo(db):
+def fresh_demo(db):
+    """The demo loaded by this test itself, for a test of what loading records."""
     from medguide.demo.loader import load_demo
 
     load_demo()
 
 
-def test_load_demo_records_a_first_revision_and_a_second_run_none(demo):
+@pytest.fixture
+def demo_pictures(demo, settings, demo_media):
+    """The module's demo (tests/medguide/conftest.py) with the storage its pictures are in,
+    for tests that save a guide through the admin form, which reads its picture."""
+    settings.MEDIA_ROOT = demo_media
+
+
+def test_load_demo_records_a_first_revision_and_a_second_run_none(fresh_demo):
     from medguide.demo.loader import load_demo
 
     drug = Drug.objects.get(slug="baclofen")
@@ -183,7 +191,7 @@ def test_a_first_edit_of_a_demo_drug_lists_only_what_changed(admin_client, demo,
     assert [(d.what, d.field) for d in differences] == [(f"Drug “{drug}”", "summary")]
 
 
-def test_a_first_edit_of_a_demo_guide_lists_only_what_changed(admin_client, demo):
+def test_a_first_edit_of_a_demo_guide_lists_only_what_changed(admin_client, demo_pictures):
     guide = Article.objects.get(slug="footwear-advice-for-muscle-stiffness")
     save(admin_client, guide, title="Shoes for stiff muscles")
     newer, older = Version.objects.get_for_object(guide)[:2]

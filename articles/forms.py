@@ -1,20 +1,8 @@
 """What the guide lists read from their query strings."""
 
-import sys
-
-from medguide.editorial.caching import QueryForm, QueryText
+from medguide.editorial.caching import QueryForm, QueryText, page_number
 
 MAX_FILTER_LENGTH = 200
-
-
-def page_number(value: str | None, *, last: int) -> int:
-    """The page to show for a ?page= value: a number out of range is clamped to the first or
-    last page, anything else (missing, "abc", too long to be a number) is the first page."""
-    try:
-        number = int(value or 1)
-    except ValueError:  # "abc", "1.5", and digit strings beyond int()'s length limit
-        return 1
-    return min(max(number, 1), last)
 
 
 def filter_value(value: str | None) -> str:
@@ -31,7 +19,7 @@ class GuidePageQuery(QueryForm):
     page = QueryText()
 
     def clean_page(self) -> int:
-        return page_number(self.cleaned_data["page"], last=sys.maxsize)
+        return page_number(self.cleaned_data["page"])
 
 
 class GuideListQuery(GuidePageQuery):

@@ -17,7 +17,7 @@ from articles.jsonld import guide_jsonld, share_image
 from articles.models import Article, Category
 from drugs.models import Drug
 from drugs.opendata import script_json
-from medguide.editorial.caching import QueryMixin
+from medguide.editorial.caching import NearestPageMixin, QueryMixin
 
 GUIDES_PER_PAGE = 12
 RELATED_GUIDES = 3
@@ -30,7 +30,7 @@ def tags_in_use():
     return Tag.objects.filter(article__in=published).distinct().order_by(Lower("name"), "pk")
 
 
-class GuideListView(QueryMixin, ListView):
+class GuideListView(NearestPageMixin, ListView):
     """What the guide lists share: published guides, newest first, a dozen to a page."""
 
     query_form = GuidePageQuery
@@ -38,13 +38,6 @@ class GuideListView(QueryMixin, ListView):
     context_object_name = "articles"
     paginate_by = GUIDES_PER_PAGE
     chosen: dict[str, str] = {}
-
-    def paginate_queryset(self, queryset, page_size):
-        # ListView answers 404 to ?page=abc or ?page=999; a reader who edits the URL or
-        # follows an old link is better served by the nearest page that exists.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.page(min(self.query["page"], paginator.num_pages))
-        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(heading=self.heading(), **kwargs)

@@ -13,7 +13,7 @@ from drugs.converter import UNITS
 from drugs.dosing import parse_strength
 from drugs.models import Formulation, Interaction, Strength
 from medguide.editorial.autocomplete import PreloadedAutocompleteForm
-from medguide.editorial.caching import QueryForm, QueryList, QueryText
+from medguide.editorial.caching import QueryForm, QueryList, QueryText, page_number
 
 # Strengths are separated by ";" or by a comma that is not a thousands separator: "400 mg,
 # 800 mg" is two strengths, "1,000 mg" one.
@@ -211,14 +211,29 @@ class PageQuery(QueryForm):
     page = QueryText()
 
 
+class NearestPageQuery(QueryForm):
+    """?page= on a class or condition page: a page number, which the view brings within the
+    pages there are; anything else is the first page."""
+
+    page = QueryText()
+
+    def clean_page(self) -> int:
+        return page_number(self.cleaned_data["page"])
+
+
 class DrugIndexQuery(QueryForm):
-    """/drugs/?letter=b: the A–Z filter, "" when it is missing or not a single Latin letter."""
+    """/drugs/?letter=b&page=2: the A–Z's letter, "" when it is missing or not a single Latin
+    letter, and its page, which the view brings within the pages there are."""
 
     letter = QueryText()
+    page = QueryText()
 
     def clean_letter(self) -> str:
         letter = (self.cleaned_data["letter"] or "").strip().lower()
         return letter if letter in INITIALS else ""
+
+    def clean_page(self) -> int:
+        return page_number(self.cleaned_data["page"])
 
 
 class MonographQuery(QueryForm):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import BooleanField, F, Prefetch, Q, Value
 from django.db.models.functions import Greatest, Least, Lower, Substr
 from django.urls import reverse
 from django.utils import timezone
@@ -458,12 +458,50 @@ class DrugQuerySet(PublishableQuerySet):
     def starting_with(self, letter: str):
         return self.filter(generic_name__istartswith=letter)
 
+    def index_entries(self, letter: str = ""):
+        """The A–Z's rows in name order: each of these drugs under its generic name, and again
+        under each of its brand names, which lead to it. Each row is (sort key, name, drug id,
+        is a brand); `letter` keeps the names starting with it. One query, ready to page."""
+        generics = self.annotate(
+            sort_key=Lower("generic_name"),
+            entry=F("generic_name"),
+            target=F("pk"),
+            is_brand=Value(False, output_field=BooleanField()),
+        )
+        brands = (
+            DrugName.objects.filter(kind=NameKind.BRAND, drug__in=self.order_by().values("pk"))
+            .exclude(name__iexact=F("drug__generic_name"))  # "Baclofen" sold as Baclofen
+            .annotate(
+                sort_key=Lower("name"),
+                entry=F("name"),
+                target=F("drug_id"),
+                is_brand=Value(True, output_field=BooleanField()),
+            )
+        )
+        if letter:
+            generics = generics.filter(sort_key__startswith=letter)
+            brands = brands.filter(sort_key__startswith=letter)
+        columns = ("sort_key", "entry", "target", "is_brand")
+        rows = generics.order_by().values_list(*columns)
+        # UNION, not UNION ALL: a brand listed twice (say with two notes) is one row.
+        return rows.union(brands.order_by().values_list(*columns)).order_by(
+            "sort_key", "is_brand", "target"
+        )
+
     def initials(self) -> set[str]:
-        """The first letters of these drugs' generic names, lower case: the A–Z links that
-        lead somewhere."""
-        first = Lower(Substr("generic_name", 1, 1))
-        initials = self.annotate(initial=first).order_by()  # no ordering column in DISTINCT
-        return set(initials.values_list("initial", flat=True).distinct())
+        """The first letters of these drugs' generic and brand names, lower case: the A–Z
+        links that lead somewhere (index_entries lists brands under their own letter)."""
+        first = Lower(Substr("entry", 1, 1))
+        rows = [
+            queryset.order_by().annotate(initial=first).values_list("initial")
+            for queryset in (
+                self.annotate(entry=F("generic_name")),
+                DrugName.objects.filter(
+                    kind=NameKind.BRAND, drug__in=self.order_by().values("pk")
+                ).annotate(entry=F("name")),
+            )
+        ]
+        return {initial for (initial,) in rows[0].union(rows[1])}
 
     def featured(self) -> list["Drug"]:
         """The monographs the home page and an empty search offer first, in FEATURED order."""

@@ -4,6 +4,7 @@ monograph shows is put together in drugs/monograph.py."""
 from __future__ import annotations
 
 import string
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
@@ -26,34 +27,75 @@ from drugs.forms import (
     DrugIndexQuery,
     FeedbackQuery,
     MonographQuery,
+    NearestPageQuery,
     PageQuery,
     SectionFeedbackForm,
 )
 from drugs.interactions import class_ancestors, class_tree, interactions_for
 from drugs.models import Condition, DoseGuideline, Drug, DrugClass, Indication
 from drugs.monograph import LazyMonograph, sections_for, site_url
-from medguide.editorial.caching import QueryMixin, fetch_fragments, reads_no_query, reads_query
+from medguide.editorial.caching import (
+    NearestPageMixin,
+    QueryMixin,
+    fetch_fragments,
+    nearest_page,
+    reads_no_query,
+    reads_query,
+)
 
 LETTERS = list(string.ascii_lowercase)
 
 
-class DrugListView(QueryMixin, ListView):
+INDEX_PER_PAGE = 60  # names to an A–Z page: a few screens on a phone
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """A name in the A–Z: a drug's generic name, or one of its brand names leading to it."""
+
+    name: str
+    drug: Drug
+    is_brand: bool
+
+    @property
+    def initial(self) -> str:
+        return self.name[:1].upper()
+
+
+class DrugListView(NearestPageMixin, ListView):
+    """The A–Z: generic and brand names in one order, a page at a time, all of them or those
+    starting with one letter."""
+
     template_name = "drugs/drug_list.html"
-    context_object_name = "drugs"
+    context_object_name = "entries"
     query_form = DrugIndexQuery
+    paginate_by = INDEX_PER_PAGE
 
     def get_queryset(self):
-        drugs = Drug.objects.published().for_index()
-        self.letter = self.query["letter"]
-        return drugs.starting_with(self.letter) if self.letter else drugs
+        return Drug.objects.published().index_entries(self.query["letter"])
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        rows = list(rows)
+        drugs = Drug.objects.filter(pk__in={row[2] for row in rows}).for_index().in_bulk()
+        page.object_list = [IndexEntry(name, drugs[pk], is_brand) for _, name, pk, is_brand in rows]
+        return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            letter=self.letter,
-            letters=LETTERS,
-            letters_in_use=Drug.objects.published().initials(),
-            **kwargs,
-        )
+        context = super().get_context_data(**kwargs)
+        letter = self.query["letter"]
+        page = context["page_obj"]
+        return {
+            **context,
+            "letter": letter,
+            "letters": LETTERS,
+            "letters_in_use": Drug.objects.published().initials(),
+            "medicine_count": None if letter else Drug.objects.published().count(),
+            "generic_names": [e.name for e in page.object_list if not e.is_brand],
+            **paging(page),
+            "page_query": urlencode({"letter": letter}) if letter else "",
+            "canonical_query": {"letter": letter} if letter else {},
+        }
 
 
 class DrugDetailView(QueryMixin, DetailView):
@@ -89,18 +131,25 @@ class DrugDetailView(QueryMixin, DetailView):
         )
 
 
+LIST_PER_PAGE = 30  # medicines to a class or condition page, each with its summary
+
+
 class DrugClassDetailView(QueryMixin, DetailView):
     template_name = "drugs/drugclass_detail.html"
     context_object_name = "drug_class"
     model = DrugClass
+    query_form = NearestPageQuery
 
     def get_context_data(self, **kwargs):
         drug_class = self.object
         tree = class_tree()
         members = [pk for pk in tree if drug_class.pk in class_ancestors([pk], tree)]
-        drugs = list(Drug.objects.published().filter(classes__in=members).distinct().for_index())
+        drugs = Drug.objects.published().filter(classes__in=members).distinct().for_index()
+        page = nearest_page(Paginator(drugs, LIST_PER_PAGE), self.query["page"])
         subclasses = list(drug_class.children.all())
-        return super().get_context_data(drugs=drugs, subclasses=subclasses, **kwargs)
+        return super().get_context_data(
+            drugs=page.object_list, subclasses=subclasses, **paging(page), **kwargs
+        )
 
 
 class ConditionListView(QueryMixin, ListView):
@@ -115,25 +164,37 @@ class ConditionListView(QueryMixin, ListView):
 class ConditionDetailView(QueryMixin, DetailView):
     template_name = "drugs/condition_detail.html"
     context_object_name = "condition"
+    query_form = NearestPageQuery
 
     def get_object(self, queryset=None):
         return get_object_or_404(Condition, slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
-        indications = list(
+        indications = (
             Indication.objects.filter(condition=self.object, drug__in=Drug.objects.published())
             .select_related("drug")
             .prefetch_related("drug__names", "drug__classes")
-            .order_by("drug__generic_name")
+            # Approved uses first ("on-label" sorts after "off-label"), then by name.
+            .order_by("-label_status", "drug__generic_name", "pk")
         )
+        page = nearest_page(Paginator(indications, LIST_PER_PAGE), self.query["page"])
         summary, summary_is_cut = summary_opening(self.object.summary)
         return super().get_context_data(
-            on_label=[i for i in indications if not i.is_off_label],
-            off_label=[i for i in indications if i.is_off_label],
+            on_label=[i for i in page.object_list if not i.is_off_label],
+            off_label=[i for i in page.object_list if i.is_off_label],
             summary=summary,
             summary_is_cut=summary_is_cut,
+            **paging(page),
             **kwargs,
         )
+
+
+def paging(page) -> dict:
+    """What includes/pagination.html and the canonical address need for a page of a list."""
+    return {
+        "page_obj": page,
+        "pages": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+    }
 
 
 # The professional view and open data (JSON, JSON-LD) -----------------------------------------

@@ -12,7 +12,8 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def canonical_url(context) -> str:
     """The page's absolute address without its query string, except ?page=N past the first
-    page of a paginated list: filters, views and tracking parameters give the same content.
+    page of a paginated list and what the view names in `canonical_query`: other filters,
+    views and tracking parameters give the same content.
     The scheme and host are the request's (ALLOWED_HOSTS has vetted the host); "" when there
     is no request, as on the 400 page."""
     request = context.get("request")
@@ -22,10 +23,13 @@ def canonical_url(context) -> str:
         url = request.build_absolute_uri(request.path)
     except DisallowedHost:  # the 400 page answering a host we do not serve
         return ""
+    # A view whose pages differ by a parameter (the A–Z's ?letter=) names it in
+    # canonical_query; every other parameter gives the same content.
+    params = dict(context.get("canonical_query") or {})
     page = context.get("page_obj")
     if page is not None and page.number > 1:
-        url += "?" + urlencode({"page": page.number})
-    return url
+        params["page"] = page.number
+    return url + "?" + urlencode(params) if params else url
 
 
 class CaptureNode(template.Node):

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.forms import page_number
+from medguide.editorial.caching import page_number
 from articles.models import Article
 from medguide.editorial.models import Status
 from tests.factories import (

@@ -10,7 +10,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from drugs.models import LabelStatus, Seriousness, Severity
+from drugs.models import LabelStatus, NameKind, Seriousness, Severity
+from drugs.views import INDEX_PER_PAGE, LIST_PER_PAGE
 from medguide.editorial.models import Status
 from tests.factories import (
     ConditionFactory,
@@ -38,9 +39,9 @@ BACLOFEN_DOSE = (
 # Measured with 3 rows in every section; the point is that 60 rows cost the same.
 # Two of them are the Guides section: the curated guides, then the fallback when none is.
 MONOGRAPH_QUERIES = 19  # fixed: reader tools add the change log and class tree; US products 1
-INDEX_QUERIES = 4
-CLASS_QUERIES = 7
-CONDITION_QUERIES = 4
+INDEX_QUERIES = 7  # count, a page of names, their drugs, brands, classes, letters, medicines
+CLASS_QUERIES = 8  # with the count of a paginated list
+CONDITION_QUERIES = 5
 
 
 def page(client, url) -> str:
@@ -161,6 +162,34 @@ def test_index_links_letters_in_use(client, baclofen):
     assert 'href="/drugs/?letter=q"' not in content
 
 
+def test_brand_names_are_listed_under_their_own_letter_and_lead_to_the_generic(client, baclofen):
+    # The fixture's baclofen has the brand Lioresal and the former brand Kemstro.
+    DrugNameFactory(drug=baclofen, name="Baclofen", kind=NameKind.BRAND)  # the generic's own
+    DrugNameFactory(drug=baclofen, name="Spasmol", kind=NameKind.OTHER)  # not a brand
+    assert 'href="/drugs/?letter=l"' in page(client, "/drugs/")
+    under_l = page(client, "/drugs/?letter=l")
+    assert '<a href="/drugs/baclofen/">Lioresal</a>' in under_l
+    assert "brand name of Baclofen" in under_l
+    under_b = page(client, "/drugs/?letter=b")
+    assert under_b.count("brand name of Baclofen") == 0  # not listed again as its own brand
+    assert 'href="/drugs/?letter=s"' not in page(client, "/drugs/")
+    assert "Kemstro" not in page(client, "/drugs/?letter=k")
+
+
+def test_the_index_is_paginated_and_a_page_past_the_end_shows_the_last(client):
+    for number in range(INDEX_PER_PAGE + 5):
+        DrugFactory(generic_name=f"Bexample{number:03d}")
+    first = page(client, "/drugs/?letter=b")
+    assert first.count('class="card drug-card') == INDEX_PER_PAGE
+    assert "Bexample000" in first
+    assert f"Bexample{INDEX_PER_PAGE:03d}" not in first
+    assert 'href="?letter=b&amp;page=2"' in first
+    last = page(client, "/drugs/?letter=b&page=99")
+    assert last.count('class="card drug-card') == 5
+    assert f"Bexample{INDEX_PER_PAGE + 4:03d}" in last
+    assert page(client, "/drugs/?page=abc").count('class="card drug-card') == INDEX_PER_PAGE
+
+
 # Class and condition pages
 
 
@@ -180,6 +209,28 @@ def test_class_page_lists_drugs_of_its_subclasses(client):
     content = page(client, depressants.get_absolute_url())
     assert "Benzodiazepines" in content
     assert "Diazepam" in content
+
+
+def test_class_and_condition_pages_are_paginated(client):
+    relaxants = DrugClassFactory(name="Relaxants")
+    spasm = ConditionFactory(name="Spasm")
+    for number in range(LIST_PER_PAGE + 2):
+        drug = DrugFactory(generic_name=f"Relaxo{number:03d}", classes=[relaxants])
+        IndicationFactory(
+            drug=drug,
+            condition=spasm,
+            label_status=LabelStatus.OFF_LABEL if number == 0 else LabelStatus.ON_LABEL,
+        )
+    for url in (relaxants.get_absolute_url(), spasm.get_absolute_url()):
+        first = page(client, url)
+        assert first.count('<article class="card drug-card') == LIST_PER_PAGE, url
+        assert 'href="?page=2"' in first
+        last = page(client, url + "?page=7")  # past the end: the last page
+        assert "(page 2)" in last
+    # Approved uses come first; the one off-label use is on the last page, under its heading.
+    on_the_last = page(client, spasm.get_absolute_url() + "?page=2")
+    assert "Off-label use" in on_the_last
+    assert "Relaxo000" in on_the_last
 
 
 def test_empty_class_page_still_answers(client):

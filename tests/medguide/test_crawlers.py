@@ -17,7 +17,7 @@ from tests.page_head import SITE, SITE_NAME, Head, head_of
 PAGES = {
     "home": ("/", "/"),
     "drugs A-Z": ("/drugs/", "/drugs/"),
-    "drugs by letter": ("/drugs/?letter=b", "/drugs/"),
+    "drugs by letter": ("/drugs/?letter=b&utm_source=x", "/drugs/?letter=b"),
     "drug": ("/drugs/baclofen/", "/drugs/baclofen/"),
     "drug, professional view": ("/drugs/baclofen/?view=pro", "/drugs/baclofen/"),
     "drug class": (

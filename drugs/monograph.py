@@ -3,6 +3,7 @@ label page and the open data, built from one prefetched drug."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property, partial
 from itertools import groupby
@@ -50,6 +51,7 @@ class LazyMonograph:
         "off_label",
         "dose_groups",
         "key_dose",
+        "key_warning",
         "serious_side_effects",
         "common_side_effects",
         "interactions",
@@ -98,6 +100,7 @@ class LazyMonograph:
             "off_label": [i for i in indications if i.label_status == LabelStatus.OFF_LABEL],
             "dose_groups": dose_groups(doses),
             "key_dose": key_dose(doses),
+            "key_warning": key_warning(drug),
             "serious_side_effects": [s for s in side_effects if s.is_serious],
             "common_side_effects": side_effects_by_frequency(
                 [s for s in side_effects if not s.is_serious]
@@ -211,6 +214,39 @@ def key_dose(doses: list[DoseGuideline]) -> str:
         if dose.population == Population.ADULT:
             return describe(dose)
     return ""
+
+
+@dataclass(frozen=True)
+class KeyWarning:
+    """The one warning the key-facts box leads with: the opening of the boxed warning, or
+    failing one of the warnings, in the editors' own (sourced) words, and where the rest is."""
+
+    text: str
+    anchor: str
+    is_boxed: bool
+
+
+KEY_WARNING_WORDS = 12  # sentences are taken until the opening has at least this many words
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(“\"])")
+
+
+def key_warning(drug: Drug) -> KeyWarning | None:
+    """The boxed warning's opening sentences when there is one, else the warnings'. A bare
+    heading sentence ("Serotonin syndrome.") takes the next sentence with it."""
+    for text, anchor, is_boxed in (
+        (drug.boxed_warning, "boxed-warning", True),
+        (drug.warnings, "warnings", False),
+    ):
+        paragraph = " ".join(text.strip().split("\n\n", 1)[0].split())
+        if not paragraph:
+            continue
+        opening = []
+        for sentence in SENTENCE_END.split(paragraph):
+            opening.append(sentence)
+            if len(" ".join(opening).split()) >= KEY_WARNING_WORDS:
+                break
+        return KeyWarning(" ".join(opening), anchor, is_boxed)
+    return None
 
 
 @dataclass(frozen=True)

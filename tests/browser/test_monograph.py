@@ -60,3 +60,43 @@ def test_pages_fit_a_phone_screen(visit_demo, path):
     widths = phone.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"{path} scrolls sideways: {widths[0]}px in {widths[1]}px"
     assert phone.problems == []
+
+
+PHONE = {"width": 390, "height": 844}
+DEMO_MONOGRAPHS = [
+    "baclofen",
+    "cyclobenzaprine",
+    "dantrolene",
+    "diazepam",
+    "fluoxetine",
+    "gabapentin",
+    "tizanidine",
+]
+
+
+@pytest.mark.parametrize("slug", DEMO_MONOGRAPHS)
+def test_key_facts_come_within_two_phone_screens(visit_demo, slug):
+    """What it treats, the usual dose, the most important warning and when to get help now
+    all start within the first two screens of a 390 × 844 phone, each linking to its section;
+    brand names past the first three are folded away."""
+    page = visit_demo(f"/drugs/{slug}/", **PHONE).page
+    facts = page.locator(".key-facts")
+    rows = {
+        "What it treats": None,
+        "Usual adult dose": "#dosage",
+        "Most important warning": None,
+        "Get medical help now for": "#side-effects",
+    }
+    for term, link in rows.items():
+        row = facts.locator("div", has=page.locator("dt", has_text=term))
+        top = row.bounding_box()["y"]
+        assert top < 2 * PHONE["height"], (
+            f"{slug}: {term} starts {top / PHONE['height']:.2f} screens down"
+        )
+        if link:
+            assert row.locator(f'a[href="{link}"]').count() == 1, f"{slug}: {term}"
+    warning = facts.locator(".key-facts__warning a")
+    assert warning.get_attribute("href") in ("#boxed-warning", "#warnings")
+    assert page.locator(warning.get_attribute("href")).count() == 1
+    names = page.locator(".also-known-as > .name-list > li")
+    assert names.count() <= 3

@@ -1,5 +1,6 @@
-"""Section feedback: "Report a problem with this section" on every monograph section, the
-honeypot and flood limit, friendly refusals, and the editors' "Reader reports" queue."""
+"""Section feedback: one "Report a problem with this page" form on every monograph, with a
+section picker; the honeypot and flood limit, friendly refusals, and the editors' "Reader
+reports" queue."""
 
 import re
 
@@ -25,16 +26,26 @@ GOOD = {"section": "dosage", "message": "The kidney dose is missing its unit.", 
 # Readers ------------------------------------------------------------------------------------
 
 
-def test_every_section_has_a_report_form(client, baclofen):
+def test_one_report_form_per_page_offers_every_section(client, baclofen):
     page = client.get(baclofen.get_absolute_url()).content.decode()
     anchors = re.findall(r'<section class="monograph-section" id="([^"]+)"', page)
     assert len(anchors) > 10
-    forms = re.findall(r'<input type="hidden" name="section" value="([^"]+)">', page)
-    assert forms == anchors
-    assert page.count("Report a problem with this section") == len(anchors)
-    assert page.count('action="/drugs/baclofen/feedback/"') == len(anchors)
+    assert page.count("Report a problem with this page") == 1
+    assert page.count('action="/drugs/baclofen/feedback/"') == 1
+    picker = re.search(r'<select[^>]*name="section"[^>]*>(.*?)</select>', page, re.S).group(1)
+    choices = re.findall(r'<option value="([^"]*)">', picker)
+    assert choices == ["", *anchors]  # "Choose a section" first, then the page's sections
     # No token: the monograph sets no cookie, so every reader shares its cached copy.
     assert "csrfmiddlewaretoken" not in page
+
+
+def test_a_report_without_a_section_is_refused_and_keeps_what_was_typed(client, baclofen):
+    response = client.post(URL, {**GOOD, "section": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Your report was not sent" in page
+    assert GOOD["message"] in page
+    assert not SectionFeedback.objects.exists()
 
 
 def test_the_honeypot_is_hidden_from_people_and_screen_readers(client, baclofen):

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView
@@ -18,10 +19,35 @@ from articles.models import Article, Category
 from drugs.models import Drug
 from drugs.opendata import script_json
 from medguide.editorial.caching import NearestPageMixin, QueryMixin
+from medguide.editorial.models import Status
 
 GUIDES_PER_PAGE = 12
 RELATED_GUIDES = 3
+FILTER_MEDICINES = 100  # a longer list of options is one nobody scrolls
 TABLE_OF_CONTENTS_MIN_HEADINGS = 3
+
+
+def medicines_with_guides(chosen: str = "") -> list[Drug]:
+    """The guide list's medicine filter: the FILTER_MEDICINES published medicines with the
+    most published guides, and the chosen one (a slug) if it has any, by name. One query over
+    the guide–medicine links, however many medicines have guides."""
+    now = timezone.now()
+    links = Article.related_drugs.through.objects.filter(
+        article__status=Status.PUBLISHED,
+        article__published_at__lte=now,
+        drug__status=Status.PUBLISHED,
+        drug__published_at__lte=now,
+    )
+    most = (
+        links.values("drug_id")
+        .annotate(guides=Count("pk"))
+        .order_by("-guides", "drug_id")
+        .values("drug_id")[:FILTER_MEDICINES]
+    )
+    wanted = Q(pk__in=most)
+    if chosen:
+        wanted |= Q(slug=chosen, pk__in=links.filter(drug__slug=chosen).values("drug_id"))
+    return list(Drug.objects.filter(wanted).order_by("generic_name"))
 
 
 def tags_in_use():
@@ -76,7 +102,7 @@ class ArticleListView(GuideListView):
         published = Article.objects.published()
         self.options = {
             "category": list(Category.objects.filter(articles__in=published).distinct()),
-            "drug": list(Drug.objects.published().filter(articles__in=published).distinct()),
+            "drug": medicines_with_guides(self.chosen["drug"]),
             "tag": list(tags_in_use()),
         }
         self.found = {
@@ -149,18 +175,18 @@ class TagArticleListView(GuideListView):
 
 def related_guides(article: Article, *, drugs: list[Drug], limit: int = RELATED_GUIDES):
     """Other published guides on the same medicines or in the same category: those sharing
-    the most medicines first, then the newest. One query."""
-    drug_ids = [drug.pk for drug in drugs]
-    return (
-        Article.objects.published()
-        .exclude(pk=article.pk)
-        .annotate(
-            shared_drugs=Count("related_drugs", filter=Q(related_drugs__in=drug_ids), distinct=True)
-        )
-        .filter(Q(shared_drugs__gt=0) | Q(category_id=article.category_id))
-        .select_related("category")
+    the most medicines first, then the newest. Two queries, each reading only what it may
+    show: the guides linked to these medicines (through the link table's drug index), then
+    the newest in the category; never every guide on the site."""
+    published = Article.objects.published().exclude(pk=article.pk).select_related("category")
+    sharing = list(
+        published.filter(related_drugs__in=[drug.pk for drug in drugs])
+        .annotate(shared_drugs=Count("pk"))  # one joined row per medicine shared
         .order_by("-shared_drugs", "-published_at", "-pk")[:limit]
     )
+    newest = published.filter(category_id=article.category_id).order_by("-published_at", "-pk")
+    shown = {guide.pk for guide in sharing}
+    return [*sharing, *(guide for guide in newest[:limit] if guide.pk not in shown)][:limit]
 
 
 class ArticleDetailView(QueryMixin, DetailView):

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from medguide.editorial.caching import page_number
 from articles.models import Article
+from medguide.editorial.caching import page_number
 from medguide.editorial.models import Status
 from tests.factories import (
     ArticleFactory,
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 # Measured with 3 rows of everything; the tests check that 30 rows cost the same.
 LIST_QUERIES = 6
-DETAIL_QUERIES = 4
+DETAIL_QUERIES = 5  # related guides: those sharing medicines, then the newest in the category
 DRUG_PAGE_QUERIES = 14  # label sources, the public change log and US products prefetched
 HOME_QUERIES = 5
 
@@ -378,6 +378,22 @@ def test_filter_choices_offer_only_what_has_published_guides(client, hidden):
     assert "Lifestyle" not in html  # only the hidden guides are in it
     assert "Tizanidine" not in html
     assert "walking" not in html
+
+
+def test_the_medicine_filter_offers_those_with_most_guides_and_the_chosen_one(client, monkeypatch):
+    monkeypatch.setattr("articles.views.FILTER_MEDICINES", 2)
+    many, some, one = (DrugFactory(generic_name=name) for name in ("Manyex", "Someex", "Onex"))
+    for drug, guides in ((many, 3), (some, 2), (one, 1)):
+        ArticleFactory.create_batch(guides, related_drugs=[drug])
+    ArticleFactory(status=Status.DRAFT, related_drugs=[one])  # drafts do not count
+    ArticleFactory(status=Status.DRAFT, related_drugs=[one])
+    options = re.findall(r'<option value="([a-z-]+)"[^>]*>', page(client, "/articles/"))
+    assert "manyex" in options
+    assert "someex" in options
+    assert "onex" not in options
+    chosen = page(client, "/articles/?drug=onex")
+    assert '<option value="onex" selected>Onex</option>' in chosen
+    assert "Guides about Onex" in chosen
 
 
 @pytest.mark.parametrize(

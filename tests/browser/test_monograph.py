@@ -77,7 +77,7 @@ DEMO_MONOGRAPHS = [
 @pytest.mark.parametrize("slug", DEMO_MONOGRAPHS)
 def test_key_facts_come_within_two_phone_screens(visit_demo, slug):
     """What it treats, the usual dose, the most important warning and when to get help now
-    all start within the first two screens of a 390 × 844 phone, each linking to its section;
+    all start within the first two screens of a 390 by 844 phone, each linking to its section;
     brand names past the first three are folded away."""
     page = visit_demo(f"/drugs/{slug}/", **PHONE).page
     facts = page.locator(".key-facts")

@@ -1,5 +1,7 @@
-"""/sitemap.xml for crawlers: the site's pages, the published drugs, classes and conditions
-that have published drugs, and the live guides, each with the time it last changed."""
+"""/sitemap.xml for crawlers: an index of the sections below, each at /sitemap-<section>.xml
+and split into pages of SITEMAP_LIMIT addresses (?p=2), so no response lists the whole
+catalogue: the site's pages, the published drugs, classes and conditions that have published
+drugs, and the live guides, each with the time it last changed."""
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Exists, Max, OuterRef
@@ -8,8 +10,19 @@ from django.urls import reverse
 from articles.models import Article
 from drugs.models import Condition, Drug, DrugClass
 
+SITEMAP_LIMIT = 5000  # addresses to a sitemap page (the protocol allows 50,000)
 
-class PageSitemap(Sitemap):
+
+class PagedSitemap(Sitemap):
+    limit = SITEMAP_LIMIT
+
+    def get_latest_lastmod(self):
+        # Django's default reads every item of the section to find the latest; the index
+        # leaves it out instead, and each address keeps its own lastmod.
+        return None
+
+
+class PageSitemap(PagedSitemap):
     changefreq = "daily"
     priority = 0.6
 
@@ -26,7 +39,7 @@ class PageSitemap(Sitemap):
         return reverse(item)
 
 
-class DrugSitemap(Sitemap):
+class DrugSitemap(PagedSitemap):
     changefreq = "weekly"
     priority = 0.9
 
@@ -37,7 +50,7 @@ class DrugSitemap(Sitemap):
         return drug.updated_at
 
 
-class DrugClassSitemap(Sitemap):
+class DrugClassSitemap(PagedSitemap):
     changefreq = "weekly"
     priority = 0.5
 
@@ -54,7 +67,7 @@ class DrugClassSitemap(Sitemap):
         return drug_class.changed
 
 
-class ConditionSitemap(Sitemap):
+class ConditionSitemap(PagedSitemap):
     changefreq = "weekly"
     priority = 0.5
 
@@ -73,7 +86,7 @@ class ConditionSitemap(Sitemap):
         return condition.changed
 
 
-class GuideSitemap(Sitemap):
+class GuideSitemap(PagedSitemap):
     changefreq = "monthly"
     priority = 0.7
 

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
 
 from medguide import views
@@ -21,9 +21,15 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path(
         "sitemap.xml",
-        sitemap,
+        sitemaps_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        sitemaps_views.sitemap,
         {"sitemaps": SITEMAPS},
-        name="django.contrib.sitemaps.views.sitemap",
+        name="sitemap-section",
     ),
     path("favicon.ico", views.favicon),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -104,6 +104,6 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /search/",
         "",
-        f"Sitemap: {request.build_absolute_uri(reverse('django.contrib.sitemaps.views.sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

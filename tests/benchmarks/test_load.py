@@ -161,7 +161,7 @@ def environment(tmp_path_factory):
 
 
 def guide_path(base: str) -> str:
-    with urllib.request.urlopen(f"{base}/sitemap.xml") as response:
+    with urllib.request.urlopen(f"{base}/sitemap-guides.xml") as response:
         sitemap = response.read().decode()
     return re.search(r"<loc>https?://[^/]+(/articles/[^<]+/)</loc>", sitemap).group(1)
 

@@ -227,7 +227,7 @@ def page_paths() -> dict[str, str]:
     assert Indication.objects.filter(condition=condition).exists()
     return {
         "home": "/",
-        "A–Z, every medicine": "/drugs/",
+        "A–Z, every medicine (first page)": "/drugs/",
         f"A–Z, letter {letter.upper()}": f"/drugs/?letter={letter}",
         f"class ({drug_class.n} medicines)": drug_class.get_absolute_url(),
         "conditions list": "/conditions/",
@@ -249,7 +249,8 @@ def page_paths() -> dict[str, str]:
         f"guide tag ({tag.n})": f"/articles/tag/{tag.slug}/",
         "guides feed": "/articles/feed/",
         "editorial policy": "/about/editorial-policy/",
-        "sitemap.xml": "/sitemap.xml",
+        "sitemap.xml (the index)": "/sitemap.xml",
+        "sitemap-drugs.xml (first page)": "/sitemap-drugs.xml",
     }
 
 

@@ -212,6 +212,8 @@ def public_pages(drug, article) -> list[str]:
         f"/search/suggest/?q={quote(PAYLOADS[0][:10])}",
         f"/interactions/?drugs={checker}",
         "/sitemap.xml",
+        "/sitemap-drugs.xml",
+        "/sitemap-guides.xml",
         "/articles/tag/xss/",  # the tag's name is a payload now, its slug stays
     ]
 

@@ -62,4 +62,4 @@ def test_every_page_links_to_it_and_states_the_licence(client, baclofen):
 
 
 def test_it_is_in_the_sitemap(client):
-    assert URL in client.get("/sitemap.xml").content.decode()
+    assert URL in client.get("/sitemap-pages.xml").content.decode()

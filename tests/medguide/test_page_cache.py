@@ -217,9 +217,9 @@ def test_an_untidy_checker_address_is_tidied_though_the_tidy_page_is_stored(
 def test_a_page_that_does_not_say_what_it_reads_is_stored_by_its_whole_address(
     page_cache, reader, baclofen
 ):
-    assert reader.get("/sitemap.xml")["X-Page-Cache"] == "miss"
-    assert reader.get("/sitemap.xml?p=1")["X-Page-Cache"] == "miss"
-    assert reader.get("/sitemap.xml?p=1")["X-Page-Cache"] == "hit"
+    assert reader.get("/sitemap-drugs.xml")["X-Page-Cache"] == "miss"
+    assert reader.get("/sitemap-drugs.xml?p=1")["X-Page-Cache"] == "miss"
+    assert reader.get("/sitemap-drugs.xml?p=1")["X-Page-Cache"] == "hit"
 
 
 # The pages readers reach from the site's own links, by URL name.

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from medguide import sitemaps
 from medguide.editorial.models import Status
 from tests.factories import (
     ArticleFactory,
@@ -20,17 +21,30 @@ pytestmark = pytest.mark.django_db
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
-def sitemap(client) -> dict[str, str | None]:
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
+def xml(client, url: str) -> ET.Element:
+    response = client.get(url)
+    assert response.status_code == 200, url
     assert response["Content-Type"].startswith("application/xml")
-    root = ET.fromstring(response.content)
-    return {
-        url.findtext("s:loc", namespaces=NS).replace("http://testserver", ""): url.findtext(
-            "s:lastmod", namespaces=NS
-        )
-        for url in root.findall("s:url", NS)
-    }
+    return ET.fromstring(response.content)
+
+
+def sections(client) -> list[str]:
+    """The sitemap pages the index at /sitemap.xml lists, as paths."""
+    index = xml(client, "/sitemap.xml")
+    assert index.tag == f"{{{NS['s']}}}sitemapindex"
+    return [
+        loc.text.replace("http://testserver", "") for loc in index.findall("s:sitemap/s:loc", NS)
+    ]
+
+
+def sitemap(client) -> dict[str, str | None]:
+    """Every address the sitemap's pages list, with its lastmod."""
+    urls = {}
+    for section in sections(client):
+        for url in xml(client, section).findall("s:url", NS):
+            loc = url.findtext("s:loc", namespaces=NS).replace("http://testserver", "")
+            urls[loc] = url.findtext("s:lastmod", namespaces=NS)
+    return urls
 
 
 def test_sitemap_lists_public_pages_with_last_changes(client):
@@ -58,17 +72,40 @@ def test_sitemap_leaves_out_what_readers_cannot_see(client):
         assert slug not in urls
 
 
+def test_no_sitemap_page_lists_more_than_its_limit(client, monkeypatch):
+    monkeypatch.setattr(sitemaps.PagedSitemap, "limit", 2)
+    for n in range(5):
+        DrugFactory(generic_name=f"Paged {n}")
+    drug_pages = [path for path in sections(client) if path.startswith("/sitemap-drugs.xml")]
+    assert drug_pages == [
+        "/sitemap-drugs.xml",
+        "/sitemap-drugs.xml?p=2",
+        "/sitemap-drugs.xml?p=3",
+    ]
+    assert len(sitemap(client)) > 5
+    assert all(len(xml(client, path).findall("s:url", NS)) <= 2 for path in drug_pages)
+
+
+@pytest.mark.parametrize(
+    "path", ["/sitemap-nothing.xml", "/sitemap-drugs.xml?p=99", "/sitemap-drugs.xml?p=x"]
+)
+def test_a_sitemap_page_that_does_not_exist_is_404(client, path):
+    DrugFactory()
+    assert client.get(path).status_code == 404
+
+
 def test_sitemap_queries_do_not_grow(client, django_assert_max_num_queries):
     for n in range(3):
         DrugFactory(generic_name=f"Few {n}")
         ArticleFactory()
-    with django_assert_max_num_queries(8) as few:
-        client.get("/sitemap.xml")
-    for n in range(40):
-        DrugFactory(generic_name=f"Many {n}")
-        ArticleFactory()
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get("/sitemap.xml")
+    for path in ("/sitemap.xml", "/sitemap-drugs.xml", "/sitemap-guides.xml"):
+        with django_assert_max_num_queries(8) as few:
+            client.get(path)
+        for n in range(40):
+            DrugFactory(generic_name=f"Many {path} {n}")
+            ArticleFactory()
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            client.get(path)
 
 
 def test_robots_txt_points_at_the_sitemap(client):

@@ -166,6 +166,7 @@ class Article(Publishable):
             summary=self.summary,
             body=strip_tags(self.body_html),
             subtitle=f"Guide · {self.category.name}",
+            public_from=self.public_from,
         )
 
 

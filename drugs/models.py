@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import BooleanField, F, Prefetch, Q, Value
+from django.db.models import BooleanField, F, Min, Prefetch, Q, Value
 from django.db.models.functions import Greatest, Least, Lower, Substr
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.utils import timezone
 from drugs.dosing import format_amount
 from drugs.signals import catalogue_changed
 from medguide.editorial.fields import WebURLField
-from medguide.editorial.models import Publishable, PublishableQuerySet, SearchText
+from medguide.editorial.models import Publishable, PublishableQuerySet, SearchText, Status
 
 
 def review_due_before() -> date:
@@ -371,7 +371,12 @@ class ConditionQuerySet(models.QuerySet):
         return self.filter(indications__drug__in=Drug.objects.published()).distinct()
 
     def for_search(self):
-        return self
+        """With `first_treated_at`: when the first medicine used for it is (or is scheduled
+        to be) published, which is when readers can open its page."""
+        published = Q(indications__drug__status=Status.PUBLISHED)
+        return self.annotate(
+            first_treated_at=Min("indications__drug__published_at", filter=published)
+        )
 
 
 class Condition(models.Model):
@@ -409,12 +414,13 @@ class Condition(models.Model):
 
     def search_text(self) -> SearchText:
         """A condition is found by its name and other names; its page lists the medicines
-        used for it."""
+        used for it. Expects for_search(): readers find it once a medicine for it is public."""
         return SearchText(
             title=self.name,
             names=[self.name, *self.synonym_list],
             summary=self.summary,
             subtitle="Condition",
+            public_from=self.first_treated_at,
         )
 
 
@@ -676,6 +682,7 @@ class Drug(Publishable):
             summary=self.summary,
             body="\n".join(part for part in body if part),
             subtitle=", ".join(self.brand_names),
+            public_from=self.public_from,
         )
 
 

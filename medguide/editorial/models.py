@@ -3,6 +3,7 @@ Publishable), the reviewers readers see, the audit trail of workflow moves, and 
 offers to be found by (SearchText, read by medguide.search through the content apps' signals)."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -118,6 +119,11 @@ class Publishable(models.Model):
         return self.status == Status.PUBLISHED
 
     @property
+    def public_from(self) -> datetime | None:
+        """When readers may see it: its publication time once published, None before."""
+        return self.published_at if self.status == Status.PUBLISHED else None
+
+    @property
     def is_scheduled(self) -> bool:
         return self.status == Status.PUBLISHED and self.published_at > timezone.now()
 
@@ -212,3 +218,5 @@ class SearchText:
     summary: str = ""
     body: str = ""
     subtitle: str = ""  # shown under the title in results, e.g. "Lioresal, Ozobax"
+    # When readers may find it: a publication time (future when scheduled), None never.
+    public_from: datetime | None = None

@@ -139,6 +139,7 @@ def _write(kind: str, pks: set[int]) -> None:
             keywords="\n".join(text.keywords),
             summary=text.summary,
             body=text.body[:MAX_BODY_CHARACTERS],
+            public_from=text.public_from,
         )
         written.append((document, text))
     SearchDocument.objects.bulk_create([document for document, _text in written])
@@ -163,8 +164,11 @@ def _delete(documents) -> None:
 
 def _drug_saved(sender, instance, created=False, **kwargs):
     index(SearchKind.DRUG, [instance.pk])
-    if not created:  # guides are found by the names of the drugs they are about
+    if not created:
+        # Guides are found by the names of the drugs they are about, and a condition is
+        # public from when its first medicine is: both follow the drug's changes.
         index(SearchKind.ARTICLE, instance.articles.values_list("pk", flat=True))
+        index(SearchKind.CONDITION, instance.indications.values_list("condition_id", flat=True))
 
 
 def _drug_deleted(sender, instance, **kwargs):
@@ -173,6 +177,8 @@ def _drug_deleted(sender, instance, **kwargs):
 
 def _drug_part_changed(sender, instance, **kwargs):
     index(SearchKind.DRUG, [instance.drug_id])
+    if isinstance(instance, Indication):  # the condition gains or loses a medicine
+        index(SearchKind.CONDITION, [instance.condition_id])
 
 
 def stale_drugs() -> list[int]:

@@ -1,7 +1,8 @@
-"""The site search index and log. One document per drug or guide, written by
+"""The site search index and log. One document per drug, condition or guide, written by
 medguide.search.index whenever the item or anything that feeds it changes (the content apps
-say so with signals). Visibility is never copied into it: every query joins back to
-`published()`."""
+say so with signals). Each document keeps when readers may find it (`public_from`), written
+with it from the item's own state, so a query filters on one indexed column instead of
+joining back to every published item (docs/decisions/search-visibility.md)."""
 
 from datetime import date
 
@@ -30,6 +31,9 @@ class SearchDocument(models.Model):
     body = models.TextField(blank=True)
     # PostgreSQL's weighted tsvector (GIN-indexed by a migration); SQLite keeps an FTS5 table.
     vector = SearchVectorField(null=True, editable=False)
+    # The item's publication time once published (a future one while scheduled; for a
+    # condition, its first published medicine's); None while it is not public.
+    public_from = models.DateTimeField(null=True, blank=True, db_index=True)
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -8,7 +8,8 @@ Ranking, strongest first:
 Within a tier the database's own full-text rank (or the name similarity) orders results.
 When no item has every word, items with any of them are shown instead.
 
-Only published items are ever found: every query joins back to each model's `published()`.
+Only published items are ever found: every query keeps to documents whose `public_from` has
+come, which the index writes from each item's own state whenever it changes.
 """
 
 from __future__ import annotations
@@ -19,14 +20,13 @@ from datetime import timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, Func, Q, QuerySet, Value, When
+from django.db.models import Case, F, Func, QuerySet, Value, When
 from django.db.models.functions import Greatest, Lower, StrIndex, Substr
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article
-from drugs.models import Condition, Drug, Indication
+from drugs.models import Drug, Indication
 from drugs.names import KnownName, did_you_mean, fold
 from medguide.search import index as search_index
 from medguide.search.backends import NameHit, backend, words
@@ -115,15 +115,9 @@ def normalise_query(raw: str) -> str:
 
 
 def visible_documents() -> QuerySet[SearchDocument]:
-    """Documents of items the public may see now (scheduled guides included once due)."""
-    return SearchDocument.objects.filter(
-        Q(kind=SearchKind.DRUG, object_id__in=Drug.objects.published().values("pk"))
-        | Q(
-            kind=SearchKind.CONDITION,
-            object_id__in=Condition.objects.treated_by_published().values("pk"),
-        )
-        | Q(kind=SearchKind.ARTICLE, object_id__in=Article.objects.published().values("pk"))
-    )
+    """Documents of items the public may see now (scheduled ones included once due): one
+    indexed comparison, since each document is written with when its item is public."""
+    return SearchDocument.objects.filter(public_from__lte=timezone.now())
 
 
 def search(query: str, *, kind: str = "", page: int | str = 1) -> SearchResults:

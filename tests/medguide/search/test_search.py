@@ -10,7 +10,6 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.models import Article
 from drugs.models import Drug
 from medguide.editorial.models import Status
 from medguide.search import index as search_index
@@ -45,7 +44,7 @@ def page(client, **params):
 # Only published content ---------------------------------------------------------------------
 
 
-def test_drafts_and_scheduled_guides_are_never_found(db):
+def test_drafts_and_scheduled_guides_are_never_found(db, time_machine):
     draft = DrugFactory(generic_name="Draftazole", status=Status.DRAFT)
     DrugNameFactory(drug=draft, name="Hiddenex")
     ArticleFactory(title="Draftwise guide", status=Status.DRAFT)
@@ -56,7 +55,7 @@ def test_drafts_and_scheduled_guides_are_never_found(db):
         assert titles(query) == [], query
         assert site_search.suggest(query) == [], query
     # Once due, the scheduled guide is found without anyone touching it.
-    Article.objects.filter(pk=scheduled.pk).update(published_at=timezone.now())
+    time_machine.move_to(scheduled.published_at + timezone.timedelta(minutes=1))
     assert titles("Futurewise") == ["Futurewise guide"]
 
 

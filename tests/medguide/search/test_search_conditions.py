@@ -3,6 +3,7 @@ naming a condition finds the medicines used for it (their indications) before me
 that only mention it, as a side effect or in a warning."""
 
 import pytest
+from django.utils import timezone
 
 from medguide.editorial.models import Status
 from medguide.search import index as search_index
@@ -60,6 +61,28 @@ def test_a_condition_no_published_medicine_is_used_for_is_not_found(db):
     ConditionFactory(name="Lonelitis")  # no medicine at all
     assert results("draftitis") == []
     assert results("lonelitis") == []
+
+
+def test_a_condition_is_found_once_its_first_medicine_is_public_and_not_after_its_last_goes(
+    db, time_machine
+):
+    condition = ConditionFactory(name="Draftitis")
+    drug = DrugFactory(generic_name="Unseen", status=Status.DRAFT)
+    indication = IndicationFactory(drug=drug, condition=condition)
+    assert results("draftitis") == []
+    drug.status = Status.PUBLISHED
+    drug.published_at = drug.published_at + timezone.timedelta(days=1)  # scheduled
+    drug.save()
+    assert results("draftitis") == []
+    time_machine.move_to(drug.published_at + timezone.timedelta(minutes=1))
+    assert ("condition", "Draftitis") in results("draftitis")
+    indication.delete()  # its only medicine is no longer used for it
+    assert results("draftitis") == []
+    IndicationFactory(drug=drug, condition=condition)
+    assert ("condition", "Draftitis") in results("draftitis")
+    drug.status = Status.ARCHIVED
+    drug.save()
+    assert results("draftitis") == []
 
 
 def test_a_renamed_condition_is_found_by_its_new_name(muscle_spasm):

@@ -14,6 +14,10 @@ changes:
 - Stored pages say `Cache-Control: public, no-cache` instead of Django's max-age and Expires,
   so browsers and proxies revalidate with the ETag, and never show a page from before a
   publish; the cache's own lifetime is CACHE_MIDDLEWARE_SECONDS.
+- One reader renders a missing page: the first takes a short lock in the cache (`add`, so
+  across servers on Redis) and the readers who ask for the same page meanwhile wait for what
+  it stores, up to PAGE_CACHE_RENDER_WAIT seconds, instead of each paying the cold cost
+  after a publish. A lock whose holder died expires; a reader who waited in vain renders.
 
 GZipMiddleware and ConditionalGetMiddleware sit between the two, so pages are stored compressed
 and with their ETag, and a reader whose copy is current gets a 304 from ConditionalGet. Anyone
@@ -24,8 +28,10 @@ speed, never pages: invalidations it missed are made when it answers again.
 from __future__ import annotations
 
 import copy
+import hashlib
 import logging
 import re
+import time
 
 from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -48,6 +54,7 @@ CONTENT_APPS = {"drugs", "articles", "taggit"}
 # Models in those apps that readers never see: a reader's report must not empty the cache.
 UNSEEN_MODELS = {"drugs.sectionfeedback"}
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+WAIT_STEP_SECONDS = 0.05  # how often a reader waiting for another's render looks again
 
 
 def may_use_cache(request: HttpRequest) -> bool:
@@ -112,11 +119,40 @@ class FetchFromCacheMiddleware(django_cache.FetchFromCacheMiddleware):
             caching.mark_unreached()  # what it stored before may be stale when it comes back
             return None
         if response is None:
+            response = self.render_once(request, keyed, generation)
+        if response is None:
             request._cache_update_cache = True
             request._page_cache = (keyed, generation)
             return None
         request._page_cache_hit = True
         return response
+
+    def render_once(self, request, keyed, generation) -> HttpResponse | None:
+        """None when this request is to render the page (it holds the lock, or waited for
+        another's render in vain); else the page another request rendered meanwhile."""
+        lock = render_lock_key(keyed, generation.token)
+        wait = settings.PAGE_CACHE_RENDER_WAIT
+        try:
+            if wait <= 0 or self.cache.add(lock, 1, timeout=max(1, round(wait * 2))):
+                request._page_cache_lock = lock
+                return None
+            deadline = time.monotonic() + wait
+            while time.monotonic() < deadline:
+                time.sleep(WAIT_STEP_SECONDS)
+                key = get_cache_key(keyed, generation.token, "GET", cache=self.cache)
+                response = self.cache.get(key) if key else None
+                if response is not None:
+                    return response
+        except Exception:
+            logger.warning("Page cache unavailable; rendering without it", exc_info=True)
+        return None
+
+
+def render_lock_key(keyed: HttpRequest, token: str) -> str:
+    """The lock for rendering this page in this generation (the page's own key is not known
+    before its first render: Django learns it from the response's Vary headers)."""
+    address = keyed.build_absolute_uri() + "|" + keyed.META.get("HTTP_ACCEPT_ENCODING", "")
+    return f"render:{token}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 class UpdateCacheMiddleware(django_cache.UpdateCacheMiddleware):
@@ -136,7 +172,18 @@ class UpdateCacheMiddleware(django_cache.UpdateCacheMiddleware):
                 response["X-Page-Cache"] = "miss"
             return response
         finally:
+            self.release(request)
             caching.forget_request()
+
+    def release(self, request: HttpRequest) -> None:
+        """Let readers waiting for this render go: after the page is stored, or when it was
+        not to be stored (an error, a redirect), so they render it themselves."""
+        lock = getattr(request, "_page_cache_lock", None)
+        if lock is not None:
+            try:
+                self.cache.delete(lock)
+            except Exception:
+                logger.warning("Page cache unavailable; render lock left to expire", exc_info=True)
 
     @staticmethod
     def may_store(request: HttpRequest, response: HttpResponse) -> bool:

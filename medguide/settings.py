@@ -147,6 +147,9 @@ else:
 # Both are off by default when DEBUG is on, so a developer sees template changes at once.
 CACHE_MIDDLEWARE_ALIAS = "pages"
 CACHE_MIDDLEWARE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 600)
+# After a publish, how long readers of a page wait for the one reader rendering it before
+# rendering it themselves (medguide/page_cache.py); 0 lets every reader render.
+PAGE_CACHE_RENDER_WAIT = env.float("PAGE_CACHE_RENDER_WAIT", default=5.0)
 CACHE_MIDDLEWARE_KEY_PREFIX = ""  # the generation is each page's prefix
 FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=0 if DEBUG else 600)
 

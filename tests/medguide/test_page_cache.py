@@ -4,10 +4,13 @@ publish; editors always see live pages. Runs on local memory and on the Redis se
 import gzip
 import logging
 import os
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -320,3 +323,61 @@ def test_a_bad_host_gets_the_400_page_and_one_quiet_line(page_cache, reader, cap
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert [r.name for r in warnings] == ["django.security.DisallowedHost"]
     assert warnings[0].exc_info is None
+
+
+# One render after a publish ---------------------------------------------------------------
+
+
+def test_readers_asking_while_a_page_renders_get_that_render(
+    page_cache, transactional_db, monkeypatch
+):
+    """After a publish the first reader renders the page; readers who ask meanwhile wait for
+    it (across servers, on Redis) instead of each rendering it again."""
+    from drugs.views import DrugDetailView
+
+    url = DrugFactory(generic_name="Coldazole").get_absolute_url()
+    rendering, release, renders = threading.Event(), threading.Event(), []
+    real_get = DrugDetailView.get
+
+    def held_get(self, request, *args, **kwargs):
+        renders.append(request)
+        rendering.set()
+        release.wait(30)  # until the other readers have asked
+        return real_get(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(DrugDetailView, "get", held_get)
+    responses = {}
+
+    def read(name: str) -> None:
+        try:
+            responses[name] = Client().get(url)
+        finally:
+            connection.close()  # this thread's own connection
+
+    first = threading.Thread(target=read, args=("first",))
+    first.start()
+    assert rendering.wait(30)
+    others = [threading.Thread(target=read, args=(name,)) for name in ("second", "third")]
+    for thread in others:
+        thread.start()
+    release.set()
+    for thread in [first, *others]:
+        thread.join(30)
+    assert len(renders) == 1
+    assert responses["first"]["X-Page-Cache"] == "miss"
+    for name in ("second", "third"):
+        assert responses[name]["X-Page-Cache"] == "hit", name
+        assert responses[name].content == responses["first"].content
+
+
+def test_a_reader_waits_in_vain_for_a_render_that_died_then_renders_it(
+    page_cache, reader, baclofen, settings, monkeypatch
+):
+    settings.PAGE_CACHE_RENDER_WAIT = 0.2
+    monkeypatch.setattr("medguide.page_cache.render_lock_key", lambda keyed, token: "held")
+    page_cache.add("held", 1, timeout=60)  # a lock whose holder was killed mid-render
+    started = time.monotonic()
+    response = reader.get("/drugs/baclofen/")
+    assert time.monotonic() - started >= 0.2
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "miss"

@@ -333,19 +333,18 @@ def test_suggestion_lists_highlight_visibly_pass_axe_and_close_on_tab(demo, tab,
 # Small screens ---------------------------------------------------------------------------------
 
 
-def test_main_navigation_keeps_to_one_row_at_any_width(tab, go):
+def test_main_navigation_shows_every_link_at_any_width(tab, go):
+    """No link of the main navigation is cut off or scrolled out of sight, down to 320 px:
+    where one row does not hold them they wrap, and the page never scrolls sideways."""
     go(tab, "/interactions/")
     links = tab.get_by_role("navigation", name="Main").get_by_role("link")
     expect(links).to_have_count(5)
     for width in (1280, 390, 320):
         tab.set_viewport_size({"width": width, "height": 800})
-        tops = {round(link.bounding_box()["y"]) for link in links.all()}
-        assert len(tops) == 1, f"at {width} px the links sit on {len(tops)} rows"
+        for link in links.all():
+            box = link.bounding_box()
+            assert box["x"] >= 0, (width, link.inner_text())
+            assert box["x"] + box["width"] <= width, (width, link.inner_text())
         assert tab.evaluate("document.documentElement.scrollWidth") <= width
-
-        links.first.focus()
-        for _ in range(4):  # a link out of sight in the row comes into view when tabbed to
-            tab.keyboard.press("Tab")
-
-        expect(links.last).to_be_focused()
-        expect(links.last).to_be_in_viewport()
+    tops = {round(link.bounding_box()["y"]) for link in links.all()}
+    assert len(tops) <= 2, f"at 320 px the links take {len(tops)} rows"

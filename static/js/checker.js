@@ -210,12 +210,4 @@
     var action = form.getAttribute("action");
     window.location.assign(names.length ? action + "?drugs=" + names.join(",") : action);
   });
-
-  var print = document.querySelector("[data-print]");
-  if (print && window.print) {
-    print.closest("[hidden]").hidden = false;
-    print.addEventListener("click", function () {
-      window.print();
-    });
-  }
 })();

@@ -21,3 +21,17 @@
     timer = setTimeout(update, 150);
   });
 })();
+
+// A print button ([data-print], rendered hidden or inside something hidden) appears only
+// where it can work: with JavaScript. Without it the page says to print from the browser.
+(function () {
+  "use strict";
+  if (!window.print) return;
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    var hidden = button.closest("[hidden]");
+    if (hidden) hidden.hidden = false;
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  });
+})();

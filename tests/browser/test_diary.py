@@ -71,3 +71,20 @@ def test_converter_submit_keeps_a_shareable_address(visit_demo):
     expect(shared.page.locator("#converter output")).to_have_text(
         "10 mg of Fleqsuvy oral suspension, 25 mg/5 mL is 2 mL."
     )
+
+
+def test_the_diary_fits_a_phone_and_prints_from_its_button(visit_demo):
+    diary = visit_demo("/drugs/baclofen/diary/", width=390, height=844)
+    page = diary.page
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    table = page.locator(".diary-table")
+    assert table.evaluate("t => t.getBoundingClientRect().right") <= 390
+    expect(page.get_by_text("the columns you fill in by hand are left out")).to_be_visible()
+    # The browser's print dialog, counted instead of opened.
+    page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
+    page.get_by_role("button", name="Print the diary").click()
+    assert page.evaluate("window.printed") == 1
+    page.emulate_media(media="print")  # on paper every column is there again
+    expect(page.get_by_role("columnheader", name="Symptoms or side effects")).to_be_visible()
+    expect(page.get_by_role("button", name="Print the diary")).to_be_hidden()
+    assert diary.problems == []

@@ -35,3 +35,41 @@
     });
   });
 })();
+
+// A monograph's sections ([data-fold] <details>, open in the HTML) fold on a phone so a
+// reader can move through the page; the one a link or address leads to opens, and printing
+// opens them all. On a wider window, or without JavaScript, nothing is folded.
+(function () {
+  "use strict";
+  var folds = document.querySelectorAll("details[data-fold]");
+  if (!folds.length || !window.matchMedia) return;
+  var phone = window.matchMedia("(max-width: 40em)");
+
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!target) return;
+    var fold = target.matches("[data-fold]") ? target : target.querySelector("[data-fold]");
+    fold = fold || target.closest("[data-fold]");
+    if (fold && !fold.open) {
+      fold.open = true;
+      target.scrollIntoView();
+    }
+  }
+
+  function arrange() {
+    folds.forEach(function (fold) {
+      fold.open = !phone.matches;
+    });
+    openTarget();
+  }
+
+  arrange();
+  phone.addEventListener("change", arrange);
+  window.addEventListener("hashchange", openTarget);
+  window.addEventListener("beforeprint", function () {
+    folds.forEach(function (fold) {
+      fold.open = true;
+    });
+  });
+})();

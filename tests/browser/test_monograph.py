@@ -100,3 +100,39 @@ def test_key_facts_come_within_two_phone_screens(visit_demo, slug):
     assert page.locator(warning.get_attribute("href")).count() == 1
     names = page.locator(".also-known-as > .name-list > li")
     assert names.count() <= 3
+
+
+def test_on_a_phone_sections_fold_and_open_when_visited_or_printed(visit_demo):
+    monograph = visit_demo("/drugs/baclofen/", **PHONE)
+    page = monograph.page
+    screens = {
+        anchor: page.locator(f"#{anchor}-title").bounding_box()["y"] / PHONE["height"]
+        for anchor in ("side-effects", "interactions")
+    }
+    assert screens["side-effects"] < 6, screens
+    assert screens["interactions"] < 8, screens
+    folds = page.locator("details[data-fold]")
+    assert folds.count() > 10
+    assert page.locator("details[data-fold][open]").count() == 0
+    # A contents link opens its section.
+    page.get_by_role("navigation", name="On this page").get_by_role(
+        "link", name="Interactions", exact=True
+    ).click()
+    expect(page.locator("#interactions details[data-fold]")).to_have_attribute("open", "")
+    expect(page.locator("#interactions table").first).to_be_visible()
+    # Printing unfolds the whole page.
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    assert page.locator("details[data-fold][open]").count() == folds.count()
+    assert monograph.problems == []
+
+
+def test_on_a_desktop_nothing_is_folded(visit_demo):
+    page = visit_demo("/drugs/baclofen/#dosage").page
+    folds = page.locator("details[data-fold]")
+    assert folds.count() == page.locator("details[data-fold][open]").count() > 10
+
+
+def test_an_address_with_a_section_opens_it_on_a_phone(visit_demo):
+    page = visit_demo("/drugs/baclofen/#dosage", **PHONE).page
+    expect(page.locator("#dosage details[data-fold]")).to_have_attribute("open", "")
+    assert page.locator("details[data-fold][open]").count() == 1

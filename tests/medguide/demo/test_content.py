@@ -14,6 +14,7 @@ from articles.models import Article, Author
 from drugs.dosing import describe
 from drugs.interactions import interactions_for
 from drugs.models import Drug, LabelStatus, NameKind, Population, Route
+from medguide.editorial import readability
 from medguide.editorial.models import Status
 from tests.medguide.demo.seed import GUIDES, SEED_SUMMARY, SEED_TITLE
 
@@ -143,9 +144,17 @@ def test_other_demo_monographs_answer(client, demo, slug):
 
 def test_text_fields_keep_their_paragraphs(baclofen):
     first, second = baclofen.summary.split("\n\n")
-    assert first.startswith("Baclofen is a prescription muscle relaxant. It eases spasticity,")
-    assert second.startswith("It comes as tablets, liquids and granules taken by mouth,")
+    assert first.startswith("Baclofen is a prescription medicine that relaxes muscles. It eases")
+    assert second.startswith("You can take it by mouth as tablets, liquids or granules.")
     assert "\n" not in first + second
+
+
+def test_every_demo_summary_reads_at_the_sites_grade_target(demo):
+    """Summaries are what readers see first, and on cards and in search: they keep to the
+    reading grade the editors' own checks ask for (READING_GRADE_TARGET, 8)."""
+    for drug in Drug.objects.all():
+        found = readability.score(drug.summary)
+        assert readability.meets_target(found), (drug.slug, found.flesch_kincaid_grade)
 
 
 def test_amounts_load_as_written(demo):

@@ -129,7 +129,7 @@ class ReferenceInline(admin.TabularInline):
     classes = ["collapse"]
     # Sources are cited over HTTPS; Django 6.0 makes this the default.
     formfield_overrides = {WebURLField: {"assume_scheme": "https"}}
-    fields = ["title", "publisher", "url", "accessed_on", "order"]
+    fields = ["title", "publisher", "url", "kind", "accessed_on", "order"]
 
 
 class LabelSourceInline(admin.TabularInline):

@@ -1134,12 +1134,29 @@ class Interaction(models.Model):
         return self.label_source_id is not None
 
 
+class ReferenceKind(models.TextChoices):
+    """What kind of source a reference is: the monograph lists its sources in these groups,
+    in this order."""
+
+    LABEL = "label", "Product labels"
+    REGULATOR = "regulator", "Regulators and health services"
+    CLINICAL = "clinical", "Clinical references"
+    OTHER = "other", "Other sources"
+
+
 class Reference(models.Model):
     drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="references")
     title = models.CharField(max_length=300)
     publisher = models.CharField(max_length=200, blank=True)
     url = WebURLField("URL", max_length=500, blank=True)
     accessed_on = models.DateField(null=True, blank=True)
+    kind = models.CharField(
+        max_length=20,
+        choices=ReferenceKind,
+        default=ReferenceKind.OTHER,
+        help_text="Product labels (FDA and other regulators' labeling), regulators and health "
+        "services (FDA, NHS), clinical references (Medscape, Drugs.com), or other sources.",
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

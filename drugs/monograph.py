@@ -26,6 +26,8 @@ from drugs.models import (
     LabelStatus,
     Population,
     Product,
+    Reference,
+    ReferenceKind,
     Route,
     monograph_prefetch,
 )
@@ -52,6 +54,7 @@ class LazyMonograph:
         "dose_groups",
         "key_dose",
         "key_warning",
+        "reference_groups",
         "serious_side_effects",
         "common_side_effects",
         "interactions",
@@ -101,6 +104,7 @@ class LazyMonograph:
             "dose_groups": dose_groups(doses),
             "key_dose": key_dose(doses),
             "key_warning": key_warning(drug),
+            "reference_groups": reference_groups(drug.references.all()),
             "serious_side_effects": [s for s in side_effects if s.is_serious],
             "common_side_effects": side_effects_by_frequency(
                 [s for s in side_effects if not s.is_serious]
@@ -214,6 +218,16 @@ def key_dose(doses: list[DoseGuideline]) -> str:
         if dose.population == Population.ADULT:
             return describe(dose)
     return ""
+
+
+def reference_groups(references) -> list[tuple[str, list[Reference]]]:
+    """The monograph's sources by kind, in ReferenceKind's order (labels first), each kind
+    keeping the editors' order; kinds without a reference are left out."""
+    by_kind: dict[str, list[Reference]] = {kind: [] for kind in ReferenceKind.values}
+    for reference in references:
+        kind = reference.kind if reference.kind in by_kind else ReferenceKind.OTHER
+        by_kind[kind].append(reference)
+    return [(ReferenceKind(kind).label, listed) for kind, listed in by_kind.items() if listed]
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from drugs.models import (
     LabelStatus,
     NameKind,
     Population,
+    ReferenceKind,
     Release,
     Route,
     Seriousness,
@@ -143,6 +144,7 @@ class ReferenceSpec:
     title: str
     publisher: str = ""
     url: str = ""
+    kind: ReferenceKind = ReferenceKind.OTHER
     accessed_on: date | None = None
 
 

@@ -284,6 +284,7 @@ def test_add_form_saves_a_complete_monograph(admin_client):
                     "title": "Baclofen tablets: prescribing information",
                     "publisher": "FDA",
                     "url": "https://dailymed.nlm.nih.gov/",
+                    "kind": "label",
                     "accessed_on": "2026-07-15",
                     "order": "0",
                 }
@@ -310,7 +311,9 @@ def test_add_form_saves_a_complete_monograph(admin_client):
         "Opioids",
         "Tizanidine",
     ]
-    assert drug.references.get().title == "Baclofen tablets: prescribing information"
+    reference = drug.references.get()
+    assert reference.title == "Baclofen tablets: prescribing information"
+    assert reference.kind == "label"
 
 
 def test_editing_strengths_replaces_them(admin_client):

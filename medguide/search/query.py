@@ -120,6 +120,12 @@ def visible_documents() -> QuerySet[SearchDocument]:
     return SearchDocument.objects.filter(public_from__lte=timezone.now())
 
 
+def visible_names() -> QuerySet[SearchName]:
+    """The names of visible documents, filtered through a join (not `document__in`, which
+    SQLite answers by listing every visible document and probing the names of each)."""
+    return SearchName.objects.filter(document__public_from__lte=timezone.now())
+
+
 def search(query: str, *, kind: str = "", page: int | str = 1) -> SearchResults:
     """Ranked results for `query`, filtered to one kind when given, one page of them."""
     query = normalise_query(query)
@@ -179,7 +185,7 @@ def suggest(query: str, *, kind: str = "", limit: int = SUGGESTIONS) -> list[Sug
     if len(key) < 2:
         return []
     search_index.flush()
-    names = SearchName.objects.filter(document__in=visible_documents())
+    names = visible_names()
     if kind:
         names = names.filter(document__kind=kind)
     engine = backend()
@@ -210,7 +216,7 @@ def did_you_mean_for(query: str) -> KnownName | None:
     """A query readers probably meant, spelt like names we have, or None when none is close
     or the query is itself a name. A brand carries its generic: "Zarontin (ethosuximide)"."""
     key = fold(query)
-    names = SearchName.objects.filter(document__in=visible_documents())
+    names = visible_names()
     engine = backend()
 
     def spelt_like(text: str) -> KnownName | None:
@@ -340,7 +346,7 @@ def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool]:
     if not key:
         return {}, False
     documents = visible_documents()
-    names = SearchName.objects.filter(document__in=documents)
+    names = visible_names()
     engine = backend()
     ranked: dict[int, tuple[str, _Score]] = {}
 

@@ -261,3 +261,18 @@ def test_any_parameters_answer_200_or_400(client, baclofen, q, kind, number):
     response = client.get("/search/suggest/", {"q": q, "type": kind})
     assert response.status_code in (200, 400)
     json.loads(response.content)
+
+
+def test_raw_queries_keep_to_visible_documents_without_listing_them(db):
+    """SQLite's raw full-text queries test each candidate's public_from (a join), rather
+    than list every visible document first; a filter on a name's own columns still works."""
+    from medguide.search.backends import _documents_where
+    from medguide.search.models import SearchName
+
+    visible, _params = _documents_where(site_search.visible_documents())
+    assert "IN (SELECT" not in visible
+    assert "public_from" in visible
+    names, _params = _documents_where(site_search.visible_names().filter(document__kind="drug"))
+    assert "IN (SELECT" not in names
+    own_column, _params = _documents_where(SearchName.objects.filter(is_primary=True))
+    assert own_column.startswith("medguide_searchdocument.id IN (SELECT")

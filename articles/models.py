@@ -119,6 +119,11 @@ class Article(Publishable):
     class Meta:
         ordering = ["-published_at", "-pk"]
         permissions = [("publish_article", "Can approve, publish and archive guides")]
+        # The lists' "published, newest first": one index both filters and orders, where
+        # SQLite read every published guide through `status` alone and sorted them.
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_published_newest")
+        ]
 
     def __str__(self) -> str:
         return self.title

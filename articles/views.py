@@ -19,7 +19,7 @@ from articles.models import Article, Category
 from drugs.models import Drug
 from drugs.opendata import script_json
 from medguide.editorial.caching import NearestPageMixin, QueryMixin
-from medguide.editorial.models import Status
+from medguide.editorial.models import Status, published_through
 
 GUIDES_PER_PAGE = 12
 RELATED_GUIDES = 3
@@ -52,8 +52,7 @@ def medicines_with_guides(chosen: str = "") -> list[Drug]:
 
 def tags_in_use():
     """Tags of published guides, for the list page's tag links."""
-    published = Article.objects.published()
-    return Tag.objects.filter(article__in=published).distinct().order_by(Lower("name"), "pk")
+    return Tag.objects.filter(published_through("article")).distinct().order_by(Lower("name"), "pk")
 
 
 class GuideListView(NearestPageMixin, ListView):
@@ -91,17 +90,17 @@ class ArticleListView(GuideListView):
         if self.chosen["category"]:
             articles = articles.filter(category__slug=self.chosen["category"])
         if self.chosen["drug"]:
+            # One join: the same linked medicine is published and has that slug.
             articles = articles.filter(
-                related_drugs__in=Drug.objects.published().filter(slug=self.chosen["drug"])
+                published_through("related_drugs") & Q(related_drugs__slug=self.chosen["drug"])
             )
         if self.chosen["tag"]:
             articles = articles.filter(tags__slug=self.chosen["tag"])
         return articles
 
     def get_context_data(self, **kwargs):
-        published = Article.objects.published()
         self.options = {
-            "category": list(Category.objects.filter(articles__in=published).distinct()),
+            "category": list(Category.objects.filter(published_through("articles")).distinct()),
             "drug": medicines_with_guides(self.chosen["drug"]),
             "tag": list(tags_in_use()),
         }

@@ -22,6 +22,7 @@ from django.db.models.functions import Lower
 from drugs.interactions import RELATED, InteractionFacts, class_ancestors
 from drugs.models import Drug, DrugClass, DrugName, Interaction, Severity, Substance
 from drugs.names import KnownName, did_you_mean, fold
+from medguide.editorial.models import published_through
 
 MIN_ITEMS = 2
 MAX_ITEMS = 10
@@ -451,7 +452,7 @@ def _names_like(unknown: list[str]) -> list[KnownName]:
         .order_by()
         .values_list("generic_name", Value(""))
         .union(
-            DrugName.objects.filter(matching("name"), drug__in=published)
+            DrugName.objects.filter(matching("name"), published_through("drug"))
             .order_by()
             .values_list("name", "drug__generic_name"),
             Substance.objects.filter(matching("name")).order_by().values_list("name", Value("")),

@@ -17,7 +17,13 @@ from django.utils import timezone
 from drugs.dosing import format_amount
 from drugs.signals import catalogue_changed
 from medguide.editorial.fields import WebURLField
-from medguide.editorial.models import Publishable, PublishableQuerySet, SearchText, Status
+from medguide.editorial.models import (
+    Publishable,
+    PublishableQuerySet,
+    SearchText,
+    Status,
+    published_through,
+)
 
 
 def review_due_before() -> date:
@@ -231,7 +237,7 @@ def split_fda_class(raw: str) -> tuple[str, str]:
 class DrugClassQuerySet(models.QuerySet):
     def with_published_drugs(self):
         # Published and due: a scheduled monograph must not show before its time.
-        return self.filter(drugs__in=Drug.objects.published()).distinct()
+        return self.filter(published_through("drugs")).distinct()
 
     def shown(self):
         """Classes that say what a medicine is, as readers are told it."""
@@ -368,7 +374,7 @@ class ClassMapping(models.Model):
 class ConditionQuerySet(models.QuerySet):
     def treated_by_published(self):
         """Conditions a published medicine is used for: the ones readers can open."""
-        return self.filter(indications__drug__in=Drug.objects.published()).distinct()
+        return self.filter(published_through("indications__drug")).distinct()
 
     def for_search(self):
         """With `first_treated_at`: when the first medicine used for it is (or is scheduled
@@ -463,51 +469,6 @@ def monograph_prefetch() -> list:
 class DrugQuerySet(PublishableQuerySet):
     def starting_with(self, letter: str):
         return self.filter(generic_name__istartswith=letter)
-
-    def index_entries(self, letter: str = ""):
-        """The A–Z's rows in name order: each of these drugs under its generic name, and again
-        under each of its brand names, which lead to it. Each row is (sort key, name, drug id,
-        is a brand); `letter` keeps the names starting with it. One query, ready to page."""
-        generics = self.annotate(
-            sort_key=Lower("generic_name"),
-            entry=F("generic_name"),
-            target=F("pk"),
-            is_brand=Value(False, output_field=BooleanField()),
-        )
-        brands = (
-            DrugName.objects.filter(kind=NameKind.BRAND, drug__in=self.order_by().values("pk"))
-            .exclude(name__iexact=F("drug__generic_name"))  # "Baclofen" sold as Baclofen
-            .annotate(
-                sort_key=Lower("name"),
-                entry=F("name"),
-                target=F("drug_id"),
-                is_brand=Value(True, output_field=BooleanField()),
-            )
-        )
-        if letter:
-            generics = generics.filter(sort_key__startswith=letter)
-            brands = brands.filter(sort_key__startswith=letter)
-        columns = ("sort_key", "entry", "target", "is_brand")
-        rows = generics.order_by().values_list(*columns)
-        # UNION, not UNION ALL: a brand listed twice (say with two notes) is one row.
-        return rows.union(brands.order_by().values_list(*columns)).order_by(
-            "sort_key", "is_brand", "target"
-        )
-
-    def initials(self) -> set[str]:
-        """The first letters of these drugs' generic and brand names, lower case: the A–Z
-        links that lead somewhere (index_entries lists brands under their own letter)."""
-        first = Lower(Substr("entry", 1, 1))
-        rows = [
-            queryset.order_by().annotate(initial=first).values_list("initial")
-            for queryset in (
-                self.annotate(entry=F("generic_name")),
-                DrugName.objects.filter(
-                    kind=NameKind.BRAND, drug__in=self.order_by().values("pk")
-                ).annotate(entry=F("name")),
-            )
-        ]
-        return {initial for (initial,) in rows[0].union(rows[1])}
 
     def featured(self) -> list["Drug"]:
         """The monographs the home page and an empty search offer first, in FEATURED order."""
@@ -726,6 +687,53 @@ class DrugName(models.Model):
             clash = clash.exclude(pk=self.drug_id)
         if clash.exists():
             raise ValidationError({"name": "This is the generic name of another drug."})
+
+
+def az_entries(letter: str = ""):
+    """The A–Z's rows in name order: every published drug under its generic name, and again
+    under each of its brand names, which lead to it. Each row is (sort key, name, drug id,
+    is a brand); `letter` keeps the names starting with it. One query, ready to page."""
+    generics = Drug.objects.published().annotate(
+        sort_key=Lower("generic_name"),
+        entry=F("generic_name"),
+        target=F("pk"),
+        is_brand=Value(False, output_field=BooleanField()),
+    )
+    brands = (
+        DrugName.objects.filter(published_through("drug"), kind=NameKind.BRAND)
+        .exclude(name__iexact=F("drug__generic_name"))  # "Baclofen" sold as Baclofen
+        .annotate(
+            sort_key=Lower("name"),
+            entry=F("name"),
+            target=F("drug_id"),
+            is_brand=Value(True, output_field=BooleanField()),
+        )
+    )
+    if letter:
+        generics = generics.filter(sort_key__startswith=letter)
+        brands = brands.filter(sort_key__startswith=letter)
+    columns = ("sort_key", "entry", "target", "is_brand")
+    rows = generics.order_by().values_list(*columns)
+    # UNION ALL: names are unique whatever their case (drug_name_unique_ci), so no row repeats.
+    return rows.union(brands.order_by().values_list(*columns), all=True).order_by(
+        "sort_key", "is_brand", "target"
+    )
+
+
+def az_letters() -> set[str]:
+    """The first letters of published drugs' generic and brand names, lower case: the A–Z
+    links that lead somewhere (az_entries lists brands under their own letter)."""
+    first = Lower(Substr("entry", 1, 1))
+    rows = [
+        queryset.order_by().annotate(initial=first).values_list("initial")
+        for queryset in (
+            Drug.objects.published().annotate(entry=F("generic_name")),
+            DrugName.objects.filter(published_through("drug"), kind=NameKind.BRAND).annotate(
+                entry=F("name")
+            ),
+        )
+    ]
+    return {initial for (initial,) in rows[0].union(rows[1])}
 
 
 class Indication(models.Model):

@@ -31,6 +31,7 @@ from drugs.models import (
     Route,
     monograph_prefetch,
 )
+from medguide.editorial.models import published_through
 
 FALLBACK_GUIDES = 4  # newest related guides shown when an editor has curated none
 
@@ -178,9 +179,9 @@ def guides_for(drug: Drug) -> tuple[list, bool]:
 
     `drugs` never imports `articles` (the dependency points the other way), so the guides are
     reached through the reverse relations by name. One query, two when none is curated."""
-    article_model = Drug._meta.get_field("articles").related_model
-    live = article_model.objects.published()
-    curated = drug.curated_guides.filter(article__in=live).select_related("article__category")
+    curated = drug.curated_guides.filter(published_through("article")).select_related(
+        "article__category"
+    )
     guides = [curation.article for curation in curated]
     if guides:
         return guides, True

@@ -32,7 +32,15 @@ from drugs.forms import (
     SectionFeedbackForm,
 )
 from drugs.interactions import class_ancestors, class_tree, interactions_for
-from drugs.models import Condition, DoseGuideline, Drug, DrugClass, Indication
+from drugs.models import (
+    Condition,
+    DoseGuideline,
+    Drug,
+    DrugClass,
+    Indication,
+    az_entries,
+    az_letters,
+)
 from drugs.monograph import LazyMonograph, sections_for, site_url
 from medguide.editorial.caching import (
     NearestPageMixin,
@@ -42,6 +50,7 @@ from medguide.editorial.caching import (
     reads_no_query,
     reads_query,
 )
+from medguide.editorial.models import published_through
 
 LETTERS = list(string.ascii_lowercase)
 
@@ -72,7 +81,7 @@ class DrugListView(NearestPageMixin, ListView):
     paginate_by = INDEX_PER_PAGE
 
     def get_queryset(self):
-        return Drug.objects.published().index_entries(self.query["letter"])
+        return az_entries(self.query["letter"])
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
@@ -89,7 +98,7 @@ class DrugListView(NearestPageMixin, ListView):
             **context,
             "letter": letter,
             "letters": LETTERS,
-            "letters_in_use": Drug.objects.published().initials(),
+            "letters_in_use": az_letters(),
             "medicine_count": None if letter else Drug.objects.published().count(),
             "generic_names": [e.name for e in page.object_list if not e.is_brand],
             **paging(page),
@@ -157,8 +166,8 @@ class ConditionListView(QueryMixin, ListView):
     context_object_name = "conditions"
 
     def get_queryset(self):
-        live = Drug.objects.published()  # not drafts, nor scheduled monographs before their time
-        return Condition.objects.filter(indications__drug__in=live).distinct()
+        # Not drafts, nor scheduled monographs before their time.
+        return Condition.objects.treated_by_published()
 
 
 class ConditionDetailView(QueryMixin, DetailView):
@@ -171,7 +180,7 @@ class ConditionDetailView(QueryMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         indications = (
-            Indication.objects.filter(condition=self.object, drug__in=Drug.objects.published())
+            Indication.objects.filter(published_through("drug"), condition=self.object)
             .select_related("drug")
             .prefetch_related("drug__names", "drug__classes")
             # Approved uses first ("on-label" sorts after "off-label"), then by name.

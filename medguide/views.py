@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from articles.models import Article
-from drugs.models import Drug
+from drugs.models import Drug, az_letters
 from drugs.views import LETTERS
 from medguide.editorial.caching import reads_no_query
 from medguide.editorial.models import ReviewerProfile
@@ -35,7 +35,7 @@ def home(request):
             "featured_drugs": Drug.objects.published().for_index().featured(),
             "latest_guides": Article.objects.published().select_related("category")[:LATEST_GUIDES],
             "letters": LETTERS,
-            "letters_in_use": Drug.objects.published().initials(),
+            "letters_in_use": az_letters(),
         },
     )
 

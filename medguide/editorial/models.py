@@ -21,6 +21,19 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
+def published_through(relation: str) -> models.Q:
+    """Keeps the rows whose `relation` (a path to Publishable rows, e.g. "drug" or
+    "indications__drug") is published and due, through a join. The alternative,
+    `relation__in=Model.objects.published()`, is a subquery that SQLite answers by listing
+    every published row first: 20,000 medicines or 50,000 guides at scale, on every page."""
+    return models.Q(
+        **{
+            f"{relation}__status": Status.PUBLISHED,
+            f"{relation}__published_at__lte": timezone.now(),
+        }
+    )
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         """Published and due: a future publication time means scheduled, not yet public."""

@@ -35,7 +35,7 @@ from drugs.monograph import Section, sections_for
 from drugs.taxonomy import apply_class_mappings
 from drugs.views import DrugDetailView
 from medguide.editorial.admin import EditorialAdmin
-from medguide.editorial.autocomplete import PreloadedAutocompleteMixin
+from medguide.editorial.autocomplete import PreloadedAutocompleteMixin, SafeAutocompleteMixin
 from medguide.editorial.editing import MyWorkFilter
 from medguide.editorial.fields import WebURLField
 from medguide.editorial.readability import admin_summary
@@ -336,7 +336,7 @@ class ClassMappingInline(admin.TabularInline):
 
 
 @admin.register(DrugClass)
-class DrugClassAdmin(admin.ModelAdmin):
+class DrugClassAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "parent", "kind", "drug_count"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -362,7 +362,7 @@ class DrugClassAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClassMapping)
-class ClassMappingAdmin(admin.ModelAdmin):
+class ClassMappingAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     """The FDA classes and ingredients that put label pages in site classes. Curated rows
     come from drugs/taxonomy.yaml; uncurated ones are classes the import made on its own from
     an FDA class no mapping named, waiting for an editor to confirm or redirect them."""
@@ -405,7 +405,7 @@ class ConditionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Substance)
-class SubstanceAdmin(admin.ModelAdmin):
+class SubstanceAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -418,7 +418,7 @@ class StrengthInline(admin.TabularInline):
 
 
 @admin.register(Formulation)
-class FormulationAdmin(admin.ModelAdmin):
+class FormulationAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     """For fine-grained strength edits; most editing happens on the drug page."""
 
     list_display = ["__str__", "drug", "route", "release"]
@@ -437,7 +437,7 @@ class FormulationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeLogEntry)
-class ChangeLogEntryAdmin(admin.ModelAdmin):
+class ChangeLogEntryAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     """Every monograph's public change log in one list; most entries come from publishing."""
 
     list_display = ["changed_on", "drug", "section_title", "summary", "reviewer"]
@@ -533,7 +533,7 @@ class SectionFeedbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     """US products as Drugs@FDA lists them. manage.py import_products writes them and would
     overwrite edits on its next run, so only the drugs they belong to are editable."""
 

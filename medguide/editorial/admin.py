@@ -33,6 +33,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from medguide.editorial import drafts, revisions, workflow
+from medguide.editorial.autocomplete import SafeAutocompleteMixin
 from medguide.editorial.concurrency import EditConflict, claim
 from medguide.editorial.editing import EditingMixin
 from medguide.editorial.models import ReviewerProfile, Status
@@ -60,7 +61,7 @@ KEPT_ON_RESTORE = (
 )
 
 
-class EditorialAdmin(EditingMixin, VersionAdmin):
+class EditorialAdmin(SafeAutocompleteMixin, EditingMixin, VersionAdmin):
     """For Publishable models. Subclasses implement `render_preview(request, obj)`."""
 
     change_form_template = "admin/editorial/change_form.html"

@@ -50,12 +50,6 @@ class Summary:
         )
 
 
-@dataclass(frozen=True)
-class Outcome:
-    result: Result
-    reason: str = ""
-
-
 class _Drugs:
     """The drugs products are matched to, by lowercased generic name and other names, and
     the names in use; read once (a row or two per drug), kept up to date as brands are added."""

@@ -58,14 +58,16 @@ def change_url(item) -> str:
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
 
 
-def press(client, item, button: str | None = None, **changes):
+def press(client, item, button: str | None = None, *, keep_editing: bool = False, **changes):
     """Open the item's admin page and submit it as it stands, with `changes`, pressing the
-    workflow `button` (or plain Save)."""
+    workflow `button`, or plain Save ("Save and continue editing" with `keep_editing`)."""
     page = client.get(change_url(item))
     assert page.status_code == 200
     data = change_form_data(page, **changes)
     if button:
         data["_workflow"] = button
+    elif keep_editing:
+        data["_continue"] = "Save and continue editing"
     else:
         data["_save"] = "Save"
     return client.post(change_url(item), data)

@@ -16,7 +16,7 @@ from medguide.editorial import caching
 from medguide.editorial.models import Status
 from medguide.search import index as search_index
 from medguide.search.models import SearchDocument
-from tests.admin_forms import change_form_data, change_url
+from tests.admin_forms import change_form_data, change_url, press
 from tests.factories import ArticleFactory, DrugFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,15 +47,8 @@ def jpeg_upload() -> SimpleUploadedFile:
 
 
 def save(client, item, *, button: str | None = None, **changes):
-    """Open the change page and submit it as it stands, with `changes`."""
-    page = client.get(change_url(item))
-    assert page.status_code == 200
-    data = change_form_data(page, **changes)
-    if button:
-        data["_workflow"] = button
-    else:
-        data["_continue"] = "Save and continue editing"
-    return client.post(change_url(item), data)
+    """Open the change page and submit it as it stands, with `changes`, staying on it."""
+    return press(client, item, button, keep_editing=True, **changes)
 
 
 def edit_baclofen(client, drug):

@@ -7,7 +7,6 @@ from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView
@@ -19,7 +18,7 @@ from articles.models import Article, Category
 from drugs.models import Drug
 from drugs.opendata import script_json
 from medguide.editorial.caching import NearestPageMixin, QueryMixin
-from medguide.editorial.models import Status, published_through
+from medguide.editorial.models import published_through
 
 GUIDES_PER_PAGE = 12
 RELATED_GUIDES = 3
@@ -31,12 +30,8 @@ def medicines_with_guides(chosen: str = "") -> list[Drug]:
     """The guide list's medicine filter: the FILTER_MEDICINES published medicines with the
     most published guides, and the chosen one (a slug) if it has any, by name. One query over
     the guide–medicine links, however many medicines have guides."""
-    now = timezone.now()
     links = Article.related_drugs.through.objects.filter(
-        article__status=Status.PUBLISHED,
-        article__published_at__lte=now,
-        drug__status=Status.PUBLISHED,
-        drug__published_at__lte=now,
+        published_through("article"), published_through("drug")
     )
     most = (
         links.values("drug_id")

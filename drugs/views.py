@@ -87,7 +87,10 @@ class DrugListView(NearestPageMixin, ListView):
         paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
         rows = list(rows)
         drugs = Drug.objects.filter(pk__in={row[2] for row in rows}).for_index().in_bulk()
-        page.object_list = [IndexEntry(name, drugs[pk], is_brand) for _, name, pk, is_brand in rows]
+        # A drug unpublished between the two queries is left out rather than a KeyError.
+        page.object_list = [
+            IndexEntry(name, drugs[pk], is_brand) for _, name, pk, is_brand in rows if pk in drugs
+        ]
         return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):

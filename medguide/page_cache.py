@@ -132,8 +132,10 @@ class FetchFromCacheMiddleware(django_cache.FetchFromCacheMiddleware):
         another's render in vain); else the page another request rendered meanwhile."""
         lock = render_lock_key(keyed, generation.token)
         wait = settings.PAGE_CACHE_RENDER_WAIT
+        if wait <= 0:
+            return None
         try:
-            if wait <= 0 or self.cache.add(lock, 1, timeout=max(1, round(wait * 2))):
+            if self.cache.add(lock, 1, timeout=max(1, round(wait * 2))):
                 request._page_cache_lock = lock
                 return None
             deadline = time.monotonic() + wait

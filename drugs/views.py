@@ -49,6 +49,7 @@ from medguide.editorial.caching import (
     nearest_page,
     reads_no_query,
     reads_query,
+    remember,
 )
 from medguide.editorial.models import published_through
 
@@ -56,6 +57,12 @@ LETTERS = list(string.ascii_lowercase)
 
 
 INDEX_PER_PAGE = 60  # names to an A–Z page: a few screens on a phone
+
+
+def letters_in_use() -> set[str]:
+    """az_letters(), kept until content changes: the A–Z strip of the home, A–Z and empty
+    search pages otherwise reads every published generic and brand name on each render."""
+    return remember("az-letters", [], az_letters)
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,7 @@ class DrugListView(NearestPageMixin, ListView):
             **context,
             "letter": letter,
             "letters": LETTERS,
-            "letters_in_use": az_letters(),
+            "letters_in_use": letters_in_use(),
             "medicine_count": None if letter else Drug.objects.published().count(),
             "generic_names": [e.name for e in page.object_list if not e.is_brand],
             **paging(page),

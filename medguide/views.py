@@ -16,8 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from articles.models import Article
-from drugs.models import Drug, az_letters
-from drugs.views import LETTERS
+from drugs.models import Drug
+from drugs.views import LETTERS, letters_in_use
 from medguide.editorial.caching import reads_no_query
 from medguide.editorial.models import ReviewerProfile
 from medguide.replicas import REPLICA
@@ -35,7 +35,7 @@ def home(request):
             "featured_drugs": Drug.objects.published().for_index().featured(),
             "latest_guides": Article.objects.published().select_related("category")[:LATEST_GUIDES],
             "letters": LETTERS,
-            "letters_in_use": az_letters(),
+            "letters_in_use": letters_in_use(),
         },
     )
 

@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from drugs.models import Drug, az_letters
-from drugs.views import LETTERS
+from drugs.models import Drug
+from drugs.views import LETTERS, letters_in_use
 from medguide.editorial.caching import page_cache_exempt, reads_query, remember
 from medguide.search import query as site_search
 from medguide.search.forms import SearchQuery, SuggestQuery
@@ -41,7 +41,7 @@ def search(request, query):
             "pages": results.page.paginator.get_elided_page_range(results.page.number),
             "popular_drugs": Drug.objects.published().featured() if found_nothing else [],
             "letters": LETTERS,
-            "letters_in_use": az_letters() if found_nothing else set(),
+            "letters_in_use": letters_in_use() if found_nothing else set(),
         },
     )
 

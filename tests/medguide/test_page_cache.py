@@ -12,6 +12,7 @@ import pytest
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -381,3 +382,23 @@ def test_a_reader_waits_in_vain_for_a_render_that_died_then_renders_it(
     assert time.monotonic() - started >= 0.2
     assert response.status_code == 200
     assert response["X-Page-Cache"] == "miss"
+
+
+def test_the_a_to_z_letters_are_kept_until_content_changes(page_cache, editor, baclofen):
+    """The letter strip (every published name's first letter) is a kept fragment: read once
+    per content change, and a new medicine's letter shows at once."""
+
+    def a_to_z() -> tuple[bool, str]:
+        """Whether the letters were read from the database, and the page."""
+        with CaptureQueriesContext(connection) as captured:
+            content = editor.get("/drugs/").content.decode()
+        return any("SUBSTR" in query["sql"] for query in captured.captured_queries), content
+
+    read, content = a_to_z()
+    assert read
+    assert 'href="/drugs/?letter=q"' not in content
+    assert a_to_z()[0] is False  # kept
+    DrugFactory(generic_name="Quuxazole")
+    read, content = a_to_z()
+    assert read
+    assert 'href="/drugs/?letter=q"' in content

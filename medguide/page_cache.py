@@ -130,10 +130,10 @@ class FetchFromCacheMiddleware(django_cache.FetchFromCacheMiddleware):
     def render_once(self, request, keyed, generation) -> HttpResponse | None:
         """None when this request is to render the page (it holds the lock, or waited for
         another's render in vain); else the page another request rendered meanwhile."""
-        lock = render_lock_key(keyed, generation.token)
         wait = settings.PAGE_CACHE_RENDER_WAIT
         if wait <= 0:
             return None
+        lock = render_lock_key(keyed, generation.token)
         try:
             if self.cache.add(lock, 1, timeout=max(1, round(wait * 2))):
                 request._page_cache_lock = lock
@@ -145,6 +145,8 @@ class FetchFromCacheMiddleware(django_cache.FetchFromCacheMiddleware):
                 response = self.cache.get(key) if key else None
                 if response is not None:
                     return response
+                if self.cache.get(lock) is None:
+                    break  # rendered but not stored (a 404, a redirect): render it here
         except Exception:
             logger.warning("Page cache unavailable; rendering without it", exc_info=True)
         return None

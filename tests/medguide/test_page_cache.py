@@ -402,3 +402,17 @@ def test_the_a_to_z_letters_are_kept_until_content_changes(page_cache, editor, b
     read, content = a_to_z()
     assert read
     assert 'href="/drugs/?letter=q"' in content
+
+
+def test_a_reader_stops_waiting_once_the_render_ends_without_storing_a_page(
+    page_cache, reader, baclofen, settings, monkeypatch
+):
+    """A render that stored nothing (a 404, a redirect) lets its waiters go when its lock
+    goes, rather than after the whole wait."""
+    settings.PAGE_CACHE_RENDER_WAIT = 30
+    monkeypatch.setattr("medguide.page_cache.render_lock_key", lambda keyed, token: "held")
+    page_cache.add("held", 1, timeout=1)  # another render, over within a second
+    started = time.monotonic()
+    response = reader.get("/drugs/baclofen/")
+    assert time.monotonic() - started < 10
+    assert response["X-Page-Cache"] == "miss"

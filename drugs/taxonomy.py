@@ -35,6 +35,9 @@ from drugs.models import (
 from drugs.signals import catalogue_changed
 
 TAXONOMY_FILE = Path(__file__).with_name("taxonomy.yaml")
+# libyaml's parser where PyYAML was built with it (the wheels are): ten times faster than the
+# pure-Python one, with the same safe subset and the same error marks.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # openFDA mechanism classes that are enzymes and transporters: the checker's, not the reader's.
 ENZYME_OR_TRANSPORTER = re.compile(
     r"cytochrome|p-glycoprotein|transporter|resistance protein|uridine|ugt|oatp|inducers?\b",
@@ -82,7 +85,7 @@ class ApplySummary:
 
 def read_taxonomy(path: Path = TAXONOMY_FILE) -> list[dict]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except (OSError, yaml.YAMLError) as error:
         raise TaxonomyError(f"{path}: {error}") from error
     classes = data.get("classes") if isinstance(data, dict) else None

@@ -59,13 +59,16 @@ def fast_passwords():
         yield
 
 
-@pytest.fixture(autouse=True)
-def plain_static_files(settings):
-    """Production's manifest storage needs collectstatic; tests use the files as they are."""
-    settings.STORAGES = {
+@pytest.fixture(scope="session", autouse=True)
+def plain_static_files():
+    """Production's manifest storage needs collectstatic; tests use the files as they are.
+    Session-wide, so that a module's fixtures (a live server signed in once) have it too."""
+    storages = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    with override_settings(STORAGES=storages):
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

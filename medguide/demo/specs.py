@@ -28,11 +28,8 @@ from drugs.models import (
     Severity,
     Unit,
 )
+from drugs.taxonomy import YAML_LOADER
 from medguide.demo.artwork import Artwork
-
-# libyaml's parser where PyYAML was built with it (the wheels are): ten times faster than the
-# pure-Python one, with the same safe subset and the same error marks.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 CONTENT_DIR = Path(__file__).with_name("content")
 TAXONOMY_SECTIONS = ("classes", "conditions", "substances")  # taxonomy.yaml
@@ -286,7 +283,7 @@ def _read_guide(path: Path) -> GuideSpec:
         raise at.error("expected YAML front matter between two '---' lines")
     try:
         # "\n" for the opening '---': line numbers as in the file
-        front = yaml.load("\n" + head, Loader=_YAML_LOADER)
+        front = yaml.load("\n" + head, Loader=YAML_LOADER)
     except yaml.YAMLError as error:
         raise at.error(str(error)) from error
     guide = _build(GuideSpec, front, at)
@@ -481,7 +478,7 @@ def _value(hint: Any, value: Any, at: _At) -> Any:
 
 def _load_yaml(path: Path) -> Any:
     try:
-        return yaml.load(_read_text(path), Loader=_YAML_LOADER)
+        return yaml.load(_read_text(path), Loader=YAML_LOADER)
     except yaml.YAMLError as error:
         raise _At.file_of(path).error(str(error)) from error
 

@@ -175,9 +175,9 @@ def import_topics(
 ) -> Report:
     """Give existing conditions MedlinePlus's summary, with its source, and its synonyms;
     with `create`, also add conditions for disease topics that label pages' uses name, and
-    link those label pages to every condition their uses name (Indication rows quoting the
-    label). Editors' summaries and editor-written drugs are never changed; a second run
-    changes nothing."""
+    link those label pages to every condition their uses name, or state in the condition's
+    label wording (Indication rows quoting the label). Editors' summaries and editor-written
+    drugs are never changed; a second run changes nothing."""
     report = Report()
     conditions = _conditions_by_key()
     labels = _label_uses() if create else []
@@ -212,24 +212,42 @@ def import_topics(
                 given.add(condition.pk)
             for key in map(condition_key, [condition.name, *condition.synonym_list]):
                 conditions.setdefault(key, condition)
-            new = [
-                Indication(
-                    drug_id=drug_id,
-                    condition=condition,
-                    label_status=LabelStatus.ON_LABEL,
-                    notes=f"From the FDA label: “{quote}”",
-                    order=100,  # after any the label page had
-                )
-                for drug_id, quote in naming
-                if (drug_id, condition.pk) not in linked
-            ]
-            Indication.objects.bulk_create(new)
-            linked.update((i.drug_id, condition.pk) for i in new)
-            changed_drugs.update(i.drug_id for i in new)
-            report.indications += len(new)
+            changed_drugs |= _link(condition, naming, linked=linked, report=report)
+    if create:
+        # Uses the labels word without naming the condition, in the words editors gave it.
+        for condition in Condition.objects.exclude(label_wording="").order_by("pk"):
+            naming = _labels_naming(labels, condition.label_wording_list, longer=longer)
+            with transaction.atomic():
+                changed_drugs |= _link(condition, naming, linked=linked, report=report)
     if changed_drugs:
         catalogue_changed.send(sender=Indication, drug_ids=changed_drugs)
     return report
+
+
+def _link(
+    condition: Condition,
+    naming: list[tuple[int, str]],
+    *,
+    linked: set[tuple[int, int]],
+    report: Report,
+) -> set[int]:
+    """List each label page `naming` gives (drug id, the label's words) under the condition,
+    quoting its label, unless it is listed there already; the ids of the drugs linked."""
+    new = [
+        Indication(
+            drug_id=drug_id,
+            condition=condition,
+            label_status=LabelStatus.ON_LABEL,
+            notes=f"From the FDA label: “{quote}”",
+            order=100,  # after any the label page had
+        )
+        for drug_id, quote in naming
+        if (drug_id, condition.pk) not in linked
+    ]
+    Indication.objects.bulk_create(new)
+    linked.update((i.drug_id, condition.pk) for i in new)
+    report.indications += len(new)
+    return {i.drug_id for i in new}
 
 
 def _apply(condition: Condition, topic: Topic, report: Report) -> None:

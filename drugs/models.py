@@ -312,6 +312,10 @@ class DrugClass(models.Model):
     def synonym_list(self) -> list[str]:
         return [line.strip() for line in self.synonyms.splitlines() if line.strip()]
 
+    @property
+    def label_wording_list(self) -> list[str]:
+        return [line.strip() for line in self.label_wording.splitlines() if line.strip()]
+
     def clean(self) -> None:
         clash = DrugClass.objects.filter(key=class_key(self.name)).exclude(pk=self.pk).first()
         if clash is not None:
@@ -402,6 +406,13 @@ class Condition(models.Model):
     summary_dated = models.CharField(
         "summary date", max_length=40, blank=True, help_text='As the source dates it, e.g. "2017".'
     )
+    label_wording = models.TextField(
+        blank=True,
+        help_text="The words FDA labels use for this use where they do not name the condition, "
+        "one per line, e.g. “painful musculoskeletal conditions”. The next "
+        "`import_health_topics --create` lists every label page whose Indications and Usage "
+        "states a use in these words under this condition, quoting the label.",
+    )
 
     objects = ConditionQuerySet.as_manager()
 
@@ -417,6 +428,10 @@ class Condition(models.Model):
     @property
     def synonym_list(self) -> list[str]:
         return [line.strip() for line in self.synonyms.splitlines() if line.strip()]
+
+    @property
+    def label_wording_list(self) -> list[str]:
+        return [line.strip() for line in self.label_wording.splitlines() if line.strip()]
 
     def search_text(self) -> SearchText:
         """A condition is found by its name and other names; its page lists the medicines

@@ -58,6 +58,7 @@ class ConditionSpec:
     name: str
     slug: str
     summary: Text = ""
+    label_wording: str = ""  # one wording a line: Condition.label_wording
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -101,6 +101,50 @@ def test_create_adds_conditions_label_uses_name_and_links_label_pages_only():
     assert not Condition.objects.filter(name="A1C").exists(), "not a disease topic"
 
 
+# As the methocarbamol and baclofen labels word them (drug-label-0001-of-0001.json).
+METHOCARBAMOL_USES = (
+    "INDICATIONS AND USAGE Methocarbamol tablets, USP are indicated as an adjunct to rest, "
+    "physical therapy, and other measures for the relief of discomfort associated with acute, "
+    "painful musculoskeletal conditions."
+)
+BACLOFEN_USES = (
+    "Baclofen tablets, USP are useful for the alleviation of signs and symptoms of spasticity "
+    "resulting from multiple sclerosis. Baclofen tablets, USP are not indicated in the "
+    "treatment of skeletal muscle spasm resulting from rheumatic disorders."
+)
+
+
+def test_label_pages_are_linked_to_a_condition_by_the_wording_editors_gave_it():
+    spasm = ConditionFactory(
+        name="Muscle spasm", label_wording="painful musculoskeletal conditions\nspasm"
+    )
+    methocarbamol = label_drug(name="Methocarbamol", uses=METHOCARBAMOL_USES)
+    baclofen = label_drug(name="Baclofen", uses=BACLOFEN_USES)
+    editors = label_drug(name="Cyclobenzaprine", origin=Origin.EDITORIAL, uses=METHOCARBAMOL_USES)
+
+    report = import_topics(TOPICS, create=True)
+
+    indication = methocarbamol.indications.get()
+    assert (indication.condition, indication.label_status) == (spasm, LabelStatus.ON_LABEL)
+    assert indication.notes == (
+        "From the FDA label: “indicated as an adjunct to rest, physical therapy, and other "
+        "measures for the relief of discomfort associated with acute, painful musculoskeletal "
+        "conditions”"
+    )
+    assert not baclofen.indications.exists(), "“not indicated” is not a use"
+    assert not editors.indications.exists(), "editor-written drugs are never linked"
+    assert report.indications >= 1
+    assert import_topics(TOPICS, create=True).changed == 0, "a second run changes nothing"
+    assert Indication.objects.filter(condition=spasm).count() == 1
+
+
+def test_label_wording_is_applied_only_with_create():
+    ConditionFactory(name="Muscle spasm", label_wording="painful musculoskeletal conditions")
+    methocarbamol = label_drug(name="Methocarbamol", uses=METHOCARBAMOL_USES)
+    import_topics(TOPICS)
+    assert not methocarbamol.indications.exists()
+
+
 def test_command_reports_bad_lines_by_number_and_a_summary():
     out, err = StringIO(), StringIO()
     call_command("import_health_topics", str(TOPICS), stdout=out, stderr=err)

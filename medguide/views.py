@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 from articles.models import Article
 from drugs.models import Drug
 from drugs.views import LETTERS, letters_in_use
-from medguide.editorial.caching import reads_no_query
+from medguide.editorial.caching import page_cache_exempt, reads_no_query
 from medguide.editorial.models import ReviewerProfile
 from medguide.replicas import REPLICA
 
@@ -53,6 +53,7 @@ def editorial_policy(request):
     )
 
 
+@page_cache_exempt  # never stored, so not looked up: two round trips to Redis fewer
 @never_cache
 @require_safe
 def healthz(request):

@@ -1,6 +1,8 @@
 """What a page costs the page cache: the monograph rendered (a miss), served from the cache (a
 hit), and at addresses with a parameter the page does not read (?utm_source=…), in time and in
-bytes stored in Redis.
+bytes stored in Redis; and what the server's process spends on a request of each kind that
+never renders a page (a stored page, /healthz, a search whose results are kept, a suggestion)
+against a bare view that answers "ok" through the same middleware.
 
 Run with `make bench` or `pytest -m benchmark -s tests/benchmarks/test_page_cache_costs.py`.
 It builds its own PostgreSQL database with the demo, starts one gunicorn worker over it and
@@ -8,12 +10,14 @@ Redis (keys under a prefix of its own, deleted at the end), and asks one page at
 browser does (Accept-Encoding: gzip). The figures are in docs/operations.md.
 
 Settings (environment): MEDGUIDE_BENCH_PAGES_DATABASE (default medguide_bench_pages),
-MEDGUIDE_BENCH_PAGES_REQUESTS (per measurement, default 30), REDIS_URL (default
+MEDGUIDE_BENCH_PAGES_REQUESTS (per measurement, default 30), MEDGUIDE_BENCH_SERVING_REQUESTS
+(per kind and round of the CPU measurement, default 1000), REDIS_URL (default
 redis://127.0.0.1:6379/2).
 """
 
 from __future__ import annotations
 
+import http.client
 import os
 import secrets
 import statistics
@@ -32,6 +36,9 @@ pytestmark = pytest.mark.benchmark
 PROJECT = Path(__file__).resolve().parents[2]
 DATABASE = os.environ.get("MEDGUIDE_BENCH_PAGES_DATABASE", "medguide_bench_pages")
 REQUESTS = int(os.environ.get("MEDGUIDE_BENCH_PAGES_REQUESTS", "30"))
+SERVING_REQUESTS = int(os.environ.get("MEDGUIDE_BENCH_SERVING_REQUESTS", "1000"))
+SERVING_ROUNDS = 3
+TICKS = os.sysconf("SC_CLK_TCK")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/2")
 PAGE = "/drugs/baclofen/"
 
@@ -72,6 +79,8 @@ def server(redis_keys, tmp_path_factory):
         "PAGE_CACHE_SECONDS": "600",
         "FRAGMENT_CACHE_SECONDS": "600",
         "WEB_CONCURRENCY": "1",
+        "GUNICORN_MAX_REQUESTS": "0",  # one worker process throughout, whose CPU is read
+        "DJANGO_SETTINGS_MODULE": "tests.benchmarks.serving_settings",  # adds /bench-ok/
     }
     psql(f"DROP DATABASE IF EXISTS {DATABASE}")
     psql(f"CREATE DATABASE {DATABASE}")
@@ -85,8 +94,8 @@ def server(redis_keys, tmp_path_factory):
                 stdout=subprocess.DEVNULL,
             )
         log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-        with gunicorn(env, log) as (base, _pid):
-            yield base
+        with gunicorn(env, log) as (base, pid):
+            yield base, pid
     finally:
         psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 
@@ -114,6 +123,7 @@ def forget_everything(client, prefix: str) -> None:
 
 
 def test_miss_hit_and_an_unread_parameter(server, redis_keys):
+    server, _pid = server
     client, prefix = redis_keys
     get(server, PAGE)  # the worker's own first-request costs (imports, templates) out of the way
 
@@ -143,3 +153,65 @@ def test_miss_hit_and_an_unread_parameter(server, redis_keys):
         f"{REQUESTS} more addresses with ?utm_source: {keys_all} keys, "
         f"{bytes_all / 1024:.1f} KB ({(bytes_all - bytes_one) / REQUESTS / 1024:.1f} KB each)"
     )
+
+
+# What a request costs the server's process ---------------------------------------------------
+
+# Requests that render no page: the figures issue 16 sets targets for (a stored page at most
+# twice the bare view; /healthz no dearer than a stored page).
+SERVING = {
+    "bare view (the baseline)": "/bench-ok/",
+    "stored page (a hit)": PAGE,
+    "/healthz": "/healthz",
+    "search, results kept": "/search/?q=baclofen",
+    "suggestions": "/search/suggest/?q=bac",
+}
+
+
+def worker_of(master: int) -> int:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    assert len(children) == 1, f"expected one gunicorn worker, found {children}"
+    return int(children[0])
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process so far, from /proc (clock ticks, 10 ms here)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def ask(connection: http.client.HTTPConnection, path: str) -> int:
+    connection.request("GET", path, headers={"Accept-Encoding": "gzip"})
+    response = connection.getresponse()
+    response.read()
+    return response.status
+
+
+def test_what_a_request_costs_the_server(server):
+    """CPU of the one worker process per request, each kind in turn, several rounds so that a
+    noisy moment cannot favour one kind; one kept-alive connection, one request at a time."""
+    base, master = server
+    worker = worker_of(master)
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=30)
+    for path in SERVING.values():  # the first request of each kind fills what it keeps
+        assert ask(connection, path) == 200, path
+    rounds: dict[str, list[tuple[float, float]]] = {name: [] for name in SERVING}
+    for _ in range(SERVING_ROUNDS):
+        for name, path in SERVING.items():
+            cpu, wall = cpu_seconds(worker), time.perf_counter()
+            for _ in range(SERVING_REQUESTS):
+                assert ask(connection, path) == 200, path
+            wall, cpu = time.perf_counter() - wall, cpu_seconds(worker) - cpu
+            rounds[name].append((cpu * 1000 / SERVING_REQUESTS, wall * 1000 / SERVING_REQUESTS))
+    connection.close()
+
+    cpu_ms = {name: statistics.median(c for c, _w in runs) for name, runs in rounds.items()}
+    bare = cpu_ms["bare view (the baseline)"]
+    print(
+        f"\nServer CPU per request: one gunicorn worker over PostgreSQL and Redis, median of "
+        f"{SERVING_ROUNDS} rounds of {SERVING_REQUESTS} (/proc, {1000 / TICKS:.0f} ms ticks):"
+    )
+    print(f"{'request':<28}{'CPU ms':>8}{'x bare':>8}{'wall ms':>9}")
+    for name, runs in rounds.items():
+        wall = statistics.median(w for _c, w in runs)
+        print(f"{name:<28}{cpu_ms[name]:>8.2f}{cpu_ms[name] / bare:>8.1f}{wall:>9.2f}")

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished
 from django.db.models.signals import post_migrate
 
 
@@ -8,10 +9,12 @@ class SearchConfig(AppConfig):
     verbose_name = "Site search"
 
     def ready(self) -> None:
-        from medguide.search import index
+        from medguide.search import index, log
 
         index.connect()
         post_migrate.connect(_index_after_first_migration, sender=self)
+        # Counts kept in Redis reach the database after a response has gone out.
+        request_finished.connect(log.flush_when_due, dispatch_uid="search-log-flush")
 
 
 def _index_after_first_migration(sender, plan=None, **kwargs) -> None:

@@ -97,3 +97,15 @@ class SearchLog(models.Model):
 
     def __str__(self) -> str:
         return self.query
+
+
+class SearchLogBatch(models.Model):
+    """A batch of counts moved from Redis into SearchLog (medguide/search/log.py), by the
+    name it had there: written in the same transaction as its counts, so that a flush which
+    finds it again (its writer died before deleting it from Redis) adds nothing twice."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    written_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.name

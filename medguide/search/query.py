@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, Func, QuerySet, Value, When
+from django.db.models import Case, Func, QuerySet, Value, When
 from django.db.models.functions import Greatest, Lower, StrIndex, Substr
 from django.utils import timezone
 from django.utils.html import escape
@@ -30,7 +28,7 @@ from drugs.models import Drug, Indication
 from drugs.names import KnownName, did_you_mean, fold
 from medguide.search import index as search_index
 from medguide.search.backends import NameHit, backend, words
-from medguide.search.models import SearchDocument, SearchKind, SearchLog, SearchName
+from medguide.search.models import SearchDocument, SearchKind, SearchName
 
 MAX_QUERY_LENGTH = 200
 PER_PAGE = 20
@@ -240,41 +238,6 @@ def did_you_mean_for(query: str) -> KnownName | None:
         else:
             corrected.append(word)
     return KnownName(" ".join(corrected)) if changed else None
-
-
-def record_search(query: str, *, results: int) -> None:
-    """Count a search for the editors' report: the words and what they found, nothing else."""
-    query = normalise_query(query).casefold()
-    if not query:
-        return
-    today = timezone.localdate()
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # A lost count is harmless, but waiting for the disk on every search is not:
-            # readers searching the same words queue on this row until each commit is on disk.
-            # https://www.postgresql.org/docs/current/wal-async-commit.html
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        updated = SearchLog.objects.filter(day=today, query=query).update(
-            searches=F("searches") + 1, results=results
-        )
-        if not updated:
-            try:
-                with transaction.atomic():
-                    SearchLog.objects.create(day=today, query=query, results=results)
-            except IntegrityError:  # another request logged it first
-                SearchLog.objects.filter(day=today, query=query).update(
-                    searches=F("searches") + 1, results=results
-                )
-
-
-def report_since(days: int = 30) -> dict[str, list[dict]]:
-    """Top and zero-result queries of the last `days` days, for the admin."""
-    logs = SearchLog.objects.since(timezone.localdate() - timedelta(days=days - 1))
-    return {
-        "top": list(logs.top()[:50]),
-        "zero": list(logs.filter(results=0).top()[:50]),
-    }
 
 
 def snippet(document: SearchDocument, terms: list[str]) -> SafeString:

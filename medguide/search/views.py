@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from drugs.models import Drug
 from drugs.views import LETTERS, letters_in_use
 from medguide.editorial.caching import page_cache_exempt, reads_query, remember
+from medguide.search import log as search_log
 from medguide.search import query as site_search
 from medguide.search.forms import SearchQuery, SuggestQuery
 from medguide.search.models import SearchKind
@@ -26,7 +27,7 @@ def search(request, query):
         lambda: site_search.search(raw, kind=kind, page=page),
     )
     if results.query and results.page.number == 1 and query["page"] is None:
-        site_search.record_search(results.query, results=results.total)
+        search_log.record_search(results.query, results=results.total)
     found_nothing = not results.query or not results.total
     return render(
         request,

@@ -444,6 +444,25 @@ def psql(*commands: str) -> None:
     )
 
 
+def postgres_database_exists() -> bool:
+    found = subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-tA",
+            "-c",
+            f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return found.stdout.strip() == "1"
+
+
 def load_average() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
@@ -498,7 +517,7 @@ def test_scale(tmp_path):
     try:
         for engine in ENGINES:
             env = environment(engine, tmp_path, database_file)
-            exists = database_file.exists() if engine == "sqlite" else KEEP
+            exists = database_file.exists() if engine == "sqlite" else postgres_database_exists()
             figures = {}
             if not (KEEP and exists):
                 if engine == "postgresql":

@@ -313,9 +313,11 @@ def class_members(drug: Drug, interactions: list[InteractionEntry]) -> dict[int,
         .only("generic_name", "slug")
         .annotate(member_class=F("classes"))
     )
+    listed: set[tuple[int, int]] = set()  # (class, drug): a drug in two member classes once
     for other in rows:
         for class_id in reached[other.member_class]:
-            if other not in members[class_id]:
+            if (class_id, other.pk) not in listed:
+                listed.add((class_id, other.pk))
                 members[class_id].append(other)
     return members
 

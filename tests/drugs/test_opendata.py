@@ -354,6 +354,17 @@ def test_class_interaction_lists_the_published_drugs_it_reaches(client, baclofen
     assert from_baclofen["via_class"]["name"] == "Benzodiazepines"
 
 
+def test_a_drug_in_two_classes_a_class_interaction_reaches_is_listed_once(client, baclofen):
+    depressants = DrugClassFactory(name="CNS depressants")
+    benzodiazepines = DrugClassFactory(name="Benzodiazepines", parent=depressants)
+    anticonvulsants = DrugClassFactory(name="Anticonvulsants", parent=depressants)
+    DrugFactory(generic_name="Clonazepam", classes=[benzodiazepines, anticonvulsants])
+    InteractionFactory(drug=baclofen, interactant_class=depressants)
+    interactions = client.get("/drugs/baclofen.json").json()["interactions"]
+    (via_class,) = [i for i in interactions if i["with"]["type"] == "class"]
+    assert [d["name"] for d in via_class["with"]["drugs"]] == ["Clonazepam"]
+
+
 def test_monograph_json_cites_sources_and_review(client, baclofen):
     baclofen.reviewed_by = "Dr A. Pharmacist, PharmD"
     baclofen.reviewed_on = timezone.localdate()

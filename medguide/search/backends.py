@@ -23,7 +23,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Value
 
 from drugs.names import SIMILARITY_THRESHOLD, fold, similarity
 from medguide.editorial.models import SearchText
@@ -37,6 +37,11 @@ TABLE_REFERENCE = re.compile(r'"(\w+)"\.')  # "table"."column" in compiled SQL
 # FTS5 column weights for bm25(), in the table's column order: names, keywords, summary, body.
 FTS_WEIGHTS = (10.0, 4.0, 2.0, 0.5)
 NAME_CANDIDATES = 200
+# A query word shorter than this is a prefix above the body only (names, keywords, summary),
+# and in the body the whole word: "car" or "hi" starts a word in nearly every label text
+# (cardiac, carton, history), and matching that many took over 400 ms at 70,000 documents.
+# A reader typing the start of a name is served by the names anyway.
+BODY_PREFIX_LENGTH = 4
 # A tsvector holds at most 1 MB; a label's text is far below that once trimmed.
 MAX_BODY_CHARACTERS = 200_000
 # PostgreSQL's English stop words (Snowball's list), dropped on both engines so a query such as
@@ -102,16 +107,22 @@ class Backend:
         raise NotImplementedError
 
 
+def head_vector() -> SearchVector:
+    """A document's names, keywords and summary, weighted A to C (PostgreSQL)."""
+    return (
+        SearchVector("names", weight="A", config=CONFIG)
+        + SearchVector("keywords", weight="B", config=CONFIG)
+        + SearchVector("summary", weight="C", config=CONFIG)
+    )
+
+
 class PostgresBackend(Backend):
     def write(self, documents):
-        vector = (
-            SearchVector("names", weight="A", config=CONFIG)
-            + SearchVector("keywords", weight="B", config=CONFIG)
-            + SearchVector("summary", weight="C", config=CONFIG)
-            + SearchVector("body", weight="D", config=CONFIG)
-        )
         ids = [document.pk for document, _text in documents]
-        SearchDocument.objects.filter(pk__in=ids).update(vector=vector)
+        SearchDocument.objects.filter(pk__in=ids).update(
+            vector=head_vector() + SearchVector("body", weight="D", config=CONFIG),
+            head_vector=head_vector(),
+        )
 
     def delete(self, document_ids):
         pass  # the vector goes with its row
@@ -122,19 +133,28 @@ class PostgresBackend(Backend):
         query = SearchQuery(
             joiner.join(f"'{t}':*" for t in terms), search_type="raw", config=CONFIG
         )
-        head = SearchQuery(
-            joiner.join(f"'{t}':*ABC" for t in terms), search_type="raw", config=CONFIG
-        )
-        rows = (
-            documents.filter(vector=query)
-            .annotate(
+        if any_term:
+            # Some of the words: common ones are in nearly every long label text, and ranking
+            # 65,000 of those (reading each TOASTed vector) took over half a second. Above the
+            # body only, where a word says what a document is.
+            rows = documents.filter(head_vector=query).annotate(
+                rank=SearchRank(F("head_vector"), query), in_head=Value(True)
+            )
+        else:
+            head = SearchQuery(
+                joiner.join(f"'{t}':*ABC" for t in terms), search_type="raw", config=CONFIG
+            )
+            if any(len(t) < BODY_PREFIX_LENGTH for t in terms):
+                documents = documents.filter(*(_pg_term(t) for t in terms))
+            else:
+                documents = documents.filter(vector=query)
+            rows = documents.annotate(
                 # F(), not the name: a bare name makes SearchRank rebuild a vector from the
                 # stored one's text, which drops the weights and re-parses every document.
                 rank=SearchRank(F("vector"), query),
                 in_head=ExpressionWrapper(Q(vector=head), output_field=BooleanField()),
             )
-            .values_list("pk", "kind", "rank", "in_head")
-        )
+        rows = rows.values_list("pk", "kind", "rank", "in_head")
         return [Hit(pk, kind, rank, bool(in_head)) for pk, kind, rank, in_head in rows]
 
     def similar_names(self, names, key):
@@ -157,6 +177,24 @@ class PostgresBackend(Backend):
     def names_starting_with(self, names, key):
         # A prefix LIKE, which the trigram index serves from three characters on.
         return names.filter(key__startswith=key)
+
+
+def _raw(text: str) -> SearchQuery:
+    return SearchQuery(text, search_type="raw", config=CONFIG)
+
+
+def _pg_term(term: str) -> Q:
+    """Where one query word must be, on PostgreSQL (see BODY_PREFIX_LENGTH)."""
+    if len(term) >= BODY_PREFIX_LENGTH:
+        return Q(vector=_raw(f"'{term}':*"))
+    return Q(head_vector=_raw(f"'{term}':*")) | Q(vector=_raw(f"'{term}'"))
+
+
+def _fts_term(term: str) -> str:
+    """One query word as an FTS5 expression (see BODY_PREFIX_LENGTH)."""
+    if len(term) >= BODY_PREFIX_LENGTH:
+        return f'"{term}"*'
+    return f'({{names keywords summary}} : "{term}"* OR "{term}")'
 
 
 class SQLiteBackend(Backend):
@@ -185,7 +223,10 @@ class SQLiteBackend(Backend):
     def match(self, documents, terms, *, any_term):
         joiner = " OR " if any_term else " AND "
         # Each term is a quoted FTS5 string of letters and digits, so no operator gets in.
-        expression = joiner.join(f'"{t}"*' for t in terms)
+        head = "{names keywords summary} : (" + joiner.join(f'"{t}"*' for t in terms) + ")"
+        expression = joiner.join(_fts_term(t) for t in terms)
+        if any_term:  # some of the words: above the body only, as on PostgreSQL
+            expression = head
         visible, params = _documents_where(documents)
         weights = ", ".join(str(w) for w in FTS_WEIGHTS)
         sql = (
@@ -194,7 +235,6 @@ class SQLiteBackend(Backend):
             f"FROM {FTS_TABLE} JOIN {DOCUMENTS} ON {DOCUMENTS}.id = {FTS_TABLE}.rowid "
             f"WHERE {FTS_TABLE} MATCH %s AND ({visible})"
         )
-        head = f"{{names keywords summary}} : ({expression})"
         with connection.cursor() as cursor:
             cursor.execute(sql, [head, expression, *params])
             return [Hit(pk, kind, rank, bool(in_head)) for pk, kind, rank, in_head in cursor]

@@ -31,6 +31,10 @@ class SearchDocument(models.Model):
     body = models.TextField(blank=True)
     # PostgreSQL's weighted tsvector (GIN-indexed by a migration); SQLite keeps an FTS5 table.
     vector = SearchVectorField(null=True, editable=False)
+    # The same without the body (names, keywords, summary): small enough to stay in the row,
+    # so a query for some of several words matches and ranks it without reading every long
+    # label text (GIN-indexed too). SQLite restricts its FTS5 query to those columns instead.
+    head_vector = SearchVectorField(null=True, editable=False)
     # The item's publication time once published (a future one while scheduled; for a
     # condition, its first published medicine's); None while it is not public.
     public_from = models.DateTimeField(null=True, blank=True, db_index=True)

@@ -276,3 +276,27 @@ def test_raw_queries_keep_to_visible_documents_without_listing_them(db):
     assert "IN (SELECT" not in names
     own_column, _params = _documents_where(SearchName.objects.filter(is_primary=True))
     assert own_column.startswith("medguide_searchdocument.id IN (SELECT")
+
+
+def test_when_no_item_has_every_word_some_are_looked_for_above_the_body_only(db):
+    """A common word of a question is in nearly every long label text: matching it there
+    found (and ranked) almost the whole catalogue."""
+    DrugFactory(generic_name="Relaxazole", summary="Eases muscle spasm.")
+    ArticleFactory(title="Walking", body="A long text that mentions spasm only here.")
+    results = site_search.search("spasm zzzqqq")
+    assert results.is_loose
+    assert [r.title for r in results.page.object_list] == ["Relaxazole"]
+    assert "Walking" in titles("spasm"), "every word in the body still finds it"
+
+
+def test_a_short_word_is_a_prefix_above_the_body_and_a_whole_word_in_it(db):
+    """ "car" starts a word in nearly every label text (cardiac, carton): as a prefix there it
+    matched most of the catalogue."""
+    DrugFactory(generic_name="Carbazole", summary="Eases pain.")
+    ArticleFactory(title="Heart health", body="Cardiac rehabilitation, step by step.")
+    ArticleFactory(title="Travel", body="Take your medicines in the car with you.")
+    found = titles("car")
+    assert "Carbazole" in found
+    assert "Travel" in found
+    assert "Heart health" not in found
+    assert "Heart health" in titles("cardi"), "longer words are prefixes everywhere"

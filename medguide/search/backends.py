@@ -27,7 +27,7 @@ from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Va
 
 from drugs.names import SIMILARITY_THRESHOLD, fold, similarity
 from medguide.editorial.models import SearchText
-from medguide.search.models import SearchDocument
+from medguide.search.models import SearchDocument, SearchName
 
 CONFIG = "english"
 FTS_TABLE = "medguide_search_fts"
@@ -158,8 +158,12 @@ class PostgresBackend(Backend):
         return [Hit(pk, kind, rank, bool(in_head)) for pk, kind, rank, in_head in rows]
 
     def similar_names(self, names, key):
+        # The trigram index lists the candidates on its own first: asked together with the
+        # join to the documents, the planner scanned all 90,000 names at scale instead
+        # (a misspelt name: 110 ms, against 18).
+        candidates = SearchName.objects.filter(key__trigram_similar=key).values("pk")
         rows = (
-            names.filter(key__trigram_similar=key)
+            names.filter(pk__in=candidates)
             .annotate(similarity=TrigramSimilarity("key", key))
             .order_by("-similarity")
             .values_list(

@@ -318,8 +318,14 @@ def section_feedback(request, slug: str, query):
         anchor = section if section.replace("-", "").isalnum() else ""
         return render(request, "drugs/feedback_thanks.html", {"drug": drug, "anchor": anchor})
 
-    drug = get_object_or_404(Drug.objects.published().for_monograph(), slug=slug)
-    sections = sections_for(drug)
+    drug = get_object_or_404(Drug.objects.published(), slug=slug)
+    # The page's sections, kept until content changes: working them out reads the whole
+    # monograph and all its interactions (about 100 ms for baclofen at scale).
+    sections = remember(
+        "monograph-sections",
+        [drug.pk],
+        lambda: sections_for(Drug.objects.for_monograph().get(pk=drug.pk)),
+    )
     if request.method == "GET":
         form = SectionFeedbackForm(initial={"section": query["section"] or ""}, sections=sections)
         return render(request, "drugs/feedback_form.html", {"drug": drug, "form": form})

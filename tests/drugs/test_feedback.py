@@ -188,6 +188,20 @@ def test_the_report_queries_do_not_grow_with_the_monograph(client, baclofen):
     assert queries() == few
 
 
+def test_the_form_keeps_the_page_sections_until_the_content_changes(
+    client, baclofen, settings, django_assert_max_num_queries
+):
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    client.get(URL, {"section": "storage"})
+    with django_assert_max_num_queries(1, info="the drug alone, not its whole monograph"):
+        page = client.get(URL, {"section": "storage"}).content.decode()
+    assert '<option value="storage" selected>Storage</option>' in page
+    baclofen.storage = ""
+    baclofen.save()  # the Storage section goes, and with it the choice
+    page = client.get(URL, {"section": "storage"}).content.decode()
+    assert 'value="storage"' not in page
+
+
 # Editors -------------------------------------------------------------------------------------
 
 

@@ -60,7 +60,9 @@ _next_check = 0.0  # this process's next look at whether a flush is due (time.mo
 
 def record_search(query: str, *, results: int) -> None:
     """Count a search: the words and what they found, nothing else."""
-    query = normalise_query(query).casefold()
+    # Cut again after casefold(), which can lengthen it ("ß" is "ss"), to what the log holds.
+    query = normalise_query(query).casefold()[: SearchLog._meta.get_field("query").max_length]
+    query = query.strip()
     if not query:
         return
     day = timezone.localdate().isoformat()

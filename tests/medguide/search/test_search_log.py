@@ -147,3 +147,14 @@ def test_the_command_moves_what_waits(on_redis, client, baclofen, monkeypatch):
     call_command("flush_search_log", stdout=out)
     assert "Moved 2 searches" in out.getvalue()
     assert logged() == {"baclofen": (2, 1)}
+
+
+@pytest.mark.parametrize("cache", ["local memory", "redis"])
+def test_a_query_that_casefolding_lengthens_is_logged_cut_to_the_log_s_length(
+    cache, request, client, db
+):
+    if cache == "redis":
+        request.getfixturevalue("on_redis")
+    assert client.get("/search/", {"q": "ß" * 200}).status_code == 200
+    search_log.flush()
+    assert logged() == {"ss" * 100: (1, 0)}

@@ -96,7 +96,8 @@ class Backend:
         raise NotImplementedError
 
     def match(self, documents: QuerySet, terms: list[str], *, any_term: bool) -> list[Hit]:
-        """Documents matching every term (or any, with `any_term`), each term as a prefix."""
+        """Documents matching every term, each as a prefix (one under BODY_PREFIX_LENGTH
+        only above the body, and whole in it); with `any_term`, any of them above the body."""
         raise NotImplementedError
 
     def similar_names(self, names: QuerySet, key: str) -> list[NameHit]:
@@ -130,9 +131,7 @@ class PostgresBackend(Backend):
     def match(self, documents, terms, *, any_term):
         joiner = " | " if any_term else " & "
         # Terms are runs of letters and digits, so quoting them is all raw syntax needs.
-        query = SearchQuery(
-            joiner.join(f"'{t}':*" for t in terms), search_type="raw", config=CONFIG
-        )
+        query = _raw(joiner.join(f"'{t}':*" for t in terms))
         if any_term:
             # Some of the words: common ones are in nearly every long label text, and ranking
             # 65,000 of those (reading each TOASTed vector) took over half a second. Above the
@@ -141,9 +140,7 @@ class PostgresBackend(Backend):
                 rank=SearchRank(F("head_vector"), query), in_head=Value(True)
             )
         else:
-            head = SearchQuery(
-                joiner.join(f"'{t}':*ABC" for t in terms), search_type="raw", config=CONFIG
-            )
+            head = _raw(joiner.join(f"'{t}':*ABC" for t in terms))
             if any(len(t) < BODY_PREFIX_LENGTH for t in terms):
                 documents = documents.filter(*(_pg_term(t) for t in terms))
             else:

@@ -625,6 +625,18 @@ def test_list_queries_do_not_grow_with_guides(client, django_assert_max_num_quer
     assert queries_for(client, "/articles/?tag=tag-1&page=2") <= few
 
 
+def test_the_list_filters_are_kept_until_content_changes(client, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    drug = DrugFactory(generic_name="Keptex")
+    add_guides(3, drug=drug)
+    first = queries_for(client, "/articles/")
+    kept = queries_for(client, "/articles/?page=2")
+    assert kept <= first - 3, "categories, medicines and tags come from the cache"
+    assert '<option value="keptex"' in page(client, "/articles/?tag=tag-1")
+    ArticleFactory(tags=["brand new topic"])
+    assert "brand new topic" in page(client, "/articles/?page=2"), "a publish brings it in"
+
+
 def guide_with(rows: int) -> Article:
     article = ArticleFactory(
         tags=[f"topic {n}" for n in range(rows)],

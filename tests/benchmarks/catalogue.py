@@ -21,7 +21,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -56,11 +55,7 @@ from drugs.taxonomy import apply_class_mappings
 from medguide.demo.loader import load_demo
 from medguide.editorial.models import Status
 from medguide.search import index as search_index
-
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-LABELS = DATA / "drug-label-0001-of-0001.json.zip"
-PRODUCTS = DATA / "drugsatfda"
-TOPICS = DATA / "medlineplus-health-topics.jsonl"
+from tests.shared_data import LABELS, PRODUCTS, TOPICS
 
 DRUGS = 20_000
 GUIDES = 50_000

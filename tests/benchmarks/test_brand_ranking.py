@@ -17,13 +17,11 @@ from drugs.models import Drug
 from medguide.search import index as search_index
 from medguide.search import query as site_search
 from tests.search_results import titles
+from tests.shared_data import DATA, LABELS, PRODUCTS
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.django_db]
 
 PROJECT = Path(__file__).resolve().parent.parent.parent
-DATA = PROJECT.parent / "shared" / "data"
-LABELS = DATA / "drug-label-0001-of-0001.json.zip"
-PRODUCTS = DATA / "drugsatfda"
 WANTED = 50
 TARGET = 45
 

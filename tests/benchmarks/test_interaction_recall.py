@@ -11,7 +11,6 @@ the mechanism is noted beside it.
 """
 
 import time
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -19,13 +18,10 @@ from django.core.management import call_command
 from drugs.checker import check_interactions
 from drugs.label_interactions import SOURCE
 from drugs.models import Drug
+from tests.shared_data import LABELS, NDFRT
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.django_db]
 
-PROJECT = Path(__file__).resolve().parent.parent.parent
-DATA = PROJECT.parent / "shared" / "data"
-LABELS = DATA / "drug-label-0001-of-0001.json.zip"
-NDFRT = DATA / "ndfrt-interactions.csv"
 MIN_RECALL = 0.9
 
 PAIRS = [

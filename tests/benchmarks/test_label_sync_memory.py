@@ -25,10 +25,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.shared_data import LABELS as SAMPLE
+
 pytestmark = pytest.mark.benchmark
 
 PROJECT = Path(__file__).resolve().parent.parent.parent
-SAMPLE = PROJECT.parent / "shared" / "data" / "drug-label-0001-of-0001.json.zip"
 PEAK_LIMIT_MB = 300
 NAME = "drug-label-0001-of-0001.json.zip"
 # manage.py, reporting at exit its peak resident memory since exec (/proc/self/status).

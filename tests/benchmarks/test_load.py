@@ -32,13 +32,12 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.servers import gunicorn
+from tests.shared_data import LABELS
+from tests.shared_data import NDFRT as INTERACTIONS
 
 pytestmark = pytest.mark.benchmark
 
 PROJECT = Path(__file__).resolve().parents[2]
-DATA = PROJECT.parent / "shared" / "data"
-LABELS = DATA / "drug-label-0001-of-0001.json.zip"
-INTERACTIONS = DATA / "ndfrt-interactions.csv"
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
 DATABASE = os.environ.get("MEDGUIDE_BENCH_DATABASE", "medguide_bench")
 SECONDS = int(os.environ.get("MEDGUIDE_BENCH_SECONDS", "5"))

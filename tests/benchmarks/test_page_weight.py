@@ -22,15 +22,10 @@ from django.core.management import call_command
 from django.test import Client
 
 from drugs.models import Drug
+from tests.shared_data import LABELS, NDFRT, PRODUCTS, TOPICS
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.django_db]
 
-PROJECT = Path(__file__).resolve().parent.parent.parent
-DATA = PROJECT.parent / "shared" / "data"
-LABELS = DATA / "drug-label-0001-of-0001.json.zip"
-NDFRT = DATA / "ndfrt-interactions.csv"
-PRODUCTS = DATA / "drugsatfda"
-TOPICS = DATA / "medlineplus-health-topics.jsonl"
 SHARED = (LABELS, NDFRT, PRODUCTS, TOPICS)
 BUDGET = 60 * 1024
 ASSETS = ["css/site.css", "js/site.js", "js/search.js"]  # what every monograph loads

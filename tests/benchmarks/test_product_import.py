@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.shared_data import PRODUCTS
+
 pytestmark = pytest.mark.benchmark
 
 PROJECT = Path(__file__).resolve().parent.parent.parent
-DATA = Path(os.environ.get("MEDGUIDE_DRUGSATFDA", PROJECT.parent / "shared/data/drugsatfda"))
+DATA = Path(os.environ.get("MEDGUIDE_DRUGSATFDA", PRODUCTS))
 SECONDS_LIMIT = 30
 
 

@@ -29,6 +29,8 @@ from pathlib import Path
 import pytest
 
 from tests.servers import PROJECT, free_port, gunicorn
+from tests.shared_data import DATA, NDFRT
+from tests.shared_data import LABELS as SHARED_LABELS
 
 pytestmark = pytest.mark.chaos
 
@@ -255,9 +257,6 @@ def test_an_import_killed_anywhere_ends_like_one_clean_run(tmp_path):
 
 # A killed interaction import -------------------------------------------------------------
 
-DATA = PROJECT.parent / "shared" / "data"
-SHARED_LABELS = DATA / "drug-label-0001-of-0001.json.zip"
-NDFRT = DATA / "ndfrt-interactions.csv"
 NDFRT_SOURCE = "NDF-RT (US Veterans Affairs)"
 POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 CHAOS_DATABASES = "medguide_chaos_int_"  # every database this scenario makes, and drops

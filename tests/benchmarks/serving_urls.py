@@ -1,4 +1,5 @@
-"""The site's addresses and the bare view of tests/benchmarks/serving_settings.py."""
+"""The site's addresses and a bare view at /bench-ok/, the baseline of the serving and scale
+benchmarks (serving_settings.py, test_scale.py)."""
 
 from django.http import HttpResponse
 from django.urls import path

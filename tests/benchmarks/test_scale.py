@@ -34,7 +34,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import types
 from pathlib import Path
 
 import pytest
@@ -64,25 +63,14 @@ REBUILD_SECONDS, REBUILD_DOCUMENTS = 60, 70_000
 # engine's DATABASE_URL, and writes what it measured as JSON.
 
 
-def ok(request):
-    from django.http import HttpResponse
-
-    return HttpResponse("ok", content_type="text/plain")
-
-
 def configure() -> None:
     """Caches off, whatever the environment's settings, and the bare view at /bench-ok/ in
-    front of the site's own URLs."""
+    front of the site's own URLs (tests/benchmarks/serving_urls.py)."""
     from django.conf import settings
-    from django.urls import clear_url_caches, path
-
-    import medguide.urls
+    from django.urls import clear_url_caches
 
     settings.CACHE_MIDDLEWARE_SECONDS = settings.FRAGMENT_CACHE_SECONDS = 0
-    urls = types.ModuleType("scale_bench_urls")
-    urls.urlpatterns = [path("bench-ok/", ok), *medguide.urls.urlpatterns]
-    sys.modules[urls.__name__] = urls
-    settings.ROOT_URLCONF = urls.__name__
+    settings.ROOT_URLCONF = "tests.benchmarks.serving_urls"
     clear_url_caches()
 
 

@@ -5,6 +5,8 @@ import gzip
 import pytest
 from playwright.sync_api import expect
 
+from medguide.demo.specs import read_content
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]  # they only read the demo_site
 
 PAGE_WEIGHT_BUDGET = 60 * 1024
@@ -63,15 +65,7 @@ def test_pages_fit_a_phone_screen(visit_demo, path):
 
 
 PHONE = {"width": 390, "height": 844}
-DEMO_MONOGRAPHS = [
-    "baclofen",
-    "cyclobenzaprine",
-    "dantrolene",
-    "diazepam",
-    "fluoxetine",
-    "gabapentin",
-    "tizanidine",
-]
+DEMO_MONOGRAPHS = [drug.slug for drug in read_content().drugs]  # every one the demo has
 
 
 @pytest.mark.parametrize("slug", DEMO_MONOGRAPHS)

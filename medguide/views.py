@@ -53,7 +53,7 @@ def editorial_policy(request):
     )
 
 
-@page_cache_exempt  # never stored, so not looked up: two round trips to Redis fewer
+@page_cache_exempt  # never stored, so never looked up: four round trips to Redis fewer
 @never_cache
 @require_safe
 def healthz(request):

@@ -115,7 +115,7 @@ def flush() -> int:
 def flush_when_due(**kwargs) -> None:
     """After a response (request_finished): flush if a minute has passed, on one server."""
     global _next_check
-    if _redis() is None or time.monotonic() < _next_check:
+    if time.monotonic() < _next_check or _redis() is None:
         return
     _next_check = time.monotonic() + FLUSH_EVERY_SECONDS
     try:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Func, QuerySet, Value, When
@@ -38,6 +40,14 @@ FEW_RESULTS = 3
 RESPELLING_SIMILARITY = 0.35
 TREATMENT_FIRST = -1000.0  # ahead of any full-text rank: medicines used for a named condition
 BEST_MATCH_SIMILARITY = 0.5
+# A query of more words than this is a question, not a misspelt name: names spelt like all of
+# it are not looked for (the trigrams of "how long does … take to work" share some with most
+# names, which took 80 ms on SQLite at scale), only, for a respelling, its words one by one.
+NAME_WORDS = 3
+# When no item has every word, at most this many of those with some are found, the best
+# first: common words ("take", "with") are above the body of 16,000 documents at scale, and
+# a page of the best is all a loose match is good for. More are counted as "1,000+".
+LOOSE_RESULTS = 1000
 SNIPPET_LENGTH = 220
 PASSAGE_LENGTH = 4 * SNIPPET_LENGTH  # room for the words before the match and after it
 
@@ -85,6 +95,7 @@ class SearchResults:
     respelling: str = ""
     respelling_generic: str = ""  # when the respelling is a brand: the medicine it names
     is_loose: bool = False  # no item had every word; these have some
+    is_capped: bool = False  # more had some of the words than LOOSE_RESULTS: counts are "at least"
 
     @property
     def best_match_brand(self) -> str:
@@ -128,17 +139,18 @@ def search(query: str, *, kind: str = "", page: int | str = 1) -> SearchResults:
     """Ranked results for `query`, filtered to one kind when given, one page of them."""
     query = normalise_query(query)
     search_index.flush()  # changes this thread made are searchable at once
-    ranked, is_loose = _rank(query)
+    ranked, is_loose, is_capped = _rank(query)
     counts = dict.fromkeys(SearchKind.values, 0)
     for document_kind, _score in ranked.values():
         counts[document_kind] += 1
     best = _best_match(ranked) if kind in ("", SearchKind.DRUG) else None
+    # Plain tuples: comparing thousands of _Score objects took 50 ms for a common word.
     order = sorted(
-        (score, pk)
+        (score.tier, score.score, pk)
         for pk, (document_kind, score) in ranked.items()
         if (not kind or document_kind == kind) and pk != best
     )
-    page_obj = Paginator([pk for _score, pk in order], PER_PAGE).get_page(page)
+    page_obj = Paginator([pk for _tier, _score, pk in order], PER_PAGE).get_page(page)
     wanted = [*page_obj.object_list, *([best] if best and page_obj.number == 1 else [])]
     terms = words(query)
     documents = (
@@ -167,6 +179,7 @@ def search(query: str, *, kind: str = "", page: int | str = 1) -> SearchResults:
         counts=counts,
         best_match=best_match,
         is_loose=is_loose,
+        is_capped=is_capped,
     )
     # Offer a respelling only when nothing is named by the query or has it above the body.
     found_well = any(s.is_name_match or s.tier == 2 for _kind, s in ranked.values())
@@ -187,10 +200,14 @@ def suggest(query: str, *, kind: str = "", limit: int = SUGGESTIONS) -> list[Sug
     if kind:
         names = names.filter(document__kind=kind)
     engine = backend()
-    is_exact = Case(When(key=key, then=Value(0)), default=Value(1))
+    if _may_be_a_name(key):
+        keys = [key]
+    else:  # a question: the names its words start ("how does baclofen work": Baclofen)
+        keys = [word for word in words(key) if len(word) >= 4][:NAME_WORDS] or [key]
+    starting = reduce(or_, (engine.names_starting_with(names, k) for k in keys))
+    is_exact = Case(When(key__in=keys, then=Value(0)), default=Value(1))
     rows = list(
-        engine.names_starting_with(names, key)
-        .annotate(is_exact=is_exact)
+        starting.annotate(is_exact=is_exact)
         .order_by("is_exact", "-is_primary", "key")
         .values_list(
             "name", "is_primary", "document__kind", "document__title", "document__url", "is_exact"
@@ -201,7 +218,12 @@ def suggest(query: str, *, kind: str = "", limit: int = SUGGESTIONS) -> list[Sug
     rows.sort(key=lambda row: (row[5], row[2] != SearchKind.DRUG, not row[1], len(row[0]), row[0]))
     found = [_suggestion(*row[:5]) for row in rows]
     # A name typed in full is what the reader meant: no names merely spelt like it.
-    if len(found) < limit and len(key) >= 3 and not any(row[5] == 0 for row in rows):
+    if (
+        len(found) < limit
+        and len(key) >= 3
+        and _may_be_a_name(key)
+        and not any(row[5] == 0 for row in rows)
+    ):
         seen = {s.name for s in found}
         for hit in engine.similar_names(names, key):
             if hit.name not in seen:
@@ -225,7 +247,7 @@ def did_you_mean_for(query: str) -> KnownName | None:
         )
         return meant[0] if meant else None
 
-    meant = spelt_like(key) if len(key) >= 3 else None
+    meant = spelt_like(key) if len(key) >= 3 and _may_be_a_name(key) else None
     if meant is not None or len(key.split()) < 2:
         return meant
     # Word by word, for questions such as "baclofin side effects".
@@ -303,11 +325,12 @@ def _terms_pattern(terms: list[str]) -> re.Pattern | None:
     return re.compile(rf"\b(?:{alternatives})\w*", re.IGNORECASE)
 
 
-def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool]:
-    """Every visible document the query finds, with its kind and score."""
+def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool, bool]:
+    """Every visible document the query finds, with its kind and score; whether it found
+    them by some of the words only (loose), and whether more than LOOSE_RESULTS did."""
     key = fold(query)
     if not key:
-        return {}, False
+        return {}, False, False
     documents = visible_documents()
     names = visible_names()
     engine = backend()
@@ -326,22 +349,26 @@ def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool]:
                 offer(pk, kind, _Score(0, -1.0 if is_primary else 0.0, is_name_match=True))
             else:  # shorter names the query covers more of come first
                 offer(pk, kind, _Score(1, -len(key) / len(name_key), is_name_match=True))
-    if len(key) >= 4:
+    if len(key) >= 4 and _may_be_a_name(key):
         for hit in engine.similar_names(names, key):
             # A question ("baclofen abdominal pain") is not a misspelt name: leave it to
             # the full text.
             if len(key.split()) <= len(fold(hit.name).split()):
                 offer(hit.document_id, hit.kind, _Score(1, -hit.similarity))
     terms = [t for t in words(query) if len(t) >= 2] or words(query)
-    is_loose = False
+    is_loose = is_capped = False
     if terms:
         hits = engine.match(documents, terms, any_term=False)
         if not hits and len(terms) > 1:
-            hits, is_loose = engine.match(documents, terms, any_term=True), True
+            is_loose = True
+            hits = engine.match(documents, terms, any_term=True, limit=LOOSE_RESULTS + 1)
+            is_capped = len(hits) > LOOSE_RESULTS
+            hits = hits[:LOOSE_RESULTS]
         for hit in hits:
             offer(hit.document_id, hit.kind, _Score(2 if hit.in_head else 3, -hit.rank))
     _put_treatments_first(ranked, documents)
-    return ranked, is_loose and not any(score.tier < 2 for _k, score in ranked.values())
+    is_loose = is_loose and not any(score.tier < 2 for _k, score in ranked.values())
+    return ranked, is_loose, is_capped
 
 
 def _put_treatments_first(ranked: dict[int, tuple[str, _Score]], documents) -> None:
@@ -383,6 +410,10 @@ def _best_match(ranked: dict[int, tuple[str, _Score]]) -> int | None:
         return None
     close = [pk for score, pk in top if -score.score >= BEST_MATCH_SIMILARITY]
     return close[0] if len(close) == 1 else None
+
+
+def _may_be_a_name(key: str) -> bool:
+    return len(key.split()) <= NAME_WORDS
 
 
 def _suggestion(name, is_primary, kind, title, url) -> Suggestion:

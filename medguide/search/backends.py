@@ -13,7 +13,7 @@ https://www.sqlite.org/fts5.html
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from django.contrib.postgres.search import (
@@ -23,7 +23,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, QuerySet, Value, When
 
 from drugs.names import SIMILARITY_THRESHOLD, fold, similarity
 from medguide.editorial.models import SearchText
@@ -37,6 +37,9 @@ TABLE_REFERENCE = re.compile(r'"(\w+)"\.')  # "table"."column" in compiled SQL
 # FTS5 column weights for bm25(), in the table's column order: names, keywords, summary, body.
 FTS_WEIGHTS = (10.0, 4.0, 2.0, 0.5)
 NAME_CANDIDATES = 200
+# On PostgreSQL, a tier of matches (every word above the body; in the body only) is ranked on
+# the full text when it holds at most this many documents, and above the body only when more.
+FULL_RANK_LIMIT = 500
 # A query word shorter than this is a prefix above the body only (names, keywords, summary),
 # and in the body the whole word: "car" or "hi" starts a word in nearly every label text
 # (cardiac, carton, history), and matching that many took over 400 ms at 70,000 documents.
@@ -142,28 +145,37 @@ class PostgresBackend(Backend):
             rows = documents.filter(head_vector=query).annotate(
                 rank=SearchRank(F("head_vector"), query), in_head=Value(True)
             )
+            return _pg_hits(rows.values_list("pk", "kind", "rank", "in_head"), limit)
+        if any(len(t) < BODY_PREFIX_LENGTH for t in terms):
+            documents = documents.filter(*(_pg_term(t) for t in terms))
         else:
-            if any(len(t) < BODY_PREFIX_LENGTH for t in terms):
-                documents = documents.filter(*(_pg_term(t) for t in terms))
-            else:
-                documents = documents.filter(vector=query)
-            rows = documents.annotate(
-                # F(), not the name: a bare name makes SearchRank rebuild a vector from the
-                # stored one's text, which drops the weights and re-parses every document.
-                rank=SearchRank(F("vector"), query),
-                # The small head vector, not the full one's A-C weights: each reading of a
-                # long label's vector is a detoast, and this halved the time for a common word.
-                in_head=ExpressionWrapper(Q(head_vector=query), output_field=BooleanField()),
+            documents = documents.filter(vector=query)
+        # Ranked above the body first (the small head vector: names, keywords, summary), by
+        # the query's words there, or for a match in the body only, by any of them there.
+        # Reading a long label's full vector is a detoast: ranking 8,000 matches of a common
+        # word that way took 75 ms, so only a tier of up to FULL_RANK_LIMIT is ranked on it.
+        some = _raw(" | ".join(f"'{t}':*" for t in terms))
+        rows = documents.annotate(
+            in_head=ExpressionWrapper(Q(head_vector=query), output_field=BooleanField()),
+        ).annotate(
+            rank=Case(
+                When(in_head=True, then=SearchRank(F("head_vector"), query)),
+                default=SearchRank(F("head_vector"), some),
             )
-        rows = rows.values_list("pk", "kind", "rank", "in_head")
-        if limit is not None:
-            rows = rows.order_by("-rank", "pk")[:limit]
-        # Read with a cursor of our own: Django's per-row converters cost 40 ms of Python for
-        # the 16,000 rows a question's common words find, and these columns need none.
-        sql, params = rows.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [Hit(pk, kind, rank, in_head) for pk, kind, rank, in_head in cursor]
+        )
+        hits = _pg_hits(rows.values_list("pk", "kind", "rank", "in_head"), limit)
+        tiers = [[hit for hit in hits if hit.in_head == in_head] for in_head in (True, False)]
+        fully = [hit.document_id for tier in tiers if len(tier) <= FULL_RANK_LIMIT for hit in tier]
+        if not fully:
+            return hits
+        # F(), not the name: a bare name makes SearchRank rebuild a vector from the stored
+        # one's text, which drops the weights and re-parses every document.
+        ranks = dict(
+            SearchDocument.objects.filter(pk__in=fully)
+            .annotate(rank=SearchRank(F("vector"), query))
+            .values_list("pk", "rank")
+        )
+        return [replace(hit, rank=ranks.get(hit.document_id, hit.rank)) for hit in hits]
 
     def similar_names(self, names, key):
         # The trigram index lists the candidates on its own first: asked together with the
@@ -189,6 +201,18 @@ class PostgresBackend(Backend):
     def names_starting_with(self, names, key):
         # A prefix LIKE, which the trigram index serves from three characters on.
         return names.filter(key__startswith=key)
+
+
+def _pg_hits(rows: QuerySet, limit: int | None) -> list[Hit]:
+    """The rows (pk, kind, rank, in_head), the best `limit` when given, read with a cursor
+    of our own: Django's per-row converters cost 40 ms of Python for the 16,000 rows a
+    question's common words find, and these columns need none."""
+    if limit is not None:
+        rows = rows.order_by("-rank", "pk")[:limit]
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [Hit(pk, kind, rank, in_head) for pk, kind, rank, in_head in cursor]
 
 
 def _raw(text: str) -> SearchQuery:

@@ -99,7 +99,6 @@ def test_contents_link_scrolls_to_its_heading(guide, visit):
 )
 def test_guide_pages_fit_a_small_phone(guide, visit, path):
     phone = visit(path, width=320, height=640)
-    phone.page.wait_for_load_state("networkidle")
     widths = phone.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"{path} scrolls sideways: {widths[0]}px in {widths[1]}px"
     assert phone.problems == []

@@ -708,25 +708,23 @@ def az_entries(letter: str = ""):
     """The A–Z's rows in name order: every published drug under its generic name, and again
     under each of its brand names, which lead to it. Each row is (sort key, name, drug id,
     is a brand); `letter` keeps the names starting with it. One query, ready to page."""
-    generics = Drug.objects.published().annotate(
-        sort_key=Lower("generic_name"),
+    generics = _az_generics().annotate(
         entry=F("generic_name"),
         target=F("pk"),
         is_brand=Value(False, output_field=BooleanField()),
     )
     brands = (
-        DrugName.objects.filter(published_through("drug"), kind=NameKind.BRAND)
+        _az_brands()
         .exclude(name__iexact=F("drug__generic_name"))  # "Baclofen" sold as Baclofen
         .annotate(
-            sort_key=Lower("name"),
             entry=F("name"),
             target=F("drug_id"),
             is_brand=Value(True, output_field=BooleanField()),
         )
     )
     if letter:
-        generics = generics.filter(sort_key__startswith=letter)
-        brands = brands.filter(sort_key__startswith=letter)
+        generics = generics.filter(_starting_with(letter))
+        brands = brands.filter(_starting_with(letter))
     columns = ("sort_key", "entry", "target", "is_brand")
     rows = generics.order_by().values_list(*columns)
     # UNION ALL: names are unique whatever their case (drug_name_unique_ci), so no row repeats.
@@ -737,18 +735,36 @@ def az_entries(letter: str = ""):
 
 def az_letters() -> set[str]:
     """The first letters of published drugs' generic and brand names, lower case: the A–Z
-    links that lead somewhere (az_entries lists brands under their own letter)."""
-    first = Lower(Substr("entry", 1, 1))
+    links that lead somewhere (az_entries lists brands under their own letter). One pass over
+    every name: 26 index probes a kind instead read less but took as much CPU, most of it
+    Django compiling 52 subqueries."""
+    first = Substr("sort_key", 1, 1)
     rows = [
         queryset.order_by().annotate(initial=first).values_list("initial")
-        for queryset in (
-            Drug.objects.published().annotate(entry=F("generic_name")),
-            DrugName.objects.filter(published_through("drug"), kind=NameKind.BRAND).annotate(
-                entry=F("name")
-            ),
-        )
+        for queryset in (_az_generics(), _az_brands())
     ]
     return {initial for (initial,) in rows[0].union(rows[1])}
+
+
+def _az_generics():
+    return Drug.objects.published().annotate(sort_key=Lower("generic_name"))
+
+
+def _az_brands():
+    return DrugName.objects.filter(published_through("drug"), kind=NameKind.BRAND).annotate(
+        sort_key=Lower("name")
+    )
+
+
+def _starting_with(letter: str) -> Q:
+    """An A–Z row's sort key starting with `letter` (a to z): as a range too, which the
+    case-insensitive name indexes (drug_generic_name_unique_ci, drug_name_unique_ci) serve on
+    both engines, where a LIKE prefix alone read every name (PostgreSQL's collation is not C,
+    and SQLite's LIKE takes no index with an ESCAPE)."""
+    within = Q(sort_key__gte=letter, sort_key__startswith=letter)
+    if letter < "z":  # the next letter ends the range ("{" may sort anywhere in a collation)
+        within &= Q(sort_key__lt=chr(ord(letter) + 1))
+    return within
 
 
 class Indication(models.Model):

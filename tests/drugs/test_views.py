@@ -156,6 +156,19 @@ def test_index_ignores_a_filter_that_is_not_one_letter(client, baclofen, letter)
     assert "Tizanidine" in content
 
 
+def test_a_letter_lists_exactly_the_names_starting_with_it(client):
+    """A letter is a range of the case-insensitive name index ("c" up to "d") as well as a
+    prefix: names either side of it, at its edges and after "z" stay where they belong."""
+    for name in ("Bzinamide", "Cabazine", "czarozole", "Dacarbazine", "Zyprazole"):
+        DrugFactory(generic_name=name, status=Status.PUBLISHED)
+    under_c = page(client, "/drugs/?letter=c")
+    assert "Cabazine" in under_c
+    assert "czarozole" in under_c
+    assert "Bzinamide" not in under_c
+    assert "Dacarbazine" not in under_c
+    assert "Zyprazole" in page(client, "/drugs/?letter=z")
+
+
 def test_index_links_letters_in_use(client, baclofen):
     content = page(client, "/drugs/")
     assert 'href="/drugs/?letter=b"' in content

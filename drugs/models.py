@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import BooleanField, F, Min, Prefetch, Q, Value
+from django.db.models import BooleanField, Exists, F, Min, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Greatest, Least, Lower, Substr
 from django.urls import reverse
 from django.utils import timezone
@@ -377,8 +377,11 @@ class ClassMapping(models.Model):
 
 class ConditionQuerySet(models.QuerySet):
     def treated_by_published(self):
-        """Conditions a published medicine is used for: the ones readers can open."""
-        return self.filter(published_through("indications__drug")).distinct()
+        """Conditions a published medicine is used for: the ones readers can open. A
+        semi-join (EXISTS): joining every indication and then DISTINCT over each condition's
+        columns, summary included, took 35 ms for 238 conditions at 20,000 medicines."""
+        treating = Indication.objects.filter(published_through("drug"), condition=OuterRef("pk"))
+        return self.filter(Exists(treating))
 
     def for_search(self):
         """With `first_treated_at`: when the first medicine used for it is (or is scheduled

@@ -163,7 +163,7 @@ class DrugClassDetailView(QueryMixin, DetailView):
         drug_class = self.object
         tree = class_tree()
         members = [pk for pk in tree if drug_class.pk in class_ancestors([pk], tree)]
-        drugs = Drug.objects.published().filter(classes__in=members).distinct().for_index()
+        drugs = Drug.objects.published().in_classes(members).for_index()
         page = nearest_page(Paginator(drugs, LIST_PER_PAGE), self.query["page"])
         subclasses = list(drug_class.children.all())
         return super().get_context_data(

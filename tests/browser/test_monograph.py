@@ -58,6 +58,7 @@ def test_monograph_loads_light_and_without_errors(visit_demo, demo_site):
 @pytest.mark.parametrize("path", ["/", "/drugs/", "/drugs/baclofen/", "/search/?q=baclofen"])
 def test_pages_fit_a_phone_screen(visit_demo, path):
     phone = visit_demo(path, width=390, height=844)
+    phone.page.wait_for_load_state("networkidle")  # the search page asks for suggestions
     widths = phone.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"{path} scrolls sideways: {widths[0]}px in {widths[1]}px"
     assert phone.problems == []

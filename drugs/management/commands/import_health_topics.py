@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from drugs.conditions import import_topics
+from medguide.editorial.planner import refresh_planner_statistics
 
 
 class Command(BaseCommand):
@@ -37,3 +38,4 @@ class Command(BaseCommand):
                 f"{len(report.skipped)} lines skipped"
             )
         )
+        refresh_planner_statistics()

@@ -11,6 +11,7 @@ from drugs.interaction_tables import (
     Result,
     import_interactions,
 )
+from medguide.editorial.planner import refresh_planner_statistics
 
 
 class Command(BaseCommand):
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         except InteractionFileError as error:
             raise CommandError(str(error)) from error
         seconds = max(time.monotonic() - started, 1e-6)
+        refresh_planner_statistics()
         if options["verbosity"] > 1:
             for position, reason in summary.skipped:
                 self.stderr.write(f"{position}: skipped, {reason}")

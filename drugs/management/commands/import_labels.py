@@ -9,6 +9,7 @@ from drugs.label_interactions import refresh_label_interactions
 from drugs.labels.importing import Result, import_records
 from drugs.labels.reading import LabelFileError, iter_label_records, label_input_size
 from drugs.signals import catalogue_imported
+from medguide.editorial.planner import refresh_planner_statistics
 
 PROGRESS_EVERY = 1000  # labels between plain progress lines, when not on a terminal
 REDRAW_EVERY = 0.2  # seconds between redraws of the live line on a terminal
@@ -113,6 +114,7 @@ class Command(BaseCommand):
         # What a run killed before this one left undone (a batch committed, its search
         # documents not yet written) is caught up now.
         catalogue_imported.send(sender=self.__class__)
+        refresh_planner_statistics()
 
     def report(self, counts: Counter, progress: Progress) -> None:
         progress.clear()

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from drugs.label_interactions import refresh_label_interactions
 from drugs.products.importing import import_products
 from drugs.products.reading import ProductFileError
+from medguide.editorial.planner import refresh_planner_statistics
 
 
 class Command(BaseCommand):
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         if summary.brands_added:
             # New brand names let the labels' interaction sentences match more names.
             self.stdout.write(str(refresh_label_interactions()))
+        refresh_planner_statistics()
 
     def skipped(self, position: str, reason: str) -> None:
         self.stderr.write(f"{position}: skipped, {reason}")

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from drugs.taxonomy import TAXONOMY_FILE, TaxonomyError, apply_class_mappings, load_taxonomy
+from medguide.editorial.planner import refresh_planner_statistics
 
 
 class Command(BaseCommand):
@@ -25,3 +26,4 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(f"Taxonomy: {loaded}")
         self.stdout.write(f"Classes: {apply_class_mappings()}")
+        refresh_planner_statistics()

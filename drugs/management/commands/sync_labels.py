@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from drugs.labels.fetching import MANIFEST_URL, RETRIES, FeedError, Partition
 from drugs.labels.syncing import Listener, sync_labels
 from drugs.management.commands.import_labels import Progress
+from medguide.editorial.planner import refresh_planner_statistics
 
 
 class Printer(Listener):
@@ -105,6 +106,8 @@ class Command(BaseCommand):
         except FeedError as error:
             raise CommandError(str(error)) from error
         printer.clear()
+        if not report.dry_run:
+            refresh_planner_statistics()
         if report.interactions:
             self.stdout.write(report.interactions)
         if report.dry_run:

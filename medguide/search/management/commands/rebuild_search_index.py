@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from medguide.editorial.planner import refresh_planner_statistics
 from medguide.search import index as search_index
 
 
@@ -13,5 +14,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         written = search_index.rebuild()
+        refresh_planner_statistics()
         seconds = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"Indexed {written} items in {seconds:.1f} s."))

@@ -2,7 +2,8 @@
 
 Ranking, strongest first:
   0. the query is exactly a generic name, brand or other name, or a guide's title;
-  1. a name starts with the query, or is spelt like it (pg_trgm similarity);
+  1. a name starts with the query, or is spelt like it (pg_trgm similarity), or is some of
+     its words ("tizanidine side effects");
   2. every word of the query is in the names, classes, conditions, tags or summary;
   3. every word is somewhere in the text, body included.
 Within a tier the database's own full-text rank (or the name similarity) orders results.
@@ -29,7 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from drugs.models import Drug, Indication
 from drugs.names import KnownName, did_you_mean, fold
 from medguide.search import index as search_index
-from medguide.search.backends import NameHit, backend, words
+from medguide.search.backends import STOP_WORDS, NameHit, backend, words
 from medguide.search.models import SearchDocument, SearchKind, SearchName
 
 MAX_QUERY_LENGTH = 200
@@ -115,6 +116,7 @@ class _Score:
     tier: int
     score: float
     is_name_match: bool = field(compare=False, default=False)  # a name is or starts with it
+    is_part: bool = field(compare=False, default=False)  # a name is some of its words
 
 
 def normalise_query(raw: str) -> str:
@@ -349,6 +351,18 @@ def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool, bool]:
                 offer(pk, kind, _Score(0, -1.0 if is_primary else 0.0, is_name_match=True))
             else:  # shorter names the query covers more of come first
                 offer(pk, kind, _Score(1, -len(key) / len(name_key), is_name_match=True))
+        # A name a question holds whole ("tizanidine side effects", "what helps muscle
+        # spasm"): the label text of tizanidine need not say "effects" to be what is meant.
+        held = list(
+            names.filter(key__in=_spans(key)).values_list("document_id", "document__kind", "key")
+        )
+        # The longest names only: "abdominal pain" names Abdominal pain, not also Pain.
+        longest = [f" {k} " for k in sorted({k for _pk, _kind, k in held}, key=len, reverse=True)]
+        for pk, kind, name_key in held:
+            if any(f" {name_key} " in other and other != f" {name_key} " for other in longest):
+                continue
+            score = _Score(1, -len(name_key) / len(key), is_name_match=True, is_part=True)
+            offer(pk, kind, score)
     if len(key) >= 4 and _may_be_a_name(key):
         for hit in engine.similar_names(names, key):
             # A question ("baclofen abdominal pain") is not a misspelt name: leave it to
@@ -367,7 +381,8 @@ def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool, bool]:
         for hit in hits:
             offer(hit.document_id, hit.kind, _Score(2 if hit.in_head else 3, -hit.rank))
     _put_treatments_first(ranked, documents)
-    is_loose = is_loose and not any(score.tier < 2 for _k, score in ranked.values())
+    # Loose unless something matched the whole query by name.
+    is_loose = is_loose and not any(s.tier < 2 and not s.is_part for _k, s in ranked.values())
     return ranked, is_loose, is_capped
 
 
@@ -410,6 +425,20 @@ def _best_match(ranked: dict[int, tuple[str, _Score]]) -> int | None:
         return None
     close = [pk for score, pk in top if -score.score >= BEST_MATCH_SIMILARITY]
     return close[0] if len(close) == 1 else None
+
+
+def _spans(key: str) -> list[str]:
+    """The runs of one to NAME_WORDS words of a query of several, that a name could be: not a
+    stop word alone, nor under three letters ("vitamin d" is a name, "d" is not)."""
+    found = key.split()[:12]
+    if len(found) < 2:
+        return []
+    spans = {
+        " ".join(found[start : start + size])
+        for size in range(1, NAME_WORDS + 1)
+        for start in range(len(found) - size + 1)
+    }
+    return sorted(span for span in spans if len(span) >= 3 and span not in STOP_WORDS)
 
 
 def _may_be_a_name(key: str) -> bool:

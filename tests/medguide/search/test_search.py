@@ -364,3 +364,27 @@ def test_names_spelt_like_a_query_are_looked_for_by_its_rarer_trigrams(db):
         assert "ine" not in grams, "in every name"
         assert "tel" not in grams, "in none"
         assert len(grams) == 3
+
+
+def test_a_question_finds_the_medicine_it_names_first(db):
+    """ "tizanidine side effects": tizanidine's own text need not say "effects" for it to be
+    what the reader means; a guide that has every word comes after it."""
+    DrugFactory(generic_name="Relaxazole", summary="Eases muscle spasm.")
+    ArticleFactory(title="Living with it", body="Relaxazole side effects, and what helps.")
+    found = titles("relaxazole side effects")
+    assert found[:2] == ["Relaxazole", "Living with it"]
+    assert not site_search.search("relaxazole side effects").is_loose
+    assert site_search.search("relaxazole zzzqqq").is_loose, "one word is not every word"
+
+
+def test_a_question_is_taken_by_the_longest_names_it_holds(db):
+    """ "what helps abdominal pain" names Abdominal pain, whose medicines come first; not
+    also Pain, whose medicines would otherwise be put ahead of every text match too."""
+    pain = ConditionFactory(name="Pain")
+    abdominal = ConditionFactory(name="Abdominal pain")
+    IndicationFactory(drug=DrugFactory(generic_name="Achazole"), condition=pain)
+    IndicationFactory(drug=DrugFactory(generic_name="Bellyzole"), condition=abdominal)
+    ArticleFactory(title="Cramps", body="What helps abdominal pain: heat, rest, time.")
+    found = titles("what helps abdominal pain")
+    assert found[:2] == ["Abdominal pain", "Bellyzole"]
+    assert "Achazole" not in found[:3]

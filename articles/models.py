@@ -122,7 +122,12 @@ class Article(Publishable):
         # The lists' "published, newest first": one index both filters and orders, where
         # SQLite read every published guide through `status` alone and sorted them.
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_published_newest")
+            models.Index(fields=["status", "-published_at"], name="article_published_newest"),
+            # A category's published guides, newest first, without sorting all of them: SQLite
+            # sorted the 8,406 of the largest category at scale for every page (141 ms).
+            models.Index(
+                fields=["category", "status", "-published_at"], name="article_category_newest"
+            ),
         ]
 
     def __str__(self) -> str:

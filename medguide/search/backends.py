@@ -136,31 +136,30 @@ class PostgresBackend(Backend):
         pass  # the vector goes with its row
 
     def match(self, documents, terms, *, any_term, limit=None):
-        joiner = " | " if any_term else " & "
         # Terms are runs of letters and digits, so quoting them is all raw syntax needs.
-        query = _raw(joiner.join(f"'{t}':*" for t in terms))
+        every = _raw(" & ".join(f"'{t}':*" for t in terms))
+        some = _raw(" | ".join(f"'{t}':*" for t in terms))
         if any_term:
             # Some of the words: common ones are in nearly every long label text, and ranking
             # 65,000 of those (reading each TOASTed vector) took over half a second. Above the
             # body only, where a word says what a document is.
-            rows = documents.filter(head_vector=query).annotate(
-                rank=SearchRank(F("head_vector"), query), in_head=Value(True)
+            rows = documents.filter(head_vector=some).annotate(
+                rank=SearchRank(F("head_vector"), some), in_head=Value(True)
             )
             return _pg_hits(rows.values_list("pk", "kind", "rank", "in_head"), limit)
         if any(len(t) < BODY_PREFIX_LENGTH for t in terms):
             documents = documents.filter(*(_pg_term(t) for t in terms))
         else:
-            documents = documents.filter(vector=query)
+            documents = documents.filter(vector=every)
         # Ranked above the body first (the small head vector: names, keywords, summary), by
         # the query's words there, or for a match in the body only, by any of them there.
         # Reading a long label's full vector is a detoast: ranking 8,000 matches of a common
         # word that way took 75 ms, so only a tier of up to FULL_RANK_LIMIT is ranked on it.
-        some = _raw(" | ".join(f"'{t}':*" for t in terms))
         rows = documents.annotate(
-            in_head=ExpressionWrapper(Q(head_vector=query), output_field=BooleanField()),
+            in_head=ExpressionWrapper(Q(head_vector=every), output_field=BooleanField()),
         ).annotate(
             rank=Case(
-                When(in_head=True, then=SearchRank(F("head_vector"), query)),
+                When(in_head=True, then=SearchRank(F("head_vector"), every)),
                 default=SearchRank(F("head_vector"), some),
             )
         )
@@ -173,7 +172,7 @@ class PostgresBackend(Backend):
         # one's text, which drops the weights and re-parses every document.
         ranks = dict(
             SearchDocument.objects.filter(pk__in=fully)
-            .annotate(rank=SearchRank(F("vector"), query))
+            .annotate(rank=SearchRank(F("vector"), every))
             .values_list("pk", "rank")
         )
         return [replace(hit, rank=ranks.get(hit.document_id, hit.rank)) for hit in hits]

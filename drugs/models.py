@@ -1,6 +1,7 @@
 """Drug monographs and the structured facts they are made of."""
 
 import re
+import string
 from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -8,9 +9,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import BooleanField, Exists, F, Min, OuterRef, Prefetch, Q, Value
-from django.db.models.functions import Greatest, Least, Lower, Substr
+from django.db.models.functions import Greatest, Least, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -496,9 +497,13 @@ class DrugQuerySet(PublishableQuerySet):
         return self.filter(Exists(links))
 
     def for_index(self):
+        """What a drug card shows: its brand names and classes, as plain lists (brand_names
+        and shown_classes read them). Prefetched into the related managers instead, Django
+        builds two querysets a drug to hold them: 12 ms of an A–Z page's 60 drugs."""
+        brands = DrugName.objects.filter(kind=NameKind.BRAND)
         return self.prefetch_related(
-            Prefetch("names", queryset=DrugName.objects.filter(kind=NameKind.BRAND)),
-            "classes",
+            Prefetch("names", queryset=brands, to_attr="listed_brands"),
+            Prefetch("classes", to_attr="listed_classes"),
         )
 
     def for_monograph(self):
@@ -592,13 +597,20 @@ class Drug(Publishable):
 
     @property
     def brand_names(self) -> list[str]:
-        return [n.name for n in self.names.all() if n.kind == NameKind.BRAND]
+        """Reads the brands for_index() listed, or else the prefetched names."""
+        names = getattr(self, "listed_brands", None)
+        if names is None:
+            names = self.names.all()
+        return [n.name for n in names if n.kind == NameKind.BRAND]
 
     @property
     def shown_classes(self) -> list[DrugClass]:
         """The classes readers are told the drug is in: enzyme and interaction groups left
-        out. Reads the prefetched classes."""
-        return [drug_class for drug_class in self.classes.all() if drug_class.is_shown]
+        out. Reads the classes for_index() listed, or else the prefetched classes."""
+        classes = getattr(self, "listed_classes", None)
+        if classes is None:
+            classes = self.classes.all()
+        return [drug_class for drug_class in classes if drug_class.is_shown]
 
     @property
     def tip_list(self) -> list[str]:
@@ -709,6 +721,9 @@ class DrugName(models.Model):
             raise ValidationError({"name": "This is the generic name of another drug."})
 
 
+LETTERS = list(string.ascii_lowercase)  # the A–Z's letters
+
+
 def az_entries(letter: str = ""):
     """The A–Z's rows in name order: every published drug under its generic name, and again
     under each of its brand names, which lead to it. Each row is (sort key, name, drug id,
@@ -740,15 +755,47 @@ def az_entries(letter: str = ""):
 
 def az_letters() -> set[str]:
     """The first letters of published drugs' generic and brand names, lower case: the A–Z
-    links that lead somewhere (az_entries lists brands under their own letter). One pass over
-    every name: 26 index probes a kind instead read less but took as much CPU, most of it
-    Django compiling 52 subqueries."""
-    rows = [
-        # The first character lowered, not the whole name (38,000 names at scale).
-        queryset.order_by().annotate(initial=Lower(Substr(name, 1, 1))).values_list("initial")
-        for queryset, name in ((_az_generics(), "generic_name"), (_az_brands(), "name"))
+    links that lead somewhere (az_entries lists brands under their own letter). For each
+    letter and kind, the first name at or after it in the name index: 52 index probes in one
+    statement, where reading every name's initial took 25 ms at 38,000 names. Each kind's
+    probe is compiled once, its letter a column of the statement: compiling 52 subqueries
+    cost Django as much again."""
+    probes = [
+        _first_name_from(queryset, "letters.column1") for queryset in (_az_generics(), _az_brands())
     ]
-    return {initial for (initial,) in rows[0].union(rows[1])}
+    columns = ", ".join(sql for sql, _ in probes)
+    letters = ", ".join(["(%s)"] * len(LETTERS))
+    sql = f"SELECT letters.column1, {columns} FROM (VALUES {letters}) AS letters"
+    params = [*(param for _, params in probes for param in params), *LETTERS]
+    with connections[Drug.objects.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {
+        letter
+        for letter, *firsts in rows
+        if any(first and first.startswith(letter) for first in firsts)
+    }
+
+
+_LETTER = "\x00letter"  # stands in for the letter in a compiled probe
+
+
+def _first_name_from(queryset, letter: str) -> tuple[str, list]:
+    """A scalar subquery for the first sort_key of `queryset` at or after `letter` (an SQL
+    expression), and its parameters. The name index serves it on both engines and stops at
+    the first published row."""
+    probe = queryset.filter(sort_key__gte=_LETTER).order_by("sort_key").values("sort_key")[:1]
+    compiled, params = probe.query.sql_with_params()
+    pieces = compiled.split("%s")
+    sql, kept = [pieces[0]], []
+    for param, piece in zip(params, pieces[1:], strict=True):
+        if param == _LETTER:
+            sql.append(letter)
+        else:
+            sql.append("%s")
+            kept.append(param)
+        sql.append(piece)
+    return f"({''.join(sql)})", kept
 
 
 def _az_generics():

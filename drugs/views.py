@@ -3,7 +3,6 @@ monograph shows is put together in drugs/monograph.py."""
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -33,6 +32,7 @@ from drugs.forms import (
 )
 from drugs.interactions import class_ancestors, class_tree, interactions_for
 from drugs.models import (
+    LETTERS,
     Condition,
     DoseGuideline,
     Drug,
@@ -52,9 +52,6 @@ from medguide.editorial.caching import (
     remember,
 )
 from medguide.editorial.models import published_through
-
-LETTERS = list(string.ascii_lowercase)
-
 
 INDEX_PER_PAGE = 60  # names to an A–Z page: a few screens on a phone
 

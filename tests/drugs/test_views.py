@@ -175,6 +175,26 @@ def test_index_links_letters_in_use(client, baclofen):
     assert 'href="/drugs/?letter=q"' not in content
 
 
+def test_a_letter_is_in_use_only_for_a_published_name_starting_with_it(client):
+    """The strip probes each letter for the first published name at or after it: a name of
+    the next letter, a draft, a scheduled medicine or a draft's brand do not light it."""
+    DrugFactory(generic_name="Rabeprazole", status=Status.PUBLISHED)  # first after "q"
+    DrugFactory(generic_name="Quinidraft", status=Status.DRAFT)
+    DrugFactory(
+        generic_name="Quinilater",
+        status=Status.PUBLISHED,
+        published_at=timezone.now() + timedelta(days=1),
+    )
+    DrugNameFactory(drug=DrugFactory(status=Status.DRAFT), name="Xbrand", kind=NameKind.BRAND)
+    DrugFactory(generic_name="4-aminopyridine", status=Status.PUBLISHED)  # before "a"
+    DrugFactory(generic_name="zuclopenthixol", status=Status.PUBLISHED)  # the last letter
+    strip = page(client, "/drugs/")
+    assert 'href="/drugs/?letter=r"' in strip
+    assert 'href="/drugs/?letter=z"' in strip
+    for unused in "qxa":
+        assert f'href="/drugs/?letter={unused}"' not in strip
+
+
 def test_brand_names_are_listed_under_their_own_letter_and_lead_to_the_generic(client, baclofen):
     # The fixture's baclofen has the brand Lioresal and the former brand Kemstro.
     DrugNameFactory(drug=baclofen, name="Baclofen", kind=NameKind.BRAND)  # the generic's own

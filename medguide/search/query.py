@@ -45,6 +45,16 @@ BEST_MATCH_SIMILARITY = 0.5
 # it are not looked for (the trigrams of "how long does … take to work" share some with most
 # names, which took 80 ms on SQLite at scale), only, for a respelling, its words one by one.
 NAME_WORDS = 3
+# Words that start a question rather than a name: "what helps stroke" is three words, but no
+# name is spelt like it, and its trigrams are shared by thousands of guide titles (70 ms).
+QUESTION_WORDS = frozenset(
+    {"are", "can", "could", "do", "does", "how", "is", "should", "what", "when", "which"}
+    | {"who", "why", "will", "would"}
+)
+# The search box offers names spelt like what was typed from this many characters on. Shorter,
+# the reader is still typing the start of a name, which names_starting_with finds, and a
+# guess spelt like "lif" is noise that cost 25 ms at scale: 5,000 names share its trigrams.
+SPELT_LIKE_FROM = 5
 # When no item has every word, at most this many of those with some are found, the best
 # first: common words ("take", "with") are above the body of 16,000 documents at scale, and
 # a page of the best is all a loose match is good for. More are counted as "1,000+".
@@ -222,8 +232,9 @@ def suggest(query: str, *, kind: str = "", limit: int = SUGGESTIONS) -> list[Sug
     # A name typed in full is what the reader meant: no names merely spelt like it.
     if (
         len(found) < limit
-        and len(key) >= 3
+        and len(key) >= SPELT_LIKE_FROM
         and _may_be_a_name(key)
+        and key.split()[0] not in QUESTION_WORDS
         and not any(row[5] == 0 for row in rows)
     ):
         seen = {s.name for s in found}

@@ -334,6 +334,18 @@ def test_a_question_suggests_the_names_its_words_start_not_names_spelt_like_it(d
     assert [s.name for s in site_search.suggest("baclofin")] == ["Baclofen"], "a name's typo"
 
 
+def test_names_spelt_like_what_was_typed_wait_for_five_letters_and_not_a_question(db):
+    """A reader typing "bacl" is typing the start of a name: only names starting with it are
+    offered (a guess spelt like four letters is noise, and 5,000 names share "lif"'s
+    trigrams at scale). A question's first word says it is no misspelt name."""
+    DrugFactory(generic_name="Loffen")
+    DrugFactory(generic_name="Strokeazole")
+    assert site_search.suggest("lofe") == [], "four letters: nothing starts with them"
+    assert [s.name for s in site_search.suggest("lofen")] == ["Loffen"]
+    assert site_search.suggest("what helps strokeazole") == []
+    assert [s.name for s in site_search.suggest("strokeazol")] == ["Strokeazole"]
+
+
 def test_a_tier_too_large_to_rank_on_the_full_text_loses_nothing(db, monkeypatch):
     """PostgreSQL ranks a tier of more than FULL_RANK_LIMIT matches above the body only
     (reading 8,000 long vectors took 75 ms): the same documents are found, the tiers kept."""

@@ -55,10 +55,11 @@ QUESTION_WORDS = frozenset(
 # the reader is still typing the start of a name, which names_starting_with finds, and a
 # guess spelt like "lif" is noise that cost 25 ms at scale: 5,000 names share its trigrams.
 SPELT_LIKE_FROM = 5
-# When no item has every word, at most this many of those with some are found, the best
-# first: common words ("take", "with") are above the body of 16,000 documents at scale, and
-# a page of the best is all a loose match is good for. More are counted as "1,000+".
-LOOSE_RESULTS = 1000
+# At most this many items are found for a query, the best first, ranked and cut in SQL: a
+# common word ("car", "high blood pressure") is in 8,000 documents at scale, and holding and
+# sorting every one of them cost 90 ms of Python. Only a page of the best is shown; more are
+# counted as "1,000+". When no item has every word, as many of those with some are found.
+MAX_RESULTS = 1000
 SNIPPET_LENGTH = 220
 PASSAGE_LENGTH = 4 * SNIPPET_LENGTH  # room for the words before the match and after it
 
@@ -106,7 +107,7 @@ class SearchResults:
     respelling: str = ""
     respelling_generic: str = ""  # when the respelling is a brand: the medicine it names
     is_loose: bool = False  # no item had every word; these have some
-    is_capped: bool = False  # more had some of the words than LOOSE_RESULTS: counts are "at least"
+    is_capped: bool = False  # more matched than MAX_RESULTS: the counts are "at least"
 
     @property
     def best_match_brand(self) -> str:
@@ -234,7 +235,7 @@ def suggest(query: str, *, kind: str = "", limit: int = SUGGESTIONS) -> list[Sug
         len(found) < limit
         and len(key) >= SPELT_LIKE_FROM
         and _may_be_a_name(key)
-        and key.split()[0] not in QUESTION_WORDS
+        and not _is_question(key)
         and not any(row[5] == 0 for row in rows)
     ):
         seen = {s.name for s in found}
@@ -340,7 +341,7 @@ def _terms_pattern(terms: list[str]) -> re.Pattern | None:
 
 def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool, bool]:
     """Every visible document the query finds, with its kind and score; whether it found
-    them by some of the words only (loose), and whether more than LOOSE_RESULTS did."""
+    them by some of the words only (loose), and whether more than MAX_RESULTS matched."""
     key = fold(query)
     if not key:
         return {}, False, False
@@ -374,7 +375,11 @@ def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool, bool]:
                 continue
             score = _Score(1, -len(name_key) / len(key), is_name_match=True, is_part=True)
             offer(pk, kind, score)
-    if len(key) >= 4 and _may_be_a_name(key):
+    # A name typed in full is what the reader meant, as in suggest(): names merely spelt
+    # like it are not looked for (rechecking the 9,700 names that share trigrams with
+    # "tebicin" took 55 ms at scale); nor for a question ("what helps stroke").
+    named = any(score.tier == 0 for _kind, score in ranked.values())
+    if len(key) >= 4 and _may_be_a_name(key) and not named and not _is_question(key):
         for hit in engine.similar_names(names, key):
             # A question ("baclofen abdominal pain") is not a misspelt name: leave it to
             # the full text.
@@ -383,12 +388,12 @@ def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool, bool]:
     terms = [t for t in words(query) if len(t) >= 2] or words(query)
     is_loose = is_capped = False
     if terms:
-        hits = engine.match(documents, terms, any_term=False)
+        hits = engine.match(documents, terms, any_term=False, limit=MAX_RESULTS + 1)
         if not hits and len(terms) > 1:
             is_loose = True
-            hits = engine.match(documents, terms, any_term=True, limit=LOOSE_RESULTS + 1)
-            is_capped = len(hits) > LOOSE_RESULTS
-            hits = hits[:LOOSE_RESULTS]
+            hits = engine.match(documents, terms, any_term=True, limit=MAX_RESULTS + 1)
+        is_capped = len(hits) > MAX_RESULTS
+        hits = hits[:MAX_RESULTS]
         for hit in hits:
             offer(hit.document_id, hit.kind, _Score(2 if hit.in_head else 3, -hit.rank))
     _put_treatments_first(ranked, documents)
@@ -454,6 +459,11 @@ def _spans(key: str) -> list[str]:
 
 def _may_be_a_name(key: str) -> bool:
     return len(key.split()) <= NAME_WORDS
+
+
+def _is_question(key: str) -> bool:
+    first = key.split()[:1]
+    return bool(first) and first[0] in QUESTION_WORDS
 
 
 def _suggestion(name, is_primary, kind, title, url) -> Suggestion:

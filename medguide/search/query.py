@@ -377,7 +377,8 @@ def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool, bool]:
             offer(pk, kind, score)
     # A name typed in full is what the reader meant, as in suggest(): names merely spelt
     # like it are not looked for (rechecking the 9,700 names that share trigrams with
-    # "tebicin" took 55 ms at scale); nor for a question ("what helps stroke").
+    # "tebicin" took 55 ms at scale); nor for a question ("what helps stroke"). A name a
+    # query holds is not enough: "baclofen abdominal pain" is spelt like a guide's title.
     named = any(score.tier == 0 for _kind, score in ranked.values())
     if len(key) >= 4 and _may_be_a_name(key) and not named and not _is_question(key):
         for hit in engine.similar_names(names, key):
@@ -406,10 +407,12 @@ def _put_treatments_first(ranked: dict[int, tuple[str, _Score]], documents) -> N
     """A query that names a condition finds the medicines used for it (their indications)
     ahead of every other text match, such as medicines that list it as a side effect or
     mention it in a warning. One query, and only when a condition's name matched."""
+    # Named: in full, or held whole by a question. Not a near spelling, nor a name the query
+    # only starts ("hi" starts High blood pressure and HIV: 1,500 medicines put first).
     conditions = [
         pk
         for pk, (kind, score) in ranked.items()
-        if kind == SearchKind.CONDITION and score.is_name_match  # named, not a near spelling
+        if kind == SearchKind.CONDITION and (score.tier == 0 or score.is_part)
     ]
     if not conditions:
         return

@@ -57,14 +57,12 @@ def test_the_start_of_a_condition_name_puts_no_medicines_first(db):
     """A query only starting a condition's name does not name it: at scale, "hi" (High blood
     pressure, HIV) put 1,500 medicines ahead of everything else."""
     IndicationFactory(
-        drug=DrugFactory(
-            generic_name="Treatazole",
-            summary="Used for night cramp, among the many other things it is taken for, as "
-            "its label explains at length in several long sentences of its own.",
-        ),
+        drug=DrugFactory(generic_name="Treatazole", summary="A long-acting medicine."),
         condition=ConditionFactory(name="Night cramp"),
     )
-    mentions = DrugFactory(generic_name="Mentionazole", summary="Night cramp. Night cramp.")
+    mentions = DrugFactory(
+        generic_name="Mentionazole", summary="Night cramp, night cramp and more night cramp."
+    )
     SideEffectFactory(drug=mentions, name="Night cramp")
     named = [title for kind, title in results("night cramp") if kind == "drug"]
     assert named == ["Treatazole", "Mentionazole"], "named in full: its medicine first"

@@ -12,6 +12,7 @@ from articles import images
 from articles.markdown import reading_minutes, render_markdown
 from drugs.models import Drug
 from medguide.editorial.models import Publishable, PublishableQuerySet, SearchText
+from medguide.editorial.paths import slug_path
 
 # /articles/feed/ is the RSS feed, so no guide may take that slug.
 RESERVED_SLUGS = {"feed"}
@@ -149,7 +150,7 @@ class Article(Publishable):
             type(self).objects.filter(pk=self.pk).update(hero_renditions=self.hero_renditions)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return slug_path("articles:detail", self.slug)
 
     def clean(self) -> None:
         errors = {}

@@ -25,6 +25,7 @@ from medguide.editorial.models import (
     Status,
     published_through,
 )
+from medguide.editorial.paths import slug_path
 
 
 def review_due_before() -> date:
@@ -299,7 +300,7 @@ class DrugClass(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("drugs:class-detail", kwargs={"slug": self.slug})
+        return slug_path("drugs:class-detail", self.slug)
 
     @property
     def is_shown(self) -> bool:
@@ -423,7 +424,7 @@ class Condition(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("drugs:condition-detail", kwargs={"slug": self.slug})
+        return slug_path("drugs:condition-detail", self.slug)
 
     @property
     def synonym_list(self) -> list[str]:
@@ -593,7 +594,7 @@ class Drug(Publishable):
         return self.generic_name
 
     def get_absolute_url(self) -> str:
-        return reverse("drugs:detail", kwargs={"slug": self.slug})
+        return slug_path("drugs:detail", self.slug)
 
     @property
     def brand_names(self) -> list[str]:

@@ -34,6 +34,11 @@ from drugs.models import (
 from medguide.editorial.models import published_through
 
 FALLBACK_GUIDES = 4  # newest related guides shown when an editor has curated none
+# A monograph shows this many interactions, the most severe first, and links to the page of
+# all of them: at 20,000 medicines baclofen's classes reach 779, rendered on every view of
+# its page (240 ms of CPU) and pushing the sections after them 20 phone screens down.
+MONOGRAPH_INTERACTIONS = 50
+INTERACTIONS_PER_PAGE = 100  # the page of all of a medicine's interactions
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ class LazyMonograph:
         "serious_side_effects",
         "common_side_effects",
         "interactions",
+        "interactions_count",
         "guides",
         "guides_are_curated",
         "label_has_boxed_warning",
@@ -92,7 +98,8 @@ class LazyMonograph:
         doses = list(drug.doses.all())
         indications = list(drug.indications.all())
         side_effects = list(drug.side_effects.all())
-        interactions = interactions_for(drug)
+        every_interaction = interactions_for(drug)
+        interactions = every_interaction[:MONOGRAPH_INTERACTIONS]
         guides, guides_are_curated = guides_for(drug)
         label = label_page(drug.label_sources.all()) if drug.is_label_page else None
         parts = {
@@ -111,6 +118,7 @@ class LazyMonograph:
                 [s for s in side_effects if not s.is_serious]
             ),
             "interactions": interactions,
+            "interactions_count": len(every_interaction),
             "guides": guides,
             "guides_are_curated": guides_are_curated,
             "label_has_boxed_warning": any(

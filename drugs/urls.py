@@ -14,6 +14,11 @@ urlpatterns = [
     path("drugs/<slug:slug>/", views.DrugDetailView.as_view(), name="detail"),
     path("drugs/<slug:slug>/changes/", views.DrugChangeListView.as_view(), name="changes"),
     path("drugs/<slug:slug>/changes/feed/", DrugChangesFeed(), name="changes-feed"),
+    path(
+        "drugs/<slug:slug>/interactions/",
+        views.DrugInteractionListView.as_view(),
+        name="drug-interactions",
+    ),
     path("drugs/<slug:slug>/feedback/", views.section_feedback, name="feedback"),
     path("drugs/<slug:slug>/diary/", views.diary, name="diary"),
     path("drug-classes/<slug:slug>/", views.DrugClassDetailView.as_view(), name="class-detail"),

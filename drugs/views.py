@@ -41,7 +41,7 @@ from drugs.models import (
     az_entries,
     az_letters,
 )
-from drugs.monograph import LazyMonograph, sections_for, site_url
+from drugs.monograph import INTERACTIONS_PER_PAGE, LazyMonograph, sections_for, site_url
 from medguide.editorial.caching import (
     NearestPageMixin,
     QueryMixin,
@@ -288,6 +288,24 @@ class DrugChangeListView(QueryMixin, ListView):
         page = context["page_obj"]
         context["pages"] = page.paginator.get_elided_page_range(page.number)
         return context
+
+
+class DrugInteractionListView(NearestPageMixin, ListView):
+    """Every interaction of a published medicine, most severe first, a page at a time: its
+    monograph shows the first MONOGRAPH_INTERACTIONS and links here when there are more."""
+
+    template_name = "drugs/drug_interactions.html"
+    context_object_name = "interactions"
+    paginate_by = INTERACTIONS_PER_PAGE
+    query_form = NearestPageQuery
+
+    def get_queryset(self):
+        self.drug = get_object_or_404(Drug.objects.published(), slug=self.kwargs["slug"])
+        return interactions_for(self.drug)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(drug=self.drug, **kwargs)
+        return {**context, **paging(context["page_obj"])}
 
 
 # No CSRF token: a report acts for nobody (no account, no session), so a forged one is no

@@ -226,6 +226,7 @@ def page_paths() -> dict[str, str]:
         "drug JSON": f"/drugs/{label_page}.json",
         "drugs.json (first page)": "/drugs.json",
         "change log": "/drugs/baclofen/changes/",
+        "every interaction (baclofen, first page)": "/drugs/baclofen/interactions/",
         "change log feed": "/drugs/baclofen/changes/feed/",
         "diary": "/drugs/baclofen/diary/",
         "report form": "/drugs/baclofen/feedback/?section=dosage",

@@ -55,6 +55,7 @@ PUBLIC_PAGES = {
     "diary": "/drugs/baclofen/diary/",
     "diary with dates": "/drugs/baclofen/diary/?start=2026-01-05",
     "change log": "/drugs/baclofen/changes/",
+    "every interaction": "/drugs/baclofen/interactions/",
     "feedback form": "/drugs/baclofen/feedback/",
     "not found": NOT_FOUND,
 }

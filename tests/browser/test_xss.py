@@ -193,6 +193,7 @@ def public_pages(drug, article) -> list[str]:
         f"/drugs/{drug.slug}/",
         f"/drugs/{drug.slug}/?view=pro",
         f"/drugs/{drug.slug}/changes/",
+        f"/drugs/{drug.slug}/interactions/",
         f"/drugs/{drug.slug}/diary/",
         f"/drugs/{drug.slug}/feedback/?section=dosage",
         f"/drugs/{drug.slug}.json",

@@ -41,6 +41,7 @@ BACLOFEN_DOSE = (
 MONOGRAPH_QUERIES = 19  # fixed: reader tools add the change log and class tree; US products 1
 INDEX_QUERIES = 7  # count, a page of names, their drugs, brands, classes, letters, medicines
 CLASS_QUERIES = 8  # with the count of a paginated list
+INTERACTIONS_QUERIES = 5  # the drug, its interactions three ways, the class tree
 CONDITION_QUERIES = 5
 
 
@@ -123,6 +124,71 @@ def test_class_interaction_shows_on_a_member_drug(client, baclofen):
     content = page(client, "/drugs/morphine/")
     assert "Baclofen" in content
     assert "Dangerously slow breathing." in content
+
+
+def interactions_of(drug, *severities):
+    for index, severity in enumerate(severities):
+        InteractionFactory(
+            drug=drug,
+            interactant_drug=DrugFactory(generic_name=f"Partnerazole {index}"),
+            severity=severity,
+            effect=f"A {severity} effect {index}.",
+        )
+
+
+def test_a_monograph_shows_the_most_severe_interactions_and_links_to_all(client, monkeypatch):
+    """Baclofen's classes reach 779 interactions at scale: the page shows the most severe
+    and says how many more there are, on a page of their own."""
+    monkeypatch.setattr("drugs.monograph.MONOGRAPH_INTERACTIONS", 2)
+    drug = DrugFactory(generic_name="Manyazole", slug="manyazole")
+    interactions_of(drug, Severity.MINOR, Severity.MAJOR, Severity.MODERATE)
+    content = page(client, "/drugs/manyazole/")
+    assert "A major effect 1." in content
+    assert "A moderate effect 2." in content
+    assert "A minor effect 0." not in content
+    assert "These are the 2 most severe of 3 interactions." in content
+    assert 'href="/drugs/manyazole/interactions/">All 3 interactions of manyazole</a>' in content
+    every = page(client, "/drugs/manyazole/interactions/")
+    assert every.index("A major effect 1.") < every.index("A minor effect 0.")
+    assert "3 interactions." in every
+
+
+def test_a_monograph_with_few_interactions_shows_them_all_without_a_link(client):
+    drug = DrugFactory(generic_name="Fewazole", slug="fewazole")
+    interactions_of(drug, Severity.MINOR, Severity.MAJOR)
+    content = page(client, "/drugs/fewazole/")
+    assert "A minor effect 0." in content
+    assert "/drugs/fewazole/interactions/" not in content
+
+
+def test_every_interaction_is_listed_a_page_at_a_time(client, monkeypatch):
+    from drugs.views import DrugInteractionListView
+
+    monkeypatch.setattr(DrugInteractionListView, "paginate_by", 2)
+    drug = DrugFactory(generic_name="Manyazole", slug="manyazole")
+    interactions_of(drug, Severity.MINOR, Severity.MAJOR, Severity.MODERATE)
+    first = page(client, "/drugs/manyazole/interactions/")
+    assert "Interactions 1 to 2 of 3 (page 1 of 2)." in first
+    assert "A minor effect 0." not in first
+    last = page(client, "/drugs/manyazole/interactions/?page=9")
+    assert "A minor effect 0." in last
+    assert "A major effect 1." not in last
+
+
+def test_the_interactions_of_a_draft_or_with_a_draft_are_not_public(client, baclofen, draft_drug):
+    assert client.get(f"/drugs/{draft_drug.slug}/interactions/").status_code == 404
+    assert client.get("/drugs/no-such-drug/interactions/").status_code == 404
+    InteractionFactory(drug=draft_drug, interactant_drug=baclofen, effect="Secret effect.")
+    content = page(client, "/drugs/baclofen/interactions/")
+    assert "Secret effect." not in content
+    assert "Bromidraft" not in content
+
+
+def test_a_medicine_without_interactions_on_record_is_not_given_an_all_clear(client):
+    drug = DrugFactory(generic_name="Loneazole")
+    content = page(client, f"/drugs/{drug.slug}/interactions/")
+    assert "We have no interactions on record for loneazole." in content
+    assert "That does not mean it is safe" in content
 
 
 # The A–Z index
@@ -396,6 +462,17 @@ def test_monograph_queries_do_not_grow_with_content(client, django_assert_max_nu
         client.get(few)
     many = monograph_with(rows=60).get_absolute_url()
     assert queries_for(client, many) == queries_for(client, few)
+
+
+def test_interaction_page_queries_do_not_grow_with_interactions(
+    client, django_assert_max_num_queries
+):
+    few = monograph_with(rows=3)
+    url = f"/drugs/{few.slug}/interactions/"
+    with django_assert_max_num_queries(INTERACTIONS_QUERIES):
+        client.get(url)
+    many = monograph_with(rows=60)
+    assert queries_for(client, f"/drugs/{many.slug}/interactions/") == queries_for(client, url)
 
 
 def test_index_queries_do_not_grow_with_drugs(client, django_assert_max_num_queries):

@@ -37,6 +37,7 @@ PAGES = {
     "interaction checker": ("/interactions/", "/interactions/"),
     "diary": ("/drugs/baclofen/diary/?start=2026-01-05", "/drugs/baclofen/diary/"),
     "changes": ("/drugs/baclofen/changes/", "/drugs/baclofen/changes/"),
+    "interactions": ("/drugs/baclofen/interactions/?page=1", "/drugs/baclofen/interactions/"),
 }
 
 

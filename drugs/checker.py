@@ -19,7 +19,7 @@ from urllib.parse import quote
 from django.db.models import Prefetch, Q, Value
 from django.db.models.functions import Lower
 
-from drugs.interactions import RELATED, InteractionFacts, class_ancestors
+from drugs.interactions import InteractionFacts, class_ancestors, with_related
 from drugs.models import Drug, DrugClass, DrugName, Interaction, Severity, Substance
 from drugs.names import KnownName, did_you_mean, fold
 from medguide.editorial.models import published_through
@@ -300,15 +300,12 @@ def _findings(
         pk: class_ancestors(own, parents) for pk, own in substance_classes.items() if own
     }
     containing = set().union(*lineages.values(), *substance_lineages.values())
-    rows = (
-        Interaction.objects.filter(drug__in=drug_ids)
-        .filter(
+    rows = with_related(
+        Interaction.objects.filter(drug__in=drug_ids).filter(
             Q(interactant_drug__in=drug_ids)
             | Q(interactant_class__in=containing)
             | Q(interactant_substance__in=substance_ids)
         )
-        .select_related(*RELATED)
-        .defer("label_source__sections")
     )
 
     findings: dict[tuple, Finding] = {}

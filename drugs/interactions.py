@@ -10,13 +10,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from drugs.labels.parsing import SECTION_TITLES
 from drugs.models import Drug, DrugClass, Interaction, Severity, Substance
 
 # What a reader sees of a row, fetched with it: a label's text is left behind.
 RELATED = ("drug", "interactant_drug", "interactant_class", "interactant_substance", "label_source")
+# What is shown of the rows RELATED names: a medicine's name, address and whether it is
+# public, a class's name and address, a label's set id. Loading whole medicines (label text,
+# drafts and all) for the 779 interactions baclofen's classes reach at scale doubled the cost.
+SHOWN_OF_RELATED = {
+    "drug": ("generic_name", "slug", "status", "published_at"),
+    "interactant_drug": ("generic_name", "slug", "status", "published_at"),
+    "interactant_class": ("name", "slug", "kind", "parent"),
+    "interactant_substance": ("name",),
+    "label_source": ("set_id", "drug"),
+}
+
+
+def with_related(rows: QuerySet[Interaction]) -> QuerySet[Interaction]:
+    """Interaction rows with what is shown of the rows they name, in the same query."""
+    own = [field.name for field in Interaction._meta.concrete_fields]
+    shown = [f"{name}__{field}" for name, fields in SHOWN_OF_RELATED.items() for field in fields]
+    return rows.select_related(*RELATED).only(*own, *shown)
 
 
 class InteractionFacts:
@@ -128,14 +145,10 @@ def interactions_concerning(drug: Drug, *, tree: dict[int, tuple[int, ...]] | No
     lineage = class_ancestors(
         [c.pk for c in drug.classes.all()], class_tree() if tree is None else tree
     )
-    rows = (
-        Interaction.objects.filter(
-            Q(drug=drug) | Q(interactant_drug=drug) | Q(interactant_class__in=list(lineage))
-        )
-        .select_related(*RELATED)
-        .defer("label_source__sections")
+    rows = Interaction.objects.filter(
+        Q(drug=drug) | Q(interactant_drug=drug) | Q(interactant_class__in=list(lineage))
     )
-    return rows, lineage
+    return with_related(rows), lineage
 
 
 def class_tree_and_substances() -> tuple[

@@ -226,7 +226,7 @@ def page_paths() -> dict[str, str]:
         "drug JSON": f"/drugs/{label_page}.json",
         "drugs.json (first page)": "/drugs.json",
         "change log": "/drugs/baclofen/changes/",
-        "every interaction (baclofen, first page)": "/drugs/baclofen/interactions/",
+        "interactions (baclofen)": "/drugs/baclofen/interactions/",
         "change log feed": "/drugs/baclofen/changes/feed/",
         "diary": "/drugs/baclofen/diary/",
         "report form": "/drugs/baclofen/feedback/?section=dosage",
@@ -658,7 +658,7 @@ def table(results: dict, *, load: list[str]) -> str:
         target = REBUILD_SECONDS * documents / REBUILD_DOCUMENTS
         row(f"index rebuild s ({documents:,} documents)", f"{target:.0f}", cells)
         row(
-            "  of which CPU s: app + database",
+            "  CPU s: app + its own connection",
             "",
             [
                 (

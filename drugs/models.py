@@ -761,15 +761,22 @@ def az_letters() -> set[str]:
     statement, where reading every name's initial took 25 ms at 38,000 names. Each kind's
     probe is compiled once, its letter a column of the statement: compiling 52 subqueries
     cost Django as much again."""
+    connection = connections[Drug.objects.db]
+    # SQLite compares the lowered names byte by byte, so the next character ends a letter's
+    # range ("{" after "z"), and without that bound its planner read brands through the
+    # status index, every one for each letter (400 ms at scale). PostgreSQL's collation may
+    # sort "{" anywhere, and its planner walks the name index from the letter as it is.
+    bounded = connection.vendor == "sqlite"
     probes = [
-        _first_name_from(queryset, "letters.column1") for queryset in (_az_generics(), _az_brands())
+        _first_name_from(queryset, "letters.column1", "letters.column2" if bounded else None)
+        for queryset in (_az_generics(), _az_brands())
     ]
     columns = ", ".join(sql for sql, _ in probes)
-    letters = ", ".join(["(%s)"] * len(LETTERS))
+    letters = ", ".join(["(%s, %s)"] * len(LETTERS))
     sql = f"SELECT letters.column1, {columns} FROM (VALUES {letters}) AS letters"
-    params = [*(param for _, params in probes for param in params), *LETTERS]
-    with connections[Drug.objects.db].cursor() as cursor:
-        cursor.execute(sql, params)
+    bounds = [bound for letter in LETTERS for bound in (letter, chr(ord(letter) + 1))]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*(param for _, params in probes for param in params), *bounds])
         rows = cursor.fetchall()
     return {
         letter
@@ -778,20 +785,24 @@ def az_letters() -> set[str]:
     }
 
 
-_LETTER = "\x00letter"  # stands in for the letter in a compiled probe
+# Stand in for a letter and the next character in a compiled probe.
+_LETTER, _NEXT = "\x00letter", "\x00next"
 
 
-def _first_name_from(queryset, letter: str) -> tuple[str, list]:
+def _first_name_from(queryset, letter: str, before: str | None = None) -> tuple[str, list]:
     """A scalar subquery for the first sort_key of `queryset` at or after `letter` (an SQL
-    expression), and its parameters. The name index serves it on both engines and stops at
-    the first published row."""
-    probe = queryset.filter(sort_key__gte=_LETTER).order_by("sort_key").values("sort_key")[:1]
+    expression), and before `before` when given, and its parameters. The name index serves
+    it and stops at the first published row."""
+    probe = queryset.filter(sort_key__gte=_LETTER)
+    if before is not None:
+        probe = probe.filter(sort_key__lt=_NEXT)
+    probe = probe.order_by("sort_key").values("sort_key")[:1]
     compiled, params = probe.query.sql_with_params()
     pieces = compiled.split("%s")
     sql, kept = [pieces[0]], []
     for param, piece in zip(params, pieces[1:], strict=True):
-        if param == _LETTER:
-            sql.append(letter)
+        if param in (_LETTER, _NEXT):
+            sql.append(letter if param == _LETTER else before)
         else:
             sql.append("%s")
             kept.append(param)

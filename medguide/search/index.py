@@ -119,10 +119,16 @@ def _vector_writers() -> Iterator[VectorWriter]:
         threading.Thread(target=work, name=f"search-vectors-{n}", daemon=True)
         for n in range(VECTOR_WRITERS)
     ]
+
+    def put(documents: list) -> None:
+        if failures:  # stop assembling batches nobody will write
+            raise failures[0]
+        batches.put(documents)
+
     for thread in threads:
         thread.start()
     try:
-        yield batches.put
+        yield put
     finally:
         for _thread in threads:
             batches.put(None)

@@ -25,7 +25,7 @@ SHOWN_OF_RELATED = {
     "interactant_drug": ("generic_name", "slug", "status", "published_at"),
     "interactant_class": ("name", "slug", "kind", "parent"),
     "interactant_substance": ("name",),
-    "label_source": ("set_id", "drug"),
+    "label_source": ("set_id",),
 }
 
 

@@ -5,6 +5,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
+from django.forms.renderers import get_default_renderer
+from django.template.base import Template
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -42,6 +44,25 @@ def pytest_configure(config):
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
 
 
+def pytest_collection_modifyitems(items):
+    """The slowest modules first: those driving Chromium, then those starting processes of
+    their own. `make test` hands whole modules to its workers in this order
+    (--no-loadscope-reorder), so the run ends on short modules; a browser module left for
+    the end (5–30 s) kept one worker busy while the other stood idle."""
+
+    def slowness(item) -> int:
+        return next(
+            (
+                rank
+                for rank, marker in enumerate(("browser", "processes"))
+                if item.get_closest_marker(marker)
+            ),
+            2,
+        )
+
+    items.sort(key=slowness)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def plain_http():
     """Serve plain HTTP: with DEBUG off the settings redirect every request to HTTPS, which
@@ -57,6 +78,25 @@ def fast_passwords():
     user on this machine, and most tests make one. No test is about the hash itself."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def widget_renders_unrecorded(django_test_environment):
+    """Django's test environment records a copy of the context of every template rendered,
+    for `response.context`; that includes each form widget, and an admin change page renders
+    some 800 of them, which made it half as slow again. Tests read the pages' own context, so
+    templates rendered by the form renderer go unrecorded."""
+    instrumented_render = Template._render
+    widgets = get_default_renderer().engine.engine
+
+    def render(template, context):
+        if template.engine is widgets:
+            return template.nodelist.render(context)
+        return instrumented_render(template, context)
+
+    Template._render = render
+    yield
+    Template._render = instrumented_render
 
 
 @pytest.fixture(scope="session", autouse=True)

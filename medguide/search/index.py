@@ -283,8 +283,9 @@ def _links_changed(kind: str, item_model: type, other_side: str):
     return receiver
 
 
-def _class_saved(sender, instance, **kwargs):
-    index(SearchKind.DRUG, instance.drugs.values_list("pk", flat=True))
+def _class_saved(sender, instance, created=False, **kwargs):
+    if not created:  # a class just made has no members yet
+        index(SearchKind.DRUG, instance.drugs.values_list("pk", flat=True))
 
 
 def _condition_saved(sender, instance, **kwargs):

@@ -16,6 +16,8 @@ import pytest
 
 from tests.servers import PROJECT, free_port, gunicorn, wait_for
 
+pytestmark = pytest.mark.processes
+
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SLOW_CLIENTS = 8
 PROBES = 7

@@ -20,6 +20,8 @@ from medguide.replicas import ReplicaRouter, _may_read_replica, replica_reads
 from tests.caches import REDIS_URL
 from tests.servers import PROJECT, gunicorn
 
+pytestmark = pytest.mark.processes
+
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
 
 

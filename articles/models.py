@@ -3,6 +3,7 @@
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import strip_tags
 from taggit.managers import TaggableManager
@@ -72,8 +73,13 @@ class ArticleQuerySet(PublishableQuerySet):
         )
 
     def for_search(self):
-        """Everything search_text() reads, in a fixed number of queries."""
-        return self.select_related("category").prefetch_related("tags", "related_drugs")
+        """Everything search_text() reads, in a fixed number of queries. The tags and drugs
+        come as plain lists: a prefetched manager still builds a queryset for each guide,
+        and taggit's costs a filter (rebuilding 50,000 guides built 100,000 of them)."""
+        return self.select_related("category").prefetch_related(
+            Prefetch("tags", to_attr="search_tags"),
+            Prefetch("related_drugs", to_attr="search_drugs"),
+        )
 
 
 class Article(Publishable):
@@ -170,9 +176,9 @@ class Article(Publishable):
             title=self.title,
             names=[self.title],
             keywords=[
-                *(tag.name for tag in self.tags.all()),
+                *(tag.name for tag in self.search_tags),
                 self.category.name,
-                *(drug.generic_name for drug in self.related_drugs.all()),
+                *(drug.generic_name for drug in self.search_drugs),
             ],
             summary=self.summary,
             body=strip_tags(self.body_html),

@@ -238,10 +238,21 @@ def _drugs_named(keys: set[str]) -> list[Drug]:
     """Published drugs with one of `keys` as generic name, brand or other name, or slug, each
     with `matched_names` (its names among the keys) and its classes. Three queries."""
     matching_names = DrugName.objects.annotate(key=Lower("name")).filter(key__in=keys)
+    # One UNION of three index lookups. Three conditions ORed, one of them a subquery, made
+    # PostgreSQL read every drug (11 ms at 20,000, against 0.1).
+    named = (
+        Drug.objects.annotate(key=Lower("generic_name"))
+        .filter(key__in=keys)
+        .order_by()
+        .values("pk")
+        .union(
+            Drug.objects.filter(slug__in=keys).order_by().values("pk"),
+            matching_names.order_by().values("drug"),
+        )
+    )
     return list(
         Drug.objects.published()
-        .annotate(key=Lower("generic_name"))
-        .filter(Q(key__in=keys) | Q(slug__in=keys) | Q(pk__in=matching_names.values("drug")))
+        .filter(pk__in=named)
         .prefetch_related(
             Prefetch("names", queryset=matching_names, to_attr="matched_names"), "classes"
         )

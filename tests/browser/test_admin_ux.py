@@ -97,8 +97,8 @@ def test_leaving_with_unsaved_changes_asks_first(tab, demo_site):
     tab.on("dialog", answer)
     tab.locator("#id_pronunciation").click()
     tab.keyboard.type(" (edited)")
-    tab.locator(".breadcrumbs a").first.click()
-    tab.wait_for_timeout(500)
+    with tab.expect_event("dialog"):
+        tab.locator(".breadcrumbs a").first.click()
     assert dialogs == ["beforeunload"]
     assert "/change/" in tab.url  # still here
 

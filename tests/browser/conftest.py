@@ -1,6 +1,8 @@
 """A headless Debian Chromium, driven by Playwright, shared by the browser tests."""
 
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +36,10 @@ class Visit:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
+    """Chromium, for the session. It depends on the test databases so that it closes before
+    they are dropped: its idle keep-alive connections hold live-server request threads, and
+    on PostgreSQL each of those holds a session that stops the database from being dropped."""
     if not CHROMIUM.exists():
         reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
         if os.environ.get("MEDGUIDE_REQUIRE_BROWSER"):  # CI must not skip them silently
@@ -47,6 +52,16 @@ def browser():
     yield browser
     browser.close()
     playwright.stop()
+    requests_ended()
+
+
+def requests_ended(timeout: float = 10) -> None:
+    """Wait for the live servers' request threads to end, now that no browser holds their
+    connections open; each closes its database connection as it ends."""
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 def visits(browser, base_url: str) -> Iterator[Callable[..., Visit]]:

@@ -36,24 +36,36 @@ def demo(live_server, transactional_db, settings):
     return Drug.objects.get(slug="baclofen")
 
 
-def signed_in(browser, live_server, username: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(live_server.url + reverse("admin:login"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(live_server.url + reverse("admin:index"))
-    return page
+@pytest.fixture
+def signed_in(browser, live_server):
+    """signed_in(username): a tab of that user, signed in to the admin. The tabs' contexts are
+    closed afterwards: left open, their idle connections kept live-server threads (each with
+    a database connection) alive long after the test."""
+    contexts = []
+
+    def sign_in(username: str):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(live_server.url + reverse("admin:login"))
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("input[type=submit]")
+        page.wait_for_url(live_server.url + reverse("admin:index"))
+        return page
+
+    yield sign_in
+    for context in contexts:
+        context.close()
 
 
 def test_an_editors_draft_reaches_readers_only_when_a_reviewer_publishes_it(
-    demo, browser, visit, live_server
+    demo, signed_in, visit, live_server
 ):
     before = demo.summary
     change = live_server.url + reverse("admin:drugs_drug_change", args=[demo.pk])
 
-    editor = signed_in(browser, live_server, "sam")
+    editor = signed_in("sam")
     editor.goto(change)
     expect(editor.locator(".draft-notice")).to_contain_text("saving keeps your changes as a draft")
     editor.fill("#id_summary", NEW_SUMMARY)
@@ -70,7 +82,7 @@ def test_an_editors_draft_reaches_readers_only_when_a_reviewer_publishes_it(
     expect(reader.locator("body")).not_to_contain_text(NEW_SUMMARY)
     assert " ".join(before.split())[:60] in " ".join(reader.locator("body").inner_text().split())
 
-    reviewer = signed_in(browser, live_server, "ada")
+    reviewer = signed_in("ada")
     reviewer.goto(change)
     expect(reviewer.locator("#id_summary")).to_have_value(NEW_SUMMARY)
     reviewer.get_by_role("button", name="Approve and publish").first.click()

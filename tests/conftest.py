@@ -51,14 +51,10 @@ def pytest_collection_modifyitems(items):
     the end (5–30 s) kept one worker busy while the other stood idle."""
 
     def slowness(item) -> int:
-        return next(
-            (
-                rank
-                for rank, marker in enumerate(("browser", "processes"))
-                if item.get_closest_marker(marker)
-            ),
-            2,
-        )
+        for rank, marker in enumerate(("browser", "processes")):
+            if item.get_closest_marker(marker):
+                return rank
+        return 2
 
     items.sort(key=slowness)
 

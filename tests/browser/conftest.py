@@ -57,7 +57,9 @@ def browser(django_db_setup):
 
 def requests_ended(timeout: float = 10) -> None:
     """Wait for the live servers' request threads to end, now that no browser holds their
-    connections open; each closes its database connection as it ends."""
+    connections open; each closes its database connection as it ends. A thread that outlives
+    its server fails to (SQLite's in-memory database is no longer shared with it), and on
+    PostgreSQL its session stops the test database from being dropped."""
     deadline = time.monotonic() + timeout
     for thread in threading.enumerate():
         if thread.name.endswith("(process_request_thread)"):
@@ -118,6 +120,7 @@ def demo_site(request, django_db_setup, django_db_blocker, browser_media):
             with modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
                 yield server
         finally:
+            requests_ended()  # its connections are closed: the tests closed their contexts
             server.stop()
             call_command("flush", verbosity=0, interactive=False)
             # As after a transactional test. No test's teardown closes this one, and an open

@@ -650,14 +650,11 @@ class Drug(Publishable):
             reviewer=by.get_full_name() or by.get_username(),
         )
 
-    def _search_label_sources(self) -> list["LabelSource"]:
-        labels = getattr(self, "search_label_sources", None)  # from for_search()
-        return labels if labels is not None else list(self.label_sources.all()[:SEARCH_LABELS])
-
-    def _searched(self, relation: str) -> list:
-        """The rows of `relation` as for_search() listed them, or else as the relation has."""
+    def _searched(self, relation: str, limit: int | None = None) -> list:
+        """The rows of `relation` as for_search() listed them (`search_<relation>`), or else
+        the relation's first `limit` rows (all of them without one)."""
         rows = getattr(self, f"search_{relation}", None)
-        return rows if rows is not None else list(getattr(self, relation).all())
+        return rows if rows is not None else list(getattr(self, relation).all()[:limit])
 
     def search_text(self) -> SearchText:
         """How readers find this drug: names first, then classes and conditions, the summary,
@@ -675,7 +672,7 @@ class Drug(Publishable):
             *(effect.name for effect in self._searched("side_effects")),
             *(
                 text
-                for source in self._search_label_sources()
+                for source in self._searched("label_sources", SEARCH_LABELS)
                 for key, text in source.sections.items()
                 if not key.endswith("_table")
             ),

@@ -15,7 +15,7 @@ from drugs import opendata
 from drugs.change_log import change_log_context
 from drugs.converter import converter_context
 from drugs.dosing import describe, format_amount, titration_schedule
-from drugs.interactions import interactions_for
+from drugs.interactions import DrugInteractions, interactions_for
 from drugs.label_text import LabelPage, label_page, link_uses
 from drugs.models import (
     Condition,
@@ -98,7 +98,7 @@ class LazyMonograph:
         doses = list(drug.doses.all())
         indications = list(drug.indications.all())
         side_effects = list(drug.side_effects.all())
-        every_interaction = interactions_for(drug)
+        every_interaction = DrugInteractions(drug)
         interactions = every_interaction[:MONOGRAPH_INTERACTIONS]
         guides, guides_are_curated = guides_for(drug)
         label = label_page(drug.label_sources.all()) if drug.is_label_page else None
@@ -118,7 +118,7 @@ class LazyMonograph:
                 [s for s in side_effects if not s.is_serious]
             ),
             "interactions": interactions,
-            "interactions_count": len(every_interaction),
+            "interactions_count": every_interaction.count(),
             "guides": guides,
             "guides_are_curated": guides_are_curated,
             "label_has_boxed_warning": any(

@@ -12,10 +12,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import models
-from django.db.models import F
 from django.urls import reverse
 
 from drugs.dosing import describe, format_amount, times_a_day, titration_schedule
@@ -108,7 +107,7 @@ def monograph_document(
     drug: Drug,
     *,
     interactions: list[InteractionEntry],
-    class_members: dict[int, list[Drug]],
+    class_members: dict[int, list[Member]],
     site_url: str,
 ) -> Document:
     """Everything a published monograph says, as plain JSON-ready values.
@@ -294,9 +293,20 @@ def strength_document(strength: Strength) -> Document:
     }
 
 
-def class_members(drug: Drug, interactions: list[InteractionEntry]) -> dict[int, list[Drug]]:
+class Member(NamedTuple):
+    """A published drug an interacting class reaches, as the document names it."""
+
+    generic_name: str
+    slug: str
+
+    def get_absolute_url(self) -> str:
+        return Drug.path_of(self.slug)
+
+
+def class_members(drug: Drug, interactions: list[InteractionEntry]) -> dict[int, list[Member]]:
     """The published drugs each interacting class applies to (the class and its subclasses),
-    by class id, without `drug` itself. Two queries, none when no class is involved."""
+    by class id, without `drug` itself: names and slugs, not whole medicines (a class can
+    reach 800). Two queries, none when no class is involved."""
     class_ids = {e.interaction.interactant_class_id for e in interactions if e.kind == "class"}
     if not class_ids:
         return {}
@@ -305,25 +315,24 @@ def class_members(drug: Drug, interactions: list[InteractionEntry]) -> dict[int,
         member: {c for c in class_ancestors([member], parents) if c in class_ids}
         for member in parents
     }
-    members: dict[int, list[Drug]] = {pk: [] for pk in class_ids}
+    members: dict[int, list[Member]] = {pk: [] for pk in class_ids}
     rows = (
         Drug.objects.published()
         .exclude(pk=drug.pk)
         .filter(classes__in=[m for m, found in reached.items() if found])
-        .only("generic_name", "slug")
-        .annotate(member_class=F("classes"))
+        .values_list("pk", "generic_name", "slug", "classes")
     )
     listed: set[tuple[int, int]] = set()  # (class, drug): a drug in two member classes once
-    for other in rows:
-        for class_id in reached[other.member_class]:
-            if (class_id, other.pk) not in listed:
-                listed.add((class_id, other.pk))
-                members[class_id].append(other)
+    for pk, generic_name, slug, member_class in rows:
+        for class_id in reached[member_class]:
+            if (class_id, pk) not in listed:
+                listed.add((class_id, pk))
+                members[class_id].append(Member(generic_name, slug))
     return members
 
 
 def interaction_document(
-    entry: InteractionEntry, *, members: dict[int, list[Drug]], site_url: str
+    entry: InteractionEntry, *, members: dict[int, list[Member]], site_url: str
 ) -> Document:
     """One interaction as seen from this drug's side (drugs.interactions decides which apply);
     an interaction with a class lists the published drugs it reaches."""

@@ -30,23 +30,25 @@ from drugs.forms import (
     PageQuery,
     SectionFeedbackForm,
 )
-from drugs.interactions import class_ancestors, class_tree, interactions_for
+from drugs.interactions import DrugInteractions, class_ancestors, class_tree, interactions_for
 from drugs.models import (
+    CARD_FIELDS,
     LETTERS,
+    AZEntries,
     Condition,
     DoseGuideline,
     Drug,
     DrugClass,
     Indication,
-    az_entries,
     az_letters,
+    card_prefetch,
 )
 from drugs.monograph import INTERACTIONS_PER_PAGE, LazyMonograph, sections_for, site_url
 from medguide.editorial.caching import (
     NearestPageMixin,
     QueryMixin,
     fetch_fragments,
-    nearest_page,
+    nearest_page_of,
     reads_no_query,
     reads_query,
     remember,
@@ -85,7 +87,7 @@ class DrugListView(NearestPageMixin, ListView):
     paginate_by = INDEX_PER_PAGE
 
     def get_queryset(self):
-        return az_entries(self.query["letter"])
+        return AZEntries(self.query["letter"])
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
@@ -106,7 +108,7 @@ class DrugListView(NearestPageMixin, ListView):
             "letter": letter,
             "letters": LETTERS,
             "letters_in_use": letters_in_use(),
-            "medicine_count": None if letter else Drug.objects.published().count(),
+            "medicine_count": None if letter else self.object_list.medicine_count(),
             "generic_names": [e.name for e in page.object_list if not e.is_brand],
             **paging(page),
             "page_query": urlencode({"letter": letter}) if letter else "",
@@ -160,8 +162,10 @@ class DrugClassDetailView(QueryMixin, DetailView):
         drug_class = self.object
         tree = class_tree()
         members = [pk for pk in tree if drug_class.pk in class_ancestors([pk], tree)]
-        drugs = Drug.objects.published().in_classes(members).for_index()
-        page = nearest_page(Paginator(drugs, LIST_PER_PAGE), self.query["page"])
+        drugs = Drug.objects.published().in_classes(members)
+        page = nearest_page_of(
+            drugs, LIST_PER_PAGE, self.query["page"], shown=Drug.objects.for_index()
+        )
         subclasses = list(drug_class.children.all())
         return super().get_context_data(
             drugs=page.object_list, subclasses=subclasses, **paging(page), **kwargs
@@ -186,14 +190,17 @@ class ConditionDetailView(QueryMixin, DetailView):
         return get_object_or_404(Condition, slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
-        indications = (
-            Indication.objects.filter(published_through("drug"), condition=self.object)
-            .select_related("drug")
-            .prefetch_related("drug__names", "drug__classes")
-            # Approved uses first ("on-label" sorts after "off-label"), then by name.
-            .order_by("-label_status", "drug__generic_name", "pk")
+        indications = Indication.objects.filter(
+            published_through("drug"), condition=self.object
+        ).order_by(  # approved uses first ("on-label" sorts after "off-label"), then by name
+            "-label_status", "drug__generic_name", "pk"
         )
-        page = nearest_page(Paginator(indications, LIST_PER_PAGE), self.query["page"])
+        shown = (
+            Indication.objects.select_related("drug")
+            .only("drug", "label_status", "notes", *(f"drug__{f}" for f in CARD_FIELDS))
+            .prefetch_related(*card_prefetch("drug__"))
+        )
+        page = nearest_page_of(indications, LIST_PER_PAGE, self.query["page"], shown=shown)
         summary, summary_is_cut = summary_opening(self.object.summary)
         return super().get_context_data(
             on_label=[i for i in page.object_list if not i.is_off_label],
@@ -301,7 +308,7 @@ class DrugInteractionListView(NearestPageMixin, ListView):
 
     def get_queryset(self):
         self.drug = get_object_or_404(Drug.objects.published(), slug=self.kwargs["slug"])
-        return interactions_for(self.drug)
+        return DrugInteractions(self.drug)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(drug=self.drug, **kwargs)

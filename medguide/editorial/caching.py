@@ -309,3 +309,16 @@ class NearestPageMixin(QueryMixin):
 def nearest_page(paginator: Paginator, number: int) -> Page:
     """The paginator's page `number` (from page_number), or its last page if there are fewer."""
     return paginator.page(min(number, paginator.num_pages))
+
+
+def nearest_page_of(rows, per_page: int, number: int, *, shown) -> Page:
+    """nearest_page() of the ordered queryset `rows`, whose page is found by id and then
+    fetched with `shown` (the same model's queryset with what the page shows: select_related,
+    only, prefetches). Sorting and cutting the ids alone lets the database leave the shown
+    columns out of the sort: a condition of 1,085 medicines read every medicine's row, all
+    20,000, to show 30."""
+    page = nearest_page(Paginator(rows.values_list("pk", flat=True), per_page), number)
+    found = shown.in_bulk(list(page.object_list))
+    # A row gone between the two queries is left out rather than a KeyError.
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]
+    return page

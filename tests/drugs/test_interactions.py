@@ -2,7 +2,7 @@
 
 import pytest
 
-from drugs.interactions import class_ancestors, interactions_for
+from drugs.interactions import DrugInteractions, class_ancestors, interactions_for
 from drugs.models import Drug, Severity
 from medguide.editorial.models import Status
 from tests.factories import (
@@ -145,6 +145,53 @@ def test_interaction_queries_do_not_grow_with_rows(django_assert_num_queries):
     # As the monograph loads it: the drug's classes come with the drug.
     baclofen = Drug.objects.prefetch_related("classes").get(pk=baclofen.pk)
 
-    with django_assert_num_queries(2):  # the class tree, then the interaction rows
-        entries = interactions_for(baclofen)
-    assert len(entries) == 12
+    # The drug's own rows, the class tree, then the rows of others with their total.
+    with django_assert_num_queries(3):
+        found = DrugInteractions(baclofen)
+        entries = found[:]
+        assert found.count() == len(entries) == 12
+
+
+def test_every_slice_is_the_start_of_the_whole_sorted_list(django_assert_max_num_queries):
+    """The monograph shows a slice and the page of all of them pages through it: the rows of
+    others come cut in SQL, the drug's own rows (and the substances their classes reach) whole,
+    and the two must interleave exactly as the whole list does."""
+    depressants = DrugClassFactory(name="CNS depressants")
+    relaxants = DrugClassFactory(name="Muscle relaxants", parent=depressants)
+    SubstanceFactory(name="Alcohol").classes.add(depressants)
+    baclofen = DrugFactory(generic_name="Baclofen", classes=[relaxants])
+    InteractionFactory(drug=baclofen, interactant_class=depressants, severity=Severity.MAJOR)
+    InteractionFactory(
+        drug=baclofen,
+        interactant_drug=DrugFactory(generic_name="Mirtazapine"),
+        severity=Severity.MINOR,
+    )
+    InteractionFactory(
+        drug=baclofen,
+        interactant_drug=DrugFactory(generic_name="Draftine", status=Status.DRAFT),
+    )
+    for index, severity in enumerate([*Severity.values, *Severity.values]):
+        InteractionFactory(  # by its class, from the broader class, by name
+            drug=DrugFactory(generic_name=f"Zolpidem {index}"),
+            interactant_class=[relaxants, depressants][index % 2],
+            severity=severity,
+        )
+        InteractionFactory(
+            drug=DrugFactory(generic_name=f"Alprazolam {index}"),
+            interactant_drug=baclofen,
+            severity=severity,
+        )
+    InteractionFactory(drug=DrugFactory(status=Status.DRAFT), interactant_drug=baclofen)
+    baclofen = Drug.objects.prefetch_related("classes").get(pk=baclofen.pk)
+
+    whole = interactions_for(baclofen)
+    assert len(whole) == 3 + 2 * 8  # its own three, alcohol included; the drafts' hidden
+    assert [e.severity for e in whole] == sorted((e.severity for e in whole), key=Severity.rank)
+    assert names(whole[:3]) == ["Alcohol", "Alprazolam 0", "Alprazolam 4"]
+    for stop in range(len(whole) + 2):
+        found = DrugInteractions(baclofen)
+        # The class tree and its own rows once; ids and rows for each slice; no count.
+        with django_assert_max_num_queries(6):
+            assert found[:stop] == whole[:stop]
+            assert found[stop : stop + 5] == whole[stop : stop + 5]
+            assert found.count() == len(whole)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from drugs.models import LabelStatus, NameKind, Seriousness, Severity
+from drugs.models import AZEntries, LabelStatus, NameKind, Seriousness, Severity
 from drugs.views import INDEX_PER_PAGE, LIST_PER_PAGE
 from medguide.editorial.models import Status
 from tests.factories import (
@@ -38,11 +38,11 @@ BACLOFEN_DOSE = (
 
 # Measured with 3 rows in every section; the point is that 60 rows cost the same.
 # Two of them are the Guides section: the curated guides, then the fallback when none is.
-MONOGRAPH_QUERIES = 19  # fixed: reader tools add the change log and class tree; US products 1
-INDEX_QUERIES = 7  # count, a page of names, their drugs, brands, classes, letters, medicines
-CLASS_QUERIES = 8  # with the count of a paginated list
-INTERACTIONS_QUERIES = 5  # the drug, its interactions three ways, the class tree
-CONDITION_QUERIES = 5
+MONOGRAPH_QUERIES = 21  # fixed: reader tools add the change log and class tree; US products 1
+INDEX_QUERIES = 8  # a count and a page of each kind of name; drugs, brands, classes, letters
+CLASS_QUERIES = 9  # with the count of a paginated list, then its page: ids, rows
+INTERACTIONS_QUERIES = 8  # drug, classes, class tree, own rows; count, then a page: ids, rows
+CONDITION_QUERIES = 6  # the condition, the count, the page: ids, rows, brands, classes
 
 
 def page(client, url) -> str:
@@ -287,6 +287,26 @@ def test_the_index_is_paginated_and_a_page_past_the_end_shows_the_last(client):
     assert last.count('class="card drug-card') == 5
     assert f"Bexample{INDEX_PER_PAGE + 4:03d}" in last
     assert page(client, "/drugs/?page=abc").count('class="card drug-card') == INDEX_PER_PAGE
+
+
+def test_every_page_of_the_index_continues_the_one_name_order():
+    """Each kind of name is read from its own index as far as the page's end and the two
+    merged: the pages together are every published name once, in name order."""
+    for number in range(7):
+        drug = DrugFactory(generic_name=f"Cexample{number * 2}")
+        DrugNameFactory(drug=drug, name=f"Cbrand{number}", kind=NameKind.BRAND)
+        DrugNameFactory(drug=drug, name=f"Cexample{number * 2 + 1}", kind=NameKind.BRAND)
+    DrugNameFactory(drug=drug, name="Cexample0x", kind=NameKind.BRAND)
+    hidden = DrugFactory(generic_name="Chidden", status=Status.DRAFT)
+    DrugNameFactory(drug=hidden, name="Cdraftbrand", kind=NameKind.BRAND)
+
+    found = AZEntries("c")
+    names = [row[1] for start in range(0, 30, 4) for row in found[start : start + 4]]
+    assert found.count() == len(names) == 7 * 3 + 1
+    assert names == sorted(names, key=str.lower)
+    assert names[:4] == ["Cbrand0", "Cbrand1", "Cbrand2", "Cbrand3"]
+    assert "Chidden" not in names
+    assert "Cdraftbrand" not in names
 
 
 # Class and condition pages

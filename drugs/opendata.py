@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.db import models
-from django.urls import reverse
 
 from drugs.dosing import describe, format_amount, times_a_day, titration_schedule
 from drugs.interactions import InteractionEntry, class_ancestors, class_tree
@@ -31,6 +30,7 @@ from drugs.models import (
     Product,
     Strength,
 )
+from medguide.editorial.paths import slug_path
 
 SCHEMA_VERSION = "1.1"  # 1.1 added us_products
 INDEX_PAGE_SIZE = 250
@@ -96,7 +96,8 @@ def iso(value) -> str | None:
 def drug_urls(drug: Drug, *, site_url: str) -> dict[str, str]:
     return {
         "url": site_url + drug.get_absolute_url(),
-        "data_url": site_url + reverse("drugs:detail-json", kwargs={"slug": drug.slug}),
+        # slug_path: reverse() for each of the index's 250 drugs was 40% of its time.
+        "data_url": site_url + slug_path("drugs:detail-json", drug.slug),
     }
 
 

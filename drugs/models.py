@@ -512,10 +512,12 @@ class DrugQuerySet(PublishableQuerySet):
         return [found[slug] for slug in FEATURED if slug in found]
 
     def in_classes(self, class_ids):
-        """Drugs in any of these classes, each once: a semi-join (EXISTS). DISTINCT over a
-        join with the class links took 28 ms for a class of 682 medicines at 20,000."""
-        links = Drug.classes.through.objects.filter(drug=OuterRef("pk"), drugclass__in=class_ids)
-        return self.filter(Exists(links))
+        """Drugs in any of these classes, each once: the drugs of the classes' links (IN), a
+        semi-join both engines start from the links. DISTINCT over a join with the links took
+        28 ms for a class of 682 medicines at 20,000; EXISTS made SQLite test every published
+        medicine (11.6 ms, against 1.5)."""
+        links = Drug.classes.through.objects.filter(drugclass__in=class_ids)
+        return self.filter(pk__in=links.values("drug_id"))
 
     def for_index(self):
         """What a drug card shows (card_prefetch): only those columns, since a label page's
@@ -814,9 +816,13 @@ class AZEntries:
         # drug_name_unique_ci), so the sort key orders each one; a brand spelt as another
         # drug's generic name comes after it.
         columns = ("sort_key", "entry", "target", "is_brand")
-        walks = [
-            kind.order_by("sort_key").values_list(*columns)[: index.stop] for kind in self._kinds()
-        ]
+        kinds = self._kinds()
+        if not self.letter and connections[Drug.objects.db].vendor == "sqlite":
+            # Every name, as a range: given none, SQLite's planner read the published
+            # medicines through the status index and sorted them (12–15 ms, against 0.7).
+            # Its comparison is bytewise, so no name sorts after the last code point.
+            kinds = [kind.filter(sort_key__gte="", sort_key__lt=chr(0x10FFFF)) for kind in kinds]
+        walks = [kind.order_by("sort_key").values_list(*columns)[: index.stop] for kind in kinds]
         merged = heapq.merge(*walks, key=lambda row: (row[0], row[3]))
         return list(itertools.islice(merged, index.start, index.stop))
 

@@ -11,7 +11,7 @@ from taggit.models import TaggedItem
 
 from articles import images
 from articles.markdown import reading_minutes, render_markdown
-from drugs.models import Drug
+from drugs.models import CARD_FIELDS, Drug
 from medguide.editorial.models import Publishable, PublishableQuerySet, SearchText
 from medguide.editorial.paths import slug_path
 
@@ -62,14 +62,23 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
 
+# What a guide card (includes/article_card.html) never shows: the text, its headings and a
+# pending edit, which a list of 20 guides would otherwise read in full.
+NOT_ON_CARDS = ("body", "body_html", "headings", "draft")
+
+
 class ArticleQuerySet(PublishableQuerySet):
+    def for_cards(self):
+        return self.select_related("category").defer(*NOT_ON_CARDS)
+
     def for_list(self):
-        return self.select_related("category", "author").prefetch_related("tags")
+        return self.for_cards().select_related("author").prefetch_related("tags")
 
     def for_detail(self):
+        # The medicines it is about, as cards name them, and whether each is live.
+        drugs = Drug.objects.published().only(*CARD_FIELDS, "status", "published_at")
         return self.select_related("category", "author").prefetch_related(
-            "tags",
-            models.Prefetch("related_drugs", queryset=Drug.objects.published()),
+            "tags", models.Prefetch("related_drugs", queryset=drugs)
         )
 
     def for_search(self):

@@ -191,7 +191,7 @@ def related_guides(article: Article, *, drugs: list[Drug], limit: int = RELATED_
     the most medicines first, then the newest. Two queries, each reading only what it may
     show: the guides linked to these medicines (through the link table's drug index), then
     the newest in the category; never every guide on the site."""
-    published = Article.objects.published().exclude(pk=article.pk).select_related("category")
+    published = Article.objects.published().exclude(pk=article.pk).for_cards()
     sharing = list(
         published.filter(related_drugs__in=[drug.pk for drug in drugs])
         .annotate(shared_drugs=Count("pk"))  # one joined row per medicine shared

@@ -33,7 +33,7 @@ def home(request):
         "medguide/home.html",
         {
             "featured_drugs": Drug.objects.published().for_index().featured(),
-            "latest_guides": Article.objects.published().select_related("category")[:LATEST_GUIDES],
+            "latest_guides": Article.objects.published().for_cards()[:LATEST_GUIDES],
             "letters": LETTERS,
             "letters_in_use": letters_in_use(),
         },

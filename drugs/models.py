@@ -4,6 +4,7 @@ import heapq
 import itertools
 import re
 import string
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
@@ -28,7 +29,7 @@ from medguide.editorial.models import (
     Status,
     published_through,
 )
-from medguide.editorial.paths import slug_path
+from medguide.editorial.paths import slug_path, slug_paths
 
 
 def review_due_before() -> date:
@@ -619,12 +620,12 @@ class Drug(Publishable):
         return self.generic_name
 
     def get_absolute_url(self) -> str:
-        return self.path_of(self.slug)
+        return slug_path("drugs:detail", self.slug)
 
     @staticmethod
-    def path_of(slug: str) -> str:
-        """The address of the drug page of `slug`, for lists that hold slugs, not drugs."""
-        return slug_path("drugs:detail", slug)
+    def paths() -> Callable[[str], str]:
+        """Drug page addresses by slug, for lists that hold slugs, not drugs (slug_paths)."""
+        return slug_paths("drugs:detail")
 
     @property
     def brand_names(self) -> list[str]:

@@ -7,6 +7,7 @@ stand-in slug, and puts each slug in its place.
 """
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.conf import settings
@@ -21,10 +22,20 @@ def slug_path(viewname: str, slug: str) -> str:
     """reverse(viewname, kwargs={"slug": slug}) for a URL pattern whose one argument is a
     <slug:slug>, the same address. Any other slug goes through reverse(), which refuses it
     as it always has."""
-    if not SLUG.fullmatch(slug):
-        return reverse(viewname, kwargs={"slug": slug})
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _template(viewname, urlconf, get_script_prefix()).replace(STAND_IN, slug)
+    return slug_paths(viewname)(slug)
+
+
+def slug_paths(viewname: str) -> Callable[[str], str]:
+    """slug_path() for many slugs of one pattern, the URLconf and script prefix read once:
+    reading them (thread-locals) was most of the cost for the 250 drugs of a drugs.json page."""
+    template = _template(viewname, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+    def path(slug: str) -> str:
+        if not SLUG.fullmatch(slug):
+            return reverse(viewname, kwargs={"slug": slug})
+        return template.replace(STAND_IN, slug)
+
+    return path
 
 
 @lru_cache(maxsize=128)

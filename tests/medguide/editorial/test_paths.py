@@ -10,7 +10,7 @@ from django.urls import (
     set_script_prefix,
 )
 
-from medguide.editorial.paths import slug_path
+from medguide.editorial.paths import slug_path, slug_paths
 
 # This module is also a URLconf: the site's URLs under /site/.
 urlpatterns = [path("site/", include("medguide.urls"))]
@@ -48,3 +48,14 @@ def test_another_urlconf_is_followed(settings):
 def test_a_slug_the_pattern_refuses_is_refused_as_reverse_does(slug):
     with pytest.raises(NoReverseMatch):
         slug_path("drugs:detail", slug)
+
+
+def test_many_addresses_of_one_pattern_share_its_reading():
+    """slug_paths: the pattern, URLconf and prefix read once, for a list of hundreds."""
+    json_path = slug_paths("drugs:detail-json")
+    slugs = ["baclofen", "co-trimoxazole", "5-fu"]
+    assert [json_path(slug) for slug in slugs] == [
+        reverse("drugs:detail-json", kwargs={"slug": slug}) for slug in slugs
+    ]
+    with pytest.raises(NoReverseMatch):
+        json_path("a/b")

@@ -147,6 +147,17 @@ class PostgresBackend(Backend):
                 rank=SearchRank(F("head_vector"), some), in_head=Value(True)
             )
             return _pg_hits(rows.values_list("pk", "kind", "rank", "in_head"), limit)  # all in head
+        if limit is not None:
+            # Matches above the body come first, however the rest rank: when they alone fill
+            # the limit, no full vector need be read. A word in nearly every label ("dose":
+            # 68,609 documents, 14,597 of them above the body) otherwise detoasted every
+            # match's full vector to keep 1,001 (220 ms). Ranked as the full query ranks them.
+            head = documents.filter(head_vector=every).annotate(
+                rank=SearchRank(F("head_vector"), every), in_head=Value(True)
+            )
+            hits = _pg_hits(head.values_list("pk", "kind", "rank", "in_head"), limit)
+            if len(hits) >= limit:
+                return hits
         if any(len(t) < BODY_PREFIX_LENGTH for t in terms):
             documents = documents.filter(*(_pg_term(t) for t in terms))
         else:

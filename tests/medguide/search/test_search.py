@@ -329,6 +329,11 @@ def test_a_match_of_every_word_keeps_the_best_those_above_the_body_first(db, mon
     found = [r.title for r in results.page.object_list]
     assert found == every[:2]
     assert sorted(found) == ["Calmazole", "Relaxazole"], "above the body first"
+    # Those above the body fill the limit on their own: no body is read, same order.
+    monkeypatch.setattr(site_search, "MAX_RESULTS", 1)
+    results = site_search.search("spasm")
+    assert results.is_capped
+    assert [r.title for r in results.page.object_list] == every[:1]
 
 
 def test_a_short_word_is_a_prefix_above_the_body_and_a_whole_word_in_it(db):

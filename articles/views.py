@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.http import Http404
@@ -10,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from articles.forms import GuideListQuery, GuidePageQuery
 from articles.jsonld import guide_jsonld, share_image
@@ -177,7 +178,12 @@ class TagArticleListView(GuideListView):
         if "\x00" in slug:  # PostgreSQL refuses NUL in a string parameter
             raise Http404
         self.tag = get_object_or_404(tags_in_use(), slug=slug)
-        return Article.objects.published().for_list().filter(tags=self.tag)
+        # The tag's guides by id (IN): joined to its taggings instead, PostgreSQL sorted all
+        # 4,245 guides of a tag at scale with their rows to show 20 (26 -> 8.5 ms).
+        tagged = TaggedItem.objects.filter(
+            tag=self.tag, content_type=ContentType.objects.get_for_model(Article)
+        )
+        return Article.objects.published().for_list().filter(pk__in=tagged.values("object_id"))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)

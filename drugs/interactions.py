@@ -201,7 +201,8 @@ class DrugInteractions:
     The rows the drug's own label or editor wrote (and the substances their classes reach)
     are fetched whole; the rows other drugs wrote about it, through its name or a class it is
     in, are the many, and come sorted and cut in SQL with their total. Three queries for the
-    whole list, four for a slice, and a count is free after either."""
+    whole list, four for a slice, and a count is free after either
+    (docs/decisions/merged-pages.md)."""
 
     def __init__(self, drug: Drug):
         self.drug = drug

@@ -769,7 +769,8 @@ class AZEntries:
     count is one per kind. A UNION of the two kinds, sorted whole to show 60 rows and
     counted whole for the page count, took 17–35 ms at 38,000 names on PostgreSQL. Each
     kind keeps the database's order; the merge puts the two together by code point, which is
-    the same order on SQLite and, for names of letters and digits, on PostgreSQL."""
+    the same order on SQLite and, for names of letters and digits, on PostgreSQL
+    (docs/decisions/merged-pages.md)."""
 
     def __init__(self, letter: str = ""):
         self.letter = letter

@@ -209,10 +209,16 @@ class DrugInteractions:
         self._total: int | None = None  # of the rows written by others
 
     @cached_property
+    def classes(self) -> tuple[dict[int, tuple[int, ...]], list[tuple[Substance, DrugClass]]]:
+        """class_tree_and_substances(), read once for this list and for the page it is on
+        (the open data's class members walk the same tree)."""
+        return class_tree_and_substances()
+
+    @cached_property
     def _lineage(self) -> tuple[dict[int, int], dict[int, list[tuple[Substance, DrugClass]]]]:
         """The drug's class lineage (class_ancestors of its classes), and the substances
         each class the drug's own rows name reaches."""
-        tree, members = class_tree_and_substances()
+        tree, members = self.classes
         lineage = class_ancestors([c.pk for c in self.drug.classes.all()], tree)
         class_ids = {row.interactant_class_id for row in self._own_rows} - {None}
         return lineage, substances_in(class_ids, tree=tree, members=members)

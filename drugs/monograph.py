@@ -130,7 +130,9 @@ class LazyMonograph:
             "us_products": us_products(drug.products.all()),
             **converter_context(drug, query=self.query),
             **change_log_context(drug),
-            **open_data_context(self.request, drug, interactions=interactions),
+            **open_data_context(
+                self.request, drug, interactions=interactions, tree=every_interaction.classes[0]
+            ),
         }
         assert parts.keys() == set(self.PARTS), "LazyMonograph.PARTS must name every part"
         return parts
@@ -366,13 +368,14 @@ def site_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def open_data_context(request, drug: Drug, *, interactions) -> dict:
+def open_data_context(request, drug: Drug, *, interactions, tree) -> dict:
     """The open-data document the professional view's tables read, and the page's schema.org
-    JSON-LD, both from one serializer. No queries: the monograph is prefetched."""
+    JSON-LD, both from one serializer. The monograph is prefetched and `tree` is the class
+    tree its interactions read: one query, for the members of the classes they name."""
     document = opendata.monograph_document(
         drug,
         interactions=interactions,
-        class_members=opendata.class_members(drug, interactions),
+        class_members=opendata.class_members(drug, interactions, tree=tree),
         site_url=site_url(request),
     )
     return {

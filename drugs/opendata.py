@@ -306,14 +306,19 @@ class Member(NamedTuple):
     path: str  # its page's address
 
 
-def class_members(drug: Drug, interactions: list[InteractionEntry]) -> dict[int, list[Member]]:
+def class_members(
+    drug: Drug,
+    interactions: list[InteractionEntry],
+    *,
+    tree: dict[int, tuple[int, ...]] | None = None,
+) -> dict[int, list[Member]]:
     """The published drugs each interacting class applies to (the class and its subclasses),
-    by class id, without `drug` itself: names and slugs, not whole medicines (a class can
-    reach 800). Two queries, none when no class is involved."""
+    by class id, without `drug` itself: names and addresses, not whole medicines (a class can
+    reach 800). Two queries, one given the class tree, none when no class is involved."""
     class_ids = {e.interaction.interactant_class_id for e in interactions if e.kind == "class"}
     if not class_ids:
         return {}
-    parents = class_tree()
+    parents = class_tree() if tree is None else tree
     reached = {  # member class -> the interacting classes that contain it
         member: {c for c in class_ancestors([member], parents) if c in class_ids}
         for member in parents

@@ -30,7 +30,7 @@ from drugs.forms import (
     PageQuery,
     SectionFeedbackForm,
 )
-from drugs.interactions import DrugInteractions, class_ancestors, class_tree, interactions_for
+from drugs.interactions import DrugInteractions, class_ancestors, class_tree
 from drugs.models import (
     CARD_FIELDS,
     LETTERS,
@@ -244,11 +244,12 @@ def drug_json(request, slug):
     drug = Drug.objects.published().for_monograph().filter(slug=slug).first()
     if drug is None:
         return open_data_not_found("No published monograph has this slug.")
-    interactions = interactions_for(drug)
+    found = DrugInteractions(drug)
+    interactions = found[:]
     document = opendata.monograph_document(
         drug,
         interactions=interactions,
-        class_members=opendata.class_members(drug, interactions),
+        class_members=opendata.class_members(drug, interactions, tree=found.classes[0]),
         site_url=site_url(request),
     )
     return open_data_response(document)

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 # Measured with 3 rows of everything; the tests check that 30 rows cost the same.
 LIST_QUERIES = 6
 DETAIL_QUERIES = 5  # related guides: those sharing medicines, then the newest in the category
-DRUG_PAGE_QUERIES = 16  # label sources, the public change log and US products prefetched
+DRUG_PAGE_QUERIES = 15  # label sources, the public change log and US products prefetched
 HOME_QUERIES = 5
 
 FAKE_RENDITIONS = [

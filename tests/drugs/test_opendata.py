@@ -214,7 +214,7 @@ INDEX_SCHEMA = {
 }
 
 # Measured with 3 rows in every section; 60 rows must cost the same.
-MONOGRAPH_JSON_QUERIES = 17  # US products: one prefetch, however many; interactions: three
+MONOGRAPH_JSON_QUERIES = 16  # US products: one prefetch, however many; interactions: three
 INDEX_JSON_QUERIES = 2
 
 pytestmark = pytest.mark.django_db

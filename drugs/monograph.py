@@ -15,7 +15,7 @@ from drugs import opendata
 from drugs.change_log import change_log_context
 from drugs.converter import converter_context
 from drugs.dosing import describe, format_amount, titration_schedule
-from drugs.interactions import DrugInteractions, interactions_for
+from drugs.interactions import DrugInteractions
 from drugs.label_text import LabelPage, label_page, link_uses
 from drugs.models import (
     Condition,
@@ -180,7 +180,8 @@ def sections_for(drug: Drug) -> list[Section]:
     """The sections readers see on the drug's page, as its table of contents lists them.
     Expects for_monograph()."""
     guides, _curated = guides_for(drug)
-    return monograph_sections(drug, interactions=interactions_for(drug), guides=guides)
+    # Whether it has any interactions is all the contents need: the first, not all 779.
+    return monograph_sections(drug, interactions=DrugInteractions(drug)[:1], guides=guides)
 
 
 def guides_for(drug: Drug) -> tuple[list, bool]:

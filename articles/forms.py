@@ -1,6 +1,7 @@
 """What the guide lists read from their query strings."""
 
-from medguide.editorial.caching import QueryForm, QueryText, page_number
+from medguide.editorial.caching import QueryForm, QueryText
+from medguide.editorial.paging import page_number
 
 MAX_FILTER_LENGTH = 200
 

@@ -18,8 +18,9 @@ from articles.jsonld import guide_jsonld, share_image
 from articles.models import Article, Category
 from drugs.models import Drug
 from drugs.opendata import script_json
-from medguide.editorial.caching import NearestPageMixin, QueryMixin, remember
+from medguide.editorial.caching import QueryMixin, remember
 from medguide.editorial.models import published_through
+from medguide.editorial.paging import NearestPageMixin
 
 GUIDES_PER_PAGE = 12
 RELATED_GUIDES = 3

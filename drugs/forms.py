@@ -13,7 +13,8 @@ from drugs.converter import UNITS
 from drugs.dosing import parse_strength
 from drugs.models import Formulation, Interaction, Strength
 from medguide.editorial.autocomplete import PreloadedAutocompleteForm
-from medguide.editorial.caching import QueryForm, QueryList, QueryText, page_number
+from medguide.editorial.caching import QueryForm, QueryList, QueryText
+from medguide.editorial.paging import page_number
 
 # Strengths are separated by ";" or by a comma that is not a thousands separator: "400 mg,
 # 800 mg" is two strengths, "1,000 mg" one.

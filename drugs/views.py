@@ -45,15 +45,14 @@ from drugs.models import (
 )
 from drugs.monograph import INTERACTIONS_PER_PAGE, LazyMonograph, sections_for, site_url
 from medguide.editorial.caching import (
-    NearestPageMixin,
     QueryMixin,
     fetch_fragments,
-    nearest_page_of,
     reads_no_query,
     reads_query,
     remember,
 )
 from medguide.editorial.models import published_through
+from medguide.editorial.paging import NearestPageMixin, OpenEndedPaginator, nearest_page_of
 
 INDEX_PER_PAGE = 60  # names to an A–Z page: a few screens on a phone
 
@@ -77,9 +76,10 @@ class IndexEntry:
         return self.name[:1].upper()
 
 
-class DrugListView(NearestPageMixin, ListView):
+class DrugListView(QueryMixin, ListView):
     """The A–Z: generic and brand names in one order, a page at a time, all of them or those
-    starting with one letter."""
+    starting with one letter. Its pages are open-ended: they link to their neighbours, and
+    the list is not counted (OpenEndedPaginator)."""
 
     template_name = "drugs/drug_list.html"
     context_object_name = "entries"
@@ -90,14 +90,14 @@ class DrugListView(NearestPageMixin, ListView):
         return AZEntries(self.query["letter"])
 
     def paginate_queryset(self, queryset, page_size):
-        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
-        rows = list(rows)
+        page = OpenEndedPaginator(queryset, page_size).nearest_page(self.query["page"])
+        rows = page.object_list
         drugs = Drug.objects.filter(pk__in={row[2] for row in rows}).for_index().in_bulk()
         # A drug unpublished between the two queries is left out rather than a KeyError.
         page.object_list = [
             IndexEntry(name, drugs[pk], is_brand) for _, name, pk, is_brand in rows if pk in drugs
         ]
-        return paginator, page, page.object_list, is_paginated
+        return page.paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -108,9 +108,8 @@ class DrugListView(NearestPageMixin, ListView):
             "letter": letter,
             "letters": LETTERS,
             "letters_in_use": letters_in_use(),
-            "medicine_count": None if letter else self.object_list.medicine_count(),
             "generic_names": [e.name for e in page.object_list if not e.is_brand],
-            **paging(page),
+            "pages": page.page_range(),
             "page_query": urlencode({"letter": letter}) if letter else "",
             "canonical_query": {"letter": letter} if letter else {},
         }

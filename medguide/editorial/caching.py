@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterable
@@ -26,7 +25,6 @@ from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.utils import timezone
 
@@ -196,16 +194,6 @@ def page_cache_exempt(view):
     return view
 
 
-def page_number(value: str | None, *, last: int = sys.maxsize) -> int:
-    """The page to show for a ?page= value: a number out of range is clamped to the first or
-    last page, anything else (missing, "abc", too long to be a number) is the first page."""
-    try:
-        number = int(value or 1)
-    except ValueError:  # "abc", "1.5", and digit strings beyond int()'s length limit
-        return 1
-    return min(max(number, 1), last)
-
-
 class QueryText(forms.Field):
     """One query parameter: None when it is absent, else its text (the last one, when it is
     repeated), cut to `keep` characters. It refuses nothing; the form's clean_<name> decides
@@ -294,31 +282,3 @@ class QueryMixin:
     @functools.cached_property
     def query(self) -> dict:
         return self.query_form.read(self.request.GET)
-
-
-class NearestPageMixin(QueryMixin):
-    """For a ListView whose query form cleans ?page= with page_number: a page past the end
-    shows the last page (ListView would answer 404 to ?page=999; a reader who edits the URL
-    or follows an old link is better served by the nearest page that exists)."""
-
-    def paginate_queryset(self, queryset, page_size):
-        page = nearest_page(self.get_paginator(queryset, page_size), self.query["page"])
-        return page.paginator, page, page.object_list, page.has_other_pages()
-
-
-def nearest_page(paginator: Paginator, number: int) -> Page:
-    """The paginator's page `number` (from page_number), or its last page if there are fewer."""
-    return paginator.page(min(number, paginator.num_pages))
-
-
-def nearest_page_of(rows, per_page: int, number: int, *, shown) -> Page:
-    """nearest_page() of the ordered queryset `rows`, whose page is found by id and then
-    fetched with `shown` (the same model's queryset with what the page shows: select_related,
-    only, prefetches). Sorting and cutting the ids alone lets the database leave the shown
-    columns out of the sort: a condition of 1,085 medicines read every medicine's row, all
-    20,000, to show 30."""
-    page = nearest_page(Paginator(rows.values_list("pk", flat=True), per_page), number)
-    found = shown.in_bulk(list(page.object_list))
-    # A row gone between the two queries is left out rather than a KeyError.
-    page.object_list = [found[pk] for pk in page.object_list if pk in found]
-    return page

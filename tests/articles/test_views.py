@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
-from medguide.editorial.caching import page_number
 from medguide.editorial.models import Status
+from medguide.editorial.paging import page_number
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,

@@ -27,7 +27,7 @@ from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, QueryS
 
 from drugs.names import SIMILARITY_THRESHOLD, fold, similarity
 from medguide.editorial.models import SearchText
-from medguide.search.models import SearchDocument, SearchName
+from medguide.search.models import SPELT_KINDS, SearchDocument, SearchName
 
 CONFIG = "english"
 FTS_TABLE = "medguide_search_fts"
@@ -192,7 +192,8 @@ class PostgresBackend(Backend):
         # The trigram index lists the candidates on its own first: asked together with the
         # join to the documents, the planner scanned all 90,000 names at scale instead
         # (a misspelt name: 110 ms, against 18).
-        candidates = SearchName.objects.filter(key__trigram_similar=key).values("pk")
+        # Only names of SPELT_KINDS: the trigram index (partial, WHERE fuzzy) holds no others.
+        candidates = SearchName.objects.filter(fuzzy=True, key__trigram_similar=key).values("pk")
         rows = (
             names.filter(pk__in=candidates)
             .annotate(similarity=TrigramSimilarity("key", key))
@@ -253,9 +254,13 @@ class SQLiteBackend(Backend):
                 "VALUES (%s, %s, %s, %s, %s)",
                 [(d.pk, d.names, d.keywords, d.summary, d.body) for d, _text in documents],
             )
-            cursor.executemany(
+            cursor.executemany(  # names found spelt like a query: of SPELT_KINDS only
                 f"INSERT INTO {NAMES_TABLE} (rowid, keys) VALUES (%s, %s)",
-                [(d.pk, "\n".join(fold(name) for name in text.names)) for d, text in documents],
+                [
+                    (d.pk, "\n".join(fold(name) for name in text.names))
+                    for d, text in documents
+                    if d.kind in SPELT_KINDS
+                ],
             )
 
     def delete(self, document_ids):

@@ -28,7 +28,7 @@ from drugs.names import fold
 from drugs.signals import catalogue_changed, catalogue_imported
 from medguide.editorial.drafts import is_rehearsing
 from medguide.search.backends import MAX_BODY_CHARACTERS, backend
-from medguide.search.models import SearchDocument, SearchKind, SearchName
+from medguide.search.models import SPELT_KINDS, SearchDocument, SearchKind, SearchName
 
 logger = logging.getLogger(__name__)
 
@@ -206,7 +206,13 @@ def _write(kind: str, pks: set[int], *, write_vectors: VectorWriter | None = Non
         written.append((document, text))
     SearchDocument.objects.bulk_create([document for document, _text in written])
     SearchName.objects.bulk_create(
-        SearchName(document=document, name=name[:300], key=fold(name)[:300], is_primary=i == 0)
+        SearchName(
+            document=document,
+            name=name[:300],
+            key=fold(name)[:300],
+            is_primary=i == 0,
+            fuzzy=document.kind in SPELT_KINDS,
+        )
         for document, text in written
         for i, name in enumerate(dict.fromkeys(text.names))
         if fold(name)

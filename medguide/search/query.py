@@ -28,7 +28,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from drugs.models import Drug, Indication
-from drugs.names import KnownName, did_you_mean, fold
+from drugs.names import SIMILARITY_THRESHOLD, KnownName, did_you_mean, fold, similarity
 from medguide.search import index as search_index
 from medguide.search.backends import STOP_WORDS, NameHit, backend, words
 from medguide.search.models import SearchDocument, SearchKind, SearchName
@@ -60,6 +60,8 @@ SPELT_LIKE_FROM = 5
 # sorting every one of them cost 90 ms of Python. Only a page of the best is shown; more are
 # counted as "1,000+". When no item has every word, as many of those with some are found.
 MAX_RESULTS = 1000
+# A query of several words is compared with the titles of this many of the guides it found.
+TITLE_CANDIDATES = 20
 SNIPPET_LENGTH = 220
 PASSAGE_LENGTH = 4 * SNIPPET_LENGTH  # room for the words before the match and after it
 
@@ -397,10 +399,27 @@ def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool, bool]:
         hits = hits[:MAX_RESULTS]
         for hit in hits:
             offer(hit.document_id, hit.kind, _Score(2 if hit.in_head else 3, -hit.rank))
+        _offer_titles_spelt_like(key, hits, names, offer)
     _put_treatments_first(ranked, documents)
     # Loose unless something matched the whole query by name.
     is_loose = is_loose and not any(s.tier < 2 and not s.is_part for _k, s in ranked.values())
     return ranked, is_loose, is_capped
+
+
+def _offer_titles_spelt_like(key: str, hits: list, names, offer) -> None:
+    """Guides whose title the query of several words nearly is ("baclofen abdominal pain":
+    Baclofen for Chronic Abdominal Pain), with the names spelt like it. Titles are not in the
+    trigram index (SPELT_KINDS), so they are looked for among the guides the words found
+    above the body, the best TITLE_CANDIDATES of them: one small query."""
+    if len(key.split()) < 2:
+        return
+    found = [hit.document_id for hit in hits if hit.kind == SearchKind.ARTICLE and hit.in_head]
+    titles = names.filter(document_id__in=found[:TITLE_CANDIDATES], is_primary=True)
+    for pk, title_key in titles.values_list("document_id", "key"):
+        score = similarity(title_key, key)
+        # As for names: a query of more words than the title is a question about it.
+        if score >= SIMILARITY_THRESHOLD and len(key.split()) <= len(title_key.split()):
+            offer(pk, SearchKind.ARTICLE, _Score(1, -score))
 
 
 def _put_treatments_first(ranked: dict[int, tuple[str, _Score]], documents) -> None:

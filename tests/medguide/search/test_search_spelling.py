@@ -1,0 +1,73 @@
+"""What is found spelt like a query: names of medicines and conditions (SPELT_KINDS), not
+guide titles, which are found by their words; the engines' trigram indexes hold only those
+names. A query that is nearly a guide's title still puts that guide first."""
+
+import pytest
+from django.db import connection
+
+from medguide.search import index as search_index
+from medguide.search.backends import NAMES_TABLE
+from medguide.search.models import SearchKind, SearchName
+from tests.factories import ArticleFactory, ConditionFactory, DrugFactory, IndicationFactory
+from tests.search_results import titles
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(db):
+    tizanidine = DrugFactory(generic_name="Tizanidine")
+    IndicationFactory(drug=tizanidine, condition=ConditionFactory(name="Muscle spasm"))
+    ArticleFactory(title="Storing Tizanidine at Home", related_drugs=[tizanidine])
+    ArticleFactory(title="Footwear Advice for Muscle Stiffness")
+    search_index.flush()  # the index is written at the end of a request; here, now
+
+
+def suggested(client, q: str) -> list[str]:
+    return [s["name"] for s in client.get("/search/suggest/", {"q": q}).json()["suggestions"]]
+
+
+def test_names_of_medicines_and_conditions_are_spelt_guide_titles_are_not(catalogue):
+    fuzzy = dict(SearchName.objects.values_list("key", "fuzzy"))
+    assert fuzzy["tizanidine"] is True
+    assert fuzzy["muscle spasm"] is True
+    assert fuzzy["storing tizanidine at home"] is False
+    assert fuzzy["footwear advice for muscle stiffness"] is False
+
+
+def test_a_misspelt_medicine_or_condition_is_found_a_misspelt_title_by_its_words(
+    client, catalogue
+):
+    assert "Tizanidine" in suggested(client, "tizanadine")
+    assert "Muscle spasm" in suggested(client, "muscle spasim")
+    # No title is offered for its spelling: "footware advise" shares no word with it.
+    assert suggested(client, "footware advise") == []
+    assert titles("footware advise") == []
+    # Spelt right, its words find it.
+    assert titles("footwear advice")[0] == "Footwear Advice for Muscle Stiffness"
+
+
+def test_a_query_that_is_nearly_a_title_puts_the_guide_first(catalogue):
+    # "tizanidine" is a name the query holds, but the reader typed most of the title.
+    assert titles("storing tizanidine home")[0] == "Storing Tizanidine at Home"
+
+
+def test_the_trigram_index_holds_the_spelt_names_only(catalogue):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'medguide_search_name_trgm'"
+            )
+            (definition,) = cursor.fetchone()
+            assert "gin (key gin_trgm_ops) WHERE fuzzy" in definition
+            return
+        cursor.execute(f"SELECT keys FROM {NAMES_TABLE}")
+        held = {key for (keys,) in cursor.fetchall() for key in keys.splitlines()}
+    assert {"tizanidine", "muscle spasm"} <= held
+    assert not {k for k in held if "storing" in k or "footwear" in k}
+
+
+def test_every_kind_is_spelt_or_said_not_to_be():
+    from medguide.search.models import SPELT_KINDS
+
+    assert SPELT_KINDS == {SearchKind.DRUG, SearchKind.CONDITION}

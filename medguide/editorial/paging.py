@@ -69,15 +69,22 @@ class OpenEndedPaginator:
 
     def nearest_page(self, number: int) -> OpenEndedPage:
         """Page `number` (from page_number), or the last page if the list is shorter."""
+        # No list is longer than an offset SQL and islice() can hold (?page=99999999999999).
+        number = min(number, (sys.maxsize - self._ahead - 1) // self.per_page)
         page = self._page(number)
         if page.object_list or number == 1:
             return page
         last = max(1, math.ceil(self.rows.count() / self.per_page))
         return self._page(min(number, last))
 
+    @property
+    def _ahead(self) -> int:
+        """The rows a page reads from its first on: its own and the lookahead pages'."""
+        return self.per_page * (1 + self.lookahead)
+
     def _page(self, number: int) -> OpenEndedPage:
         start = (number - 1) * self.per_page
-        ahead = self.per_page * (1 + self.lookahead)
+        ahead = self._ahead
         rows = list(self.rows[start : start + ahead + 1])
         return OpenEndedPage(
             rows[: self.per_page],

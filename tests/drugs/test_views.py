@@ -301,6 +301,20 @@ def test_the_index_is_paginated_and_a_page_past_the_end_shows_the_last(client):
     assert 'rel="next"' not in last
     assert 'href="?letter=b&amp;page=2"' in last
     assert page(client, "/drugs/?page=abc").count('class="card drug-card') == INDEX_PER_PAGE
+    # A number past any offset the database or Python can hold: the last page too.
+    huge = page(client, "/drugs/?letter=b&page=" + "9" * 30)
+    assert huge.count('class="card drug-card') == 5
+
+
+def test_a_page_past_the_end_of_the_index_costs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries
+):
+    for number in range(5):
+        DrugFactory(generic_name=f"Bexample{number}")
+    # Its own walks find nothing, so the list is counted (a query per kind) and the last
+    # page walked again.
+    with django_assert_max_num_queries(INDEX_QUERIES + 4):
+        assert client.get("/drugs/?letter=b&page=40").status_code == 200
 
 
 def test_every_page_of_the_index_continues_the_one_name_order():

@@ -1,3 +1,5 @@
+import sys
+
 import pytest
 
 from medguide.editorial.paging import OpenEndedPaginator
@@ -63,7 +65,7 @@ def test_exactly_full_pages_end_without_an_empty_one():
     assert not last.has_next()
 
 
-@pytest.mark.parametrize(("number", "shown"), [(7, 4), (99_999, 4)])
+@pytest.mark.parametrize(("number", "shown"), [(7, 4), (99_999, 4), (sys.maxsize, 4)])
 def test_a_page_past_the_end_is_counted_once_and_shows_the_last(number, shown):
     page, rows = page_of(35, number)
     assert page.number == shown

@@ -7,7 +7,7 @@ from django.db import connection
 
 from medguide.search import index as search_index
 from medguide.search.backends import NAMES_TABLE
-from medguide.search.models import SearchKind, SearchName
+from medguide.search.models import SearchName
 from tests.factories import ArticleFactory, ConditionFactory, DrugFactory, IndicationFactory
 from tests.search_results import titles
 
@@ -35,9 +35,7 @@ def test_names_of_medicines_and_conditions_are_spelt_guide_titles_are_not(catalo
     assert fuzzy["footwear advice for muscle stiffness"] is False
 
 
-def test_a_misspelt_medicine_or_condition_is_found_a_misspelt_title_by_its_words(
-    client, catalogue
-):
+def test_a_misspelt_medicine_or_condition_is_found_a_misspelt_title_by_its_words(client, catalogue):
     assert "Tizanidine" in suggested(client, "tizanadine")
     assert "Muscle spasm" in suggested(client, "muscle spasim")
     # No title is offered for its spelling: "footware advise" shares no word with it.
@@ -65,9 +63,3 @@ def test_the_trigram_index_holds_the_spelt_names_only(catalogue):
         held = {key for (keys,) in cursor.fetchall() for key in keys.splitlines()}
     assert {"tizanidine", "muscle spasm"} <= held
     assert not {k for k in held if "storing" in k or "footwear" in k}
-
-
-def test_every_kind_is_spelt_or_said_not_to_be():
-    from medguide.search.models import SPELT_KINDS
-
-    assert SPELT_KINDS == {SearchKind.DRUG, SearchKind.CONDITION}

@@ -382,7 +382,8 @@ def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool, bool]:
     # "tebicin" took 55 ms at scale); nor for a question ("what helps stroke"). A name a
     # query holds is not enough: "baclofen abdominal pain" is spelt like a guide's title.
     named = any(score.tier == 0 for _kind, score in ranked.values())
-    if len(key) >= 4 and _may_be_a_name(key) and not named and not _is_question(key):
+    may_be_misspelt = len(key) >= 4 and _may_be_a_name(key) and not named and not _is_question(key)
+    if may_be_misspelt:
         for hit in engine.similar_names(names, key):
             # A question ("baclofen abdominal pain") is not a misspelt name: leave it to
             # the full text.
@@ -399,7 +400,8 @@ def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool, bool]:
         hits = hits[:MAX_RESULTS]
         for hit in hits:
             offer(hit.document_id, hit.kind, _Score(2 if hit.in_head else 3, -hit.rank))
-        _offer_titles_spelt_like(key, hits, names, offer)
+        if may_be_misspelt:
+            _offer_titles_spelt_like(key, hits, names, offer)
     _put_treatments_first(ranked, documents)
     # Loose unless something matched the whole query by name.
     is_loose = is_loose and not any(s.tier < 2 and not s.is_part for _k, s in ranked.values())
@@ -408,9 +410,10 @@ def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool, bool]:
 
 def _offer_titles_spelt_like(key: str, hits: list, names, offer) -> None:
     """Guides whose title the query of several words nearly is ("baclofen abdominal pain":
-    Baclofen for Chronic Abdominal Pain), with the names spelt like it. Titles are not in the
-    trigram index (SPELT_KINDS), so they are looked for among the guides the words found
-    above the body, the best TITLE_CANDIDATES of them: one small query."""
+    Baclofen for Chronic Abdominal Pain), with the names spelt like it, when names are looked
+    for by spelling at all. Titles are not in the trigram index (SPELT_KINDS), so they are
+    looked for among the guides the words found above the body, the best TITLE_CANDIDATES of
+    them: one small query."""
     if len(key.split()) < 2:
         return
     found = [hit.document_id for hit in hits if hit.kind == SearchKind.ARTICLE and hit.in_head]

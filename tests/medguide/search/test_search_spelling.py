@@ -63,3 +63,14 @@ def test_the_trigram_index_holds_the_spelt_names_only(catalogue):
         held = {key for (keys,) in cursor.fetchall() for key in keys.splitlines()}
     assert {"tizanidine", "muscle spasm"} <= held
     assert not {k for k in held if "storing" in k or "footwear" in k}
+
+
+def test_a_question_is_not_taken_for_another_medicine_s_guide_title(db):
+    DrugFactory(generic_name="Diacline")
+    ArticleFactory(
+        title="Egaline in Pregnancy and Breastfeeding",
+        related_drugs=[DrugFactory(generic_name="Egaline")],
+    )
+    search_index.flush()
+    # Five words: a question about Diacline, however like that title it is spelt.
+    assert titles("is diacline safe in pregnancy")[0] == "Diacline"

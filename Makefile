@@ -48,6 +48,9 @@ check: test
 ## without a git hook and without downloading anything; pre-commit keeps its state in .venv.
 lint: setup
 	PRE_COMMIT_HOME=$(VENV)/pre-commit $(BIN)/pre-commit run --all-files
+	@# --all-files means the tracked ones: files not yet added are checked too.
+	git ls-files -z --others --exclude-standard | \
+		xargs -0 -r env PRE_COMMIT_HOME=$(VENV)/pre-commit $(BIN)/pre-commit run --files
 
 ## What ruff and djLint can fix, fixed in place (--warn: djLint exits 1 when it changed a file).
 format: setup

@@ -324,16 +324,19 @@ def class_members(
         for member in parents
     }
     members: dict[int, list[Member]] = {pk: [] for pk in class_ids}
+    # The drugs are found from the classes' links (in_classes), then each one's classes read:
+    # joined to the links it was filtered on, SQLite's planner read every published medicine
+    # through the status index (23 ms for a label page at 20,000 medicines, against 1.5).
     rows = (
         Drug.objects.published()
         .exclude(pk=drug.pk)
-        .filter(classes__in=[m for m, found in reached.items() if found])
+        .in_classes([m for m, found in reached.items() if found])
         .values_list("pk", "generic_name", "slug", "classes")
     )
     listed: set[tuple[int, int]] = set()  # (class, drug): a drug in two member classes once
     path = Drug.paths()
-    for pk, generic_name, slug, member_class in rows:
-        for class_id in reached[member_class]:
+    for pk, generic_name, slug, member_class in rows:  # each of the drug's classes, reached or not
+        for class_id in reached.get(member_class, ()):
             if (class_id, pk) not in listed:
                 listed.add((class_id, pk))
                 members[class_id].append(Member(generic_name, path(slug)))

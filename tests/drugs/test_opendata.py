@@ -358,7 +358,8 @@ def test_a_drug_in_two_classes_a_class_interaction_reaches_is_listed_once(client
     depressants = DrugClassFactory(name="CNS depressants")
     benzodiazepines = DrugClassFactory(name="Benzodiazepines", parent=depressants)
     anticonvulsants = DrugClassFactory(name="Anticonvulsants", parent=depressants)
-    DrugFactory(generic_name="Clonazepam", classes=[benzodiazepines, anticonvulsants])
+    unrelated = DrugClassFactory(name="Panic disorder treatments")  # no interaction reaches it
+    DrugFactory(generic_name="Clonazepam", classes=[benzodiazepines, anticonvulsants, unrelated])
     InteractionFactory(drug=baclofen, interactant_class=depressants)
     interactions = client.get("/drugs/baclofen.json").json()["interactions"]
     (via_class,) = [i for i in interactions if i["with"]["type"] == "class"]

@@ -190,6 +190,39 @@ def test_snippets_escape_what_editors_wrote(client, db):
     assert "&lt;b&gt;<mark>itching</mark>&lt;/b&gt; &amp; &lt;script&gt;" in content
 
 
+def test_a_summary_without_the_word_gives_way_to_the_bodys_passage_around_it(client, db):
+    opening = "This medicine is taken by mouth with water. " * 40  # about 1,800 characters
+    DrugFactory(
+        generic_name="Passazole",
+        summary="A tablet for the stomach.",
+        mechanism=opening + "Cramping of the gut eases within hours. Take it with food.",
+    )
+    snippet = page(client, q="cramping").context["results"][0].snippet
+    assert snippet.startswith("… ")  # from mid-body, not from the body's start
+    assert "<mark>Cramping</mark> of the gut eases" in snippet  # found capitalised
+
+
+def test_a_snippet_keeps_the_summary_when_it_names_the_word(client, db):
+    DrugFactory(
+        generic_name="Summazole",
+        summary="Eases cramping of the stomach.",
+        mechanism="Not for cramping in children under 12.",
+    )
+    (result,) = page(client, q="cramping").context["results"]
+    assert result.snippet == "Eases <mark>cramping</mark> of the stomach."
+
+
+def test_a_body_without_the_first_word_shows_its_opening_with_the_others(client, db):
+    # The passage is found by the first word ("wandering", in the title, not in the body).
+    ArticleFactory(
+        title="Wandering pains",
+        summary="A guide.",
+        body="Cramping eases within hours.\n\n" + "Take it with water. " * 100,
+    )
+    (result,) = page(client, q="wandering cramping").context["results"]
+    assert result.snippet.startswith("<mark>Cramping</mark> eases within hours.")
+
+
 def test_search_page_queries_do_not_grow_with_results(client, db, django_assert_max_num_queries):
     for n in range(3):
         DrugFactory(generic_name=f"Fewazole {n}", summary="A counted medicine.")
@@ -202,6 +235,26 @@ def test_search_page_queries_do_not_grow_with_results(client, db, django_assert_
     search_index.flush()  # as a commit would, before the reader arrives
     with django_assert_max_num_queries(len(few.captured_queries)):
         page(client, q="counted")
+
+
+def test_body_passages_take_one_query_however_many_results_need_one(
+    client, db, django_assert_max_num_queries
+):
+    def medicine(name: str) -> None:
+        DrugFactory(generic_name=name, summary="A tablet.", mechanism="It is a counted medicine.")
+
+    for n in range(3):
+        medicine(f"Fewazole {n}")
+    page(client, q="counted")  # the first search of a day creates its log row
+    with django_assert_max_num_queries(12) as few:
+        page(client, q="counted")
+    assert any("SUBSTR" in query["sql"].upper() for query in few.captured_queries)
+    for n in range(40):
+        medicine(f"Manyazole {n}")
+    search_index.flush()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        results = page(client, q="counted").context["results"]
+    assert all("<mark>counted</mark>" in result.snippet for result in results)
 
 
 # Suggestions --------------------------------------------------------------------------------

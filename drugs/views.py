@@ -163,7 +163,11 @@ class DrugClassDetailView(QueryMixin, DetailView):
         members = [pk for pk in tree if drug_class.pk in class_ancestors([pk], tree)]
         drugs = Drug.objects.published().in_classes(members)
         page = nearest_page_of(
-            drugs, LIST_PER_PAGE, self.query["page"], shown=Drug.objects.for_index()
+            drugs,
+            LIST_PER_PAGE,
+            self.query["page"],
+            shown=Drug.objects.for_index(),
+            walks_an_index=True,  # the medicines' names, in order
         )
         subclasses = list(drug_class.children.all())
         return super().get_context_data(

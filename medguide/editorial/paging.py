@@ -7,6 +7,7 @@ import math
 import sys
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 
 from medguide.editorial.caching import QueryMixin
 
@@ -36,17 +37,49 @@ def nearest_page(paginator: Paginator, number: int) -> Page:
     return paginator.page(min(number, paginator.num_pages))
 
 
-def nearest_page_of(rows, per_page: int, number: int, *, shown) -> Page:
+def nearest_page_of(rows, per_page: int, number: int, *, shown, walks_an_index=False) -> Page:
     """nearest_page() of the ordered queryset `rows`, whose page is found by id and then
     fetched with `shown` (the same model's queryset with what the page shows: select_related,
     only, prefetches). Sorting and cutting the ids alone lets the database leave the shown
     columns out of the sort: a condition of 1,085 medicines read every medicine's row, all
-    20,000, to show 30."""
-    page = nearest_page(Paginator(rows.values_list("pk", flat=True), per_page), number)
-    found = shown.in_bulk(list(page.object_list))
+    20,000, to show 30.
+
+    The ids come with the list's length, a window count over the rows the sort reads anyway:
+    counting them apart cost PostgreSQL another join of every published medicine (8.7 ms for
+    that condition). Not when the database finds the order by walking an index and stops at
+    the page's end (`walks_an_index`: a class's medicines, by name): to count, PostgreSQL
+    then walked all 20,000 names for a class of 682 (79 ms, against 5 and a 6 ms count). A
+    page past the end is counted on its own, to show the last page."""
+    number = min(number, (sys.maxsize - 1) // per_page)  # no offset past what SQL can hold
+    if walks_an_index:
+        paginator = Paginator(rows.values_list("pk", flat=True), per_page)
+        page = nearest_page(paginator, number)
+        ids = list(page.object_list)
+    else:
+        ranked = rows.annotate(length=Window(Count("pk"))).values_list("pk", "length")
+        found = list(ranked[(number - 1) * per_page : number * per_page])
+        page = nearest_page(
+            _CountedPaginator(found[0][1] if found else rows.count(), per_page), number
+        )
+        if page.number != number:  # past the end: the last page's ids
+            found = list(ranked[(page.number - 1) * per_page : page.number * per_page])
+        ids = [pk for pk, _length in found]
+    by_id = shown.in_bulk(ids)
     # A row gone between the two queries is left out rather than a KeyError.
-    page.object_list = [found[pk] for pk in page.object_list if pk in found]
+    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
     return page
+
+
+class _CountedPaginator(Paginator):
+    """A Paginator of a list whose length is known: its pages are filled by the caller."""
+
+    def __init__(self, count: int, per_page: int):
+        super().__init__((), per_page)
+        self.count = count  # in place of the cached property that would count the list
+
+    def page(self, number):
+        number = self.validate_number(number)
+        return Page([], number, self)
 
 
 class OpenEndedPaginator:

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.models import Article
 from drugs.models import Drug, Indication
 from drugs.names import SIMILARITY_THRESHOLD, KnownName, did_you_mean, fold, similarity
 from medguide.search import index as search_index
@@ -62,6 +63,8 @@ SPELT_LIKE_FROM = 5
 MAX_RESULTS = 1000
 # A query of several words is compared with the titles of this many of the guides it found.
 TITLE_CANDIDATES = 20
+# A misspelt medicine's name brings this many of its guides, as its name spelt right would.
+GUIDES_OF_THE_MEDICINE_MEANT = 20
 SNIPPET_LENGTH = 220
 PASSAGE_LENGTH = 4 * SNIPPET_LENGTH  # room for the words before the match and after it
 
@@ -130,6 +133,8 @@ class _Score:
     score: float
     is_name_match: bool = field(compare=False, default=False)  # a name is or starts with it
     is_part: bool = field(compare=False, default=False)  # a name is some of its words
+    # A guide of the medicine a misspelt query means, not found by the query as typed.
+    is_of_meant: bool = field(compare=False, default=False)
 
 
 def normalise_query(raw: str) -> str:
@@ -194,9 +199,13 @@ def search(query: str, *, kind: str = "", page: int | str = 1) -> SearchResults:
         is_loose=is_loose,
         is_capped=is_capped,
     )
-    # Offer a respelling only when nothing is named by the query or has it above the body.
-    found_well = any(s.is_name_match or s.tier == 2 for _kind, s in ranked.values())
-    if query and results.total < FEW_RESULTS and not found_well:
+    # Offer a respelling only when nothing is named by the query as typed or has it above the
+    # body: the guides of the medicine it is spelt like are found by the respelling.
+    found_well = any(
+        (s.is_name_match or s.tier == 2) and not s.is_of_meant for _kind, s in ranked.values()
+    )
+    of_meant = sum(1 for k, s in ranked.values() if s.is_of_meant and kind in ("", k))
+    if query and results.total - of_meant < FEW_RESULTS and not found_well:
         meant = did_you_mean_for(query)
         if meant is not None:
             results.respelling, results.respelling_generic = meant.name, meant.generic
@@ -345,9 +354,11 @@ NOT_FOUND = 10**9  # past the end of any body: where a word is that a body does 
 
 def _passage_start(terms: list[str]) -> Func:
     """SQL for where the passage starts in a document's body: half a passage before the
-    first query word's first appearance. The word is looked for as written in lower case,
-    capitalised, in title case and in capitals ("ehlers-dan", "Ehlers-dan", "Ehlers-Dan",
-    "EHLERS-DAN"): lowercasing whole bodies to look once cost PostgreSQL five times as much."""
+    first query word's first appearance, or the body's start (1) if it is not there. The
+    word is looked for in lower case, capitalised, in title case and in capitals
+    ("ehlers-dan", "Ehlers-dan", "Ehlers-Dan", "EHLERS-DAN"): lowercasing the bodies to look
+    once took PostgreSQL 19 ms for a page of results (18.8 ms, against 7.7 for three
+    spellings, over the 965 KB of "uterine cancer"'s 21)."""
     stems = _stems(terms)
     if not stems:
         return Value(1)
@@ -414,11 +425,13 @@ def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool, bool]:
     named = any(score.tier == 0 for _kind, score in ranked.values())
     may_be_misspelt = len(key) >= 4 and _may_be_a_name(key) and not named and not _is_question(key)
     if may_be_misspelt:
-        for hit in engine.similar_names(names, key):
+        spelt_like = engine.similar_names(names, key)
+        for hit in spelt_like:
             # A question ("baclofen abdominal pain") is not a misspelt name: leave it to
             # the full text.
             if len(key.split()) <= len(fold(hit.name).split()):
                 offer(hit.document_id, hit.kind, _Score(1, -hit.similarity))
+        _offer_guides_of_the_medicine_meant(spelt_like, documents, offer)
     terms = [t for t in words(query) if len(t) >= 2] or words(query)
     is_loose = is_capped = False
     if terms:
@@ -453,6 +466,30 @@ def _offer_titles_spelt_like(key: str, hits: list, names, offer) -> None:
         # As for names: a query of more words than the title is a question about it.
         if score >= SIMILARITY_THRESHOLD and len(key.split()) <= len(title_key.split()):
             offer(pk, SearchKind.ARTICLE, _Score(1, -score))
+
+
+def _offer_guides_of_the_medicine_meant(spelt_like: list[NameHit], documents, offer) -> None:
+    """The guides about the one medicine a misspelt query clearly means ("tizanadine":
+    Tizanidine, then Storing Tizanidine at Home), as its name spelt right finds them by their
+    words: guide titles are not matched by spelling (SPELT_KINDS). Clearly means: the only
+    medicine spelt like it closely enough to be the best match. Its newest public guides,
+    GUIDES_OF_THE_MEDICINE_MEANT of them, after it; one query."""
+    close = {
+        hit.document_id
+        for hit in spelt_like
+        if hit.kind == SearchKind.DRUG and hit.similarity >= BEST_MATCH_SIMILARITY
+    }
+    if len(close) != 1:
+        return
+    medicine = SearchDocument.objects.filter(pk__in=close).values("object_id")
+    links = Article.related_drugs.through.objects.filter(drug_id__in=medicine)
+    guides = (
+        documents.filter(kind=SearchKind.ARTICLE, object_id__in=links.values("article_id"))
+        .order_by("-public_from", "pk")
+        .values_list("pk", flat=True)[:GUIDES_OF_THE_MEDICINE_MEANT]
+    )
+    for place, pk in enumerate(guides):  # after the words' matches, newest first
+        offer(pk, SearchKind.ARTICLE, _Score(2, float(place), is_of_meant=True))
 
 
 def _put_treatments_first(ranked: dict[int, tuple[str, _Score]], documents) -> None:

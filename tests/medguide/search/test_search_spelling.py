@@ -1,11 +1,14 @@
 """What is found spelt like a query: names of medicines and conditions (SPELT_KINDS), not
 guide titles, which are found by their words; the engines' trigram indexes hold only those
-names. A query that is nearly a guide's title still puts that guide first."""
+names. A query that is nearly a guide's title still puts that guide first, and a misspelt
+medicine brings its guides."""
 
 import pytest
 from django.db import connection
 
+from medguide.editorial.models import Status
 from medguide.search import index as search_index
+from medguide.search import query as site_search
 from medguide.search.backends import NAMES_TABLE
 from medguide.search.models import SearchName
 from tests.factories import ArticleFactory, ConditionFactory, DrugFactory, IndicationFactory
@@ -74,3 +77,24 @@ def test_a_question_is_not_taken_for_another_medicine_s_guide_title(db):
     search_index.flush()
     # Five words: a question about Diacline, however like that title it is spelt.
     assert titles("is diacline safe in pregnancy")[0] == "Diacline"
+
+
+def test_a_misspelt_medicine_brings_its_guides(catalogue):
+    # The guide's title is not spelt like "tizanadine"; its medicine is.
+    assert titles("tizanadine") == ["Tizanidine", "Storing Tizanidine at Home"]
+    # Found by the respelling, not by the query: the reader is still offered it.
+    assert site_search.search("tizanadine").respelling == "Tizanidine"
+
+
+def test_only_a_clear_respelling_brings_guides_and_only_public_ones(db):
+    tizanidine = DrugFactory(generic_name="Tizanidine")
+    ArticleFactory(title="Storing Tizanidine at Home", related_drugs=[tizanidine])
+    ArticleFactory(
+        title="A Draft About Tizanidine", related_drugs=[tizanidine], status=Status.DRAFT
+    )
+    tinidazole = DrugFactory(generic_name="Tinidazole")
+    ArticleFactory(title="Taking Tinidazole", related_drugs=[tinidazole])
+    search_index.flush()
+    assert "A Draft About Tizanidine" not in titles("tizanadine")
+    # Spelt like neither medicine clearly: no medicine's guides are offered for it.
+    assert not {"Storing Tizanidine at Home", "Taking Tinidazole"} & set(titles("tinzid"))

@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 
 from django.db import transaction
@@ -32,6 +33,7 @@ SUMMARY_PREFIX = re.compile(r"^\s*Summary\s*:\s*", re.IGNORECASE)
 LINE_BREAK = re.compile(r"\s{3,}")
 OLD_SITE = re.compile(r"^https?://(?:www\.)?nlm\.nih\.gov/medlineplus/", re.IGNORECASE)
 OPENING_LENGTH = 900  # characters of a long summary shown before "read more"
+LIST_ITEM = "- "  # how a summary's lines that are a list's items start
 
 
 class BadTopic(ValueError):
@@ -75,6 +77,27 @@ def clean_summary(answer: str) -> str:
         else:
             paragraphs.append(line)
     return "\n\n".join(paragraphs)
+
+
+@dataclass(frozen=True)
+class SummaryBlock:
+    """A paragraph of a summary (its lines), or a list (its items)."""
+
+    lines: list[str]
+    is_list: bool
+
+
+def summary_blocks(text: str) -> list[SummaryBlock]:
+    """A summary's paragraphs and lists, for a page to mark up: MedlinePlus starts each item
+    of a list with "- " on a line of its own ("They include\n\n- A cough …\n- Wheezing")."""
+    blocks = []
+    for paragraph in text.split("\n\n"):
+        lines = [line.strip() for line in paragraph.splitlines() if line.strip()]
+        for is_list, run in groupby(lines, key=lambda line: line.startswith(LIST_ITEM)):
+            run = list(run)
+            items = [line.removeprefix(LIST_ITEM).strip() for line in run] if is_list else run
+            blocks.append(SummaryBlock(items, is_list))
+    return blocks
 
 
 def summary_opening(text: str, *, limit: int = OPENING_LENGTH) -> tuple[str, bool]:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from drugs.conditions import SOURCE, clean_summary, import_topics
+from drugs.conditions import SOURCE, clean_summary, import_topics, summary_blocks
 from drugs.models import Condition, Indication, LabelSource, LabelStatus, Origin
 from tests.factories import ConditionFactory, DrugFactory
 
@@ -170,3 +170,27 @@ def test_condition_page_lists_published_label_drugs_linked_by_the_import(client)
     import_topics(TOPICS, create=True)
     html = client.get("/conditions/panic-disorder/").content.decode()
     assert sertraline.get_absolute_url() in html
+
+
+def test_a_summarys_lists_are_lists_and_its_paragraphs_paragraphs():
+    blocks = summary_blocks(
+        "COPD makes it hard to breathe. They include\n\n- A cough\n- Wheezing\n\n"
+        "There is no cure.\nNIH: National Heart, Lung, and Blood Institute"
+    )
+    assert [(b.is_list, b.lines) for b in blocks] == [
+        (False, ["COPD makes it hard to breathe. They include"]),
+        (True, ["A cough", "Wheezing"]),
+        (False, ["There is no cure.", "NIH: National Heart, Lung, and Blood Institute"]),
+    ]
+
+
+def test_condition_page_marks_up_a_summarys_list_and_escapes_its_text(client):
+    condition = ConditionFactory(
+        name="Copd", summary="Symptoms include\n\n- A <b>cough</b>\n- Wheezing & tightness"
+    )
+    html = " ".join(client.get(condition.get_absolute_url()).content.decode().split())
+    summary = html.partition('class="prose lead condition-summary">')[2].partition("</div>")[0]
+    assert summary.strip() == (
+        "<p> Symptoms include </p> <ul> <li>A &lt;b&gt;cough&lt;/b&gt;</li>"
+        "<li>Wheezing &amp; tightness</li> </ul>"
+    )

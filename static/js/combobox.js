@@ -124,7 +124,15 @@
       });
     }
 
+    function same(a, b) {
+      return a.name === b.name && (a.note || "") === (b.note || "");
+    }
+
     function show(q, found) {
+      // The option the reader highlighted in the list shown so far (typed on, then an arrow
+      // key before the newer suggestions came) stays highlighted if they hold it too: else
+      // Enter, meant to choose it, would send what was typed.
+      var kept = active >= 0 ? items[active] : null;
       render(found);
       shownFor = q;
       config.announce(
@@ -143,6 +151,14 @@
       open();
       if (highlight === "first") setActive(0);
       else if (highlight === "last") setActive(options.length - 1);
+      else if (kept) {
+        for (var index = 0; index < items.length; index++) {
+          if (same(items[index], kept)) {
+            setActive(index);
+            break;
+          }
+        }
+      }
     }
 
     function fetchSuggestions() {

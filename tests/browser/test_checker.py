@@ -31,6 +31,32 @@ def choose(page, text: str, option: str) -> None:
     page.keyboard.press("Enter")
 
 
+def test_an_option_highlighted_before_newer_suggestions_arrive_stays_chosen(visit_demo):
+    """Typed on, then an arrow key on the list still shown: the suggestions for the longer
+    text arrive after it, and the option they hold too stays highlighted for Enter."""
+    page = visit_demo("/interactions/").page
+    held = []  # the request for "diaz", answered when the test says
+    page.route(lambda url: "q=diaz" in url, lambda route: held.append(route))
+    tab_to(page, "drug-1")
+    page.keyboard.type("dia", delay=30)
+    diazepam = page.get_by_role("option", name="Diazepam", exact=True)
+    expect(diazepam).to_be_visible()
+    page.keyboard.type("z")
+    for _ in range(100):  # until the field asks for "diaz" (after its 150 ms pause)
+        if held:
+            break
+        page.wait_for_timeout(20)
+    assert held, "no request for the longer text"
+    page.keyboard.press("ArrowDown")  # on the list shown for "dia"
+    expect(diazepam).to_have_attribute("aria-selected", "true")
+    page.evaluate("document.querySelectorAll('[role=option]').forEach(o => o.dataset.old = 1)")
+    held[0].continue_()
+    expect(page.locator("[role=option][data-old]")).to_have_count(0)  # the new list is shown
+    expect(diazepam).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("Enter")
+    expect(page.locator("#drug-1")).to_have_value("Diazepam")
+
+
 def test_checking_baclofen_diazepam_and_alcohol_by_keyboard_only(visit_demo):
     visit_ = visit_demo("/interactions/")
     page = visit_.page

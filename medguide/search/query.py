@@ -425,12 +425,15 @@ def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool, bool]:
     named = any(score.tier == 0 for _kind, score in ranked.values())
     may_be_misspelt = len(key) >= 4 and _may_be_a_name(key) and not named and not _is_question(key)
     if may_be_misspelt:
-        spelt_like = engine.similar_names(names, key)
+        # A question ("baclofen abdominal pain") is not a misspelt name: leave it to the
+        # full text.
+        spelt_like = [
+            hit
+            for hit in engine.similar_names(names, key)
+            if len(key.split()) <= len(fold(hit.name).split())
+        ]
         for hit in spelt_like:
-            # A question ("baclofen abdominal pain") is not a misspelt name: leave it to
-            # the full text.
-            if len(key.split()) <= len(fold(hit.name).split()):
-                offer(hit.document_id, hit.kind, _Score(1, -hit.similarity))
+            offer(hit.document_id, hit.kind, _Score(1, -hit.similarity))
         _offer_guides_of_the_medicine_meant(spelt_like, documents, offer)
     terms = [t for t in words(query) if len(t) >= 2] or words(query)
     is_loose = is_capped = False

@@ -77,10 +77,6 @@ class _CountedPaginator(Paginator):
         super().__init__((), per_page)
         self.count = count  # in place of the cached property that would count the list
 
-    def page(self, number):
-        number = self.validate_number(number)
-        return Page([], number, self)
-
 
 class OpenEndedPaginator:
     """Pages of a list too long to count on every view: the A–Z's 38,000 names, whose count

@@ -130,9 +130,7 @@ class LazyMonograph:
             "us_products": us_products(drug.products.all()),
             **converter_context(drug, query=self.query),
             **change_log_context(drug),
-            **open_data_context(
-                self.request, drug, interactions=interactions, tree=every_interaction.classes[0]
-            ),
+            **open_data_context(self.request, drug, interactions=interactions),
         }
         assert parts.keys() == set(self.PARTS), "LazyMonograph.PARTS must name every part"
         return parts
@@ -369,15 +367,12 @@ def site_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def open_data_context(request, drug: Drug, *, interactions, tree) -> dict:
+def open_data_context(request, drug: Drug, *, interactions) -> dict:
     """The open-data document the professional view's tables read, and the page's schema.org
-    JSON-LD, both from one serializer. The monograph is prefetched and `tree` is the class
-    tree its interactions read: one query, for the members of the classes they name."""
+    JSON-LD, both from one serializer, with no queries: the monograph is prefetched, and the
+    JSON-LD names an interacting class rather than its members (the JSON lists those)."""
     document = opendata.monograph_document(
-        drug,
-        interactions=interactions,
-        class_members=opendata.class_members(drug, interactions, tree=tree),
-        site_url=site_url(request),
+        drug, interactions=interactions, class_members=None, site_url=site_url(request)
     )
     return {
         "open_data": document,

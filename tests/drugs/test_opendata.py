@@ -553,14 +553,29 @@ def test_json_ld_and_json_come_from_the_same_document(client, baclofen):
     assert jsonld_of(client, "/drugs/baclofen/") == opendata.jsonld(document)
 
 
-def test_json_ld_names_the_drugs_a_class_interaction_reaches(client, baclofen):
-    opioids = DrugClassFactory(name="Opioids")
+def test_json_ld_names_an_interacting_class_and_the_json_its_members(client, baclofen):
+    opioids = DrugClassFactory(name="Opioids", slug="opioids")
     DrugFactory(generic_name="Morphine", slug="morphine", classes=[opioids])
     InteractionFactory(drug=baclofen, interactant_class=opioids)
-    names = [
-        d["name"] for d in jsonld_of(client, "/drugs/baclofen/")["mainEntity"]["interactingDrug"]
+    interacting = jsonld_of(client, "/drugs/baclofen/")["mainEntity"]["interactingDrug"]
+    assert interacting == [
+        {"@type": "Drug", "name": "Tizanidine", "url": "http://testserver/drugs/tizanidine/"},
+        {
+            "@type": "Drug",
+            "description": "Any medicine in this class",
+            "drugClass": {
+                "@type": "DrugClass",
+                "name": "Opioids",
+                "url": "http://testserver" + opioids.get_absolute_url(),
+            },
+        },
     ]
-    assert names == ["Tizanidine", "Morphine"]
+    [with_class] = [
+        i["with"]
+        for i in client.get("/drugs/baclofen.json").json()["interactions"]
+        if i["with"]["type"] == "class"
+    ]
+    assert with_class["drugs"] == [{"name": "Morphine", "url": "http://testserver/drugs/morphine/"}]
 
 
 def test_json_ld_of_an_unreviewed_over_the_counter_drug(client):

@@ -222,6 +222,11 @@ def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") else word
 
 
+def lines_of(text: str) -> list[str]:
+    """The non-blank lines of a field that holds one item a line (synonyms, tips), stripped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def class_key(name: str) -> str:
     """What makes two class names the same class: case, plural, punctuation and the openFDA
     kind suffix aside. "Angiotensin-converting Enzyme Inhibitors" and "Angiotensin
@@ -311,11 +316,11 @@ class DrugClass(models.Model):
 
     @property
     def synonym_list(self) -> list[str]:
-        return [line.strip() for line in self.synonyms.splitlines() if line.strip()]
+        return lines_of(self.synonyms)
 
     @property
     def label_wording_list(self) -> list[str]:
-        return [line.strip() for line in self.label_wording.splitlines() if line.strip()]
+        return lines_of(self.label_wording)
 
     def clean(self) -> None:
         clash = DrugClass.objects.filter(key=class_key(self.name)).exclude(pk=self.pk).first()
@@ -431,11 +436,11 @@ class Condition(models.Model):
 
     @property
     def synonym_list(self) -> list[str]:
-        return [line.strip() for line in self.synonyms.splitlines() if line.strip()]
+        return lines_of(self.synonyms)
 
     @property
     def label_wording_list(self) -> list[str]:
-        return [line.strip() for line in self.label_wording.splitlines() if line.strip()]
+        return lines_of(self.label_wording)
 
     def search_text(self) -> SearchText:
         """A condition is found by its name and other names; its page lists the medicines
@@ -473,7 +478,8 @@ def monograph_prefetch() -> list:
     already fetched, or DrugQuerySet.for_monograph)."""
     return [
         "names",
-        "classes__parent",
+        # Each class with its parent in the one query ("classes__parent" takes two).
+        Prefetch("classes", queryset=DrugClass.objects.select_related("parent")),
         Prefetch("indications", queryset=Indication.objects.select_related("condition")),
         Prefetch("doses", queryset=DoseGuideline.objects.select_related("condition")),
         Prefetch("formulations", queryset=Formulation.objects.prefetch_related("strengths")),
@@ -645,7 +651,7 @@ class Drug(Publishable):
 
     @property
     def tip_list(self) -> list[str]:
-        return [line.strip() for line in self.practical_tips.splitlines() if line.strip()]
+        return lines_of(self.practical_tips)
 
     @property
     def is_label_page(self) -> bool:

@@ -412,28 +412,27 @@ def _product(source: LabelSourceLike) -> str:
 
 @dataclass(frozen=True)
 class LinkedUse:
-    """A use with the words that name a condition page picked out: before, named, after."""
+    """A use with the words that name a condition page picked out: before, named, after,
+    and the address of that page."""
 
     use: LabelUse
     before: str
     named: str = ""
     after: str = ""
-    condition: object = None
+    url: str | None = None
 
 
-def link_uses(
-    uses: list[LabelUse], conditions: Iterable[tuple[object, list[str]]]
-) -> list[LinkedUse]:
+def link_uses(uses: list[LabelUse], conditions: Iterable[tuple[str, list[str]]]) -> list[LinkedUse]:
     """Each use with the longest condition name (or synonym) it contains as whole words, so
-    that the page can link it; `conditions` are (condition, [name, *synonyms])."""
+    that the page can link it; `conditions` are (its page's address, [name, *synonyms])."""
     names = sorted(
-        ((name.casefold(), condition) for condition, all_names in conditions for name in all_names),
+        ((name.casefold(), url) for url, all_names in conditions for name in all_names),
         key=lambda pair: -len(pair[0]),
     )
     linked = []
     for use in uses:
         folded = use.text.casefold()
-        for name, condition in names:
+        for name, url in names:
             if name not in folded:  # cheap test first: most names are in no use
                 continue
             pattern = name_pattern([name])
@@ -447,7 +446,7 @@ def link_uses(
                         text[: match.start()],
                         text[match.start() : match.end()],
                         text[match.end() :],
-                        condition,
+                        url,
                     )
                 )
                 break

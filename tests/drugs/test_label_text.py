@@ -144,10 +144,10 @@ def test_uses_link_the_longest_condition_name_they_contain():
     linked = link_uses(
         uses, [("depression", ["Depression"]), ("mdd", ["Major depressive disorder"])]
     )
-    assert (linked[0].before, linked[0].named, linked[0].after, linked[0].condition) == (
+    assert (linked[0].before, linked[0].named, linked[0].after, linked[0].url) == (
         "",
         "major depressive disorder",
         " in adults",
         "mdd",
     )
-    assert linked[1].condition is None
+    assert linked[1].url is None

@@ -759,25 +759,26 @@ def table(results: dict, *, load: list[str]) -> str:
 
 def scaled_verdicts(results: dict) -> list[str]:
     """Each target, met or not once the figure is scaled to the issue's machine: divided by
-    this run's bare-view CPU over ISSUE_BARE_CPU_MS (each page by its own baseline)."""
+    this run's bare-view CPU over ISSUE_BARE_CPU_MS. The bare view is measured before each
+    figure; the median of those readings scales them all, since one reading taken in a
+    moment of noise (0.67 ms among 0.35s) made the professional view look twice as fast."""
     lines = []
     for engine, figures in results.items():
         measure = figures["measure"]
-        factor = measure["ok"]["cpu"] / ISSUE_BARE_CPU_MS
+        readings = [measure["ok"], measure["search"]["ok"], measure["suggest"]["ok"]]
+        readings += [page["ok"] for page in measure["pages"].values()]
+        bare = statistics.median(reading["cpu"] for reading in readings)
+        factor = bare / ISSUE_BARE_CPU_MS
         checks = []  # (figure, scaled value, target)
         for block, label, targets in (
             ("search", "search p95", SEARCH_P95),
             ("suggest", "suggestions p95", SUGGEST_P95),
         ):
-            found = measure[block]
-            checks.append(
-                (label, found["p95"] * ISSUE_BARE_CPU_MS / found["ok"]["cpu"], targets[engine])
-            )
+            checks.append((label, measure[block]["p95"] / factor, targets[engine]))
         for name, page in measure["pages"].items():
             target = page_target(name)
             if target is not None:
-                scaled = (page["cpu"] + page["db"]) * ISSUE_BARE_CPU_MS / page["ok"]["cpu"]
-                checks.append((name, scaled, target))
+                checks.append((name, (page["cpu"] + page["db"]) / factor, target))
         if "rebuild" in figures:
             rebuild = figures["rebuild"]
             target = REBUILD_SECONDS * rebuild["documents"] / REBUILD_DOCUMENTS
@@ -785,7 +786,7 @@ def scaled_verdicts(results: dict) -> list[str]:
 
         lines.append(
             f"{ENGINE_NAMES[engine]} scaled to the issue's machine (its bare view "
-            f"{ISSUE_BARE_CPU_MS} ms of CPU, this run's {measure['ok']['cpu']:.2f}: figures "
+            f"{ISSUE_BARE_CPU_MS} ms of CPU, this run's median {bare:.2f}: figures "
             f"÷{factor:.1f}). Met: {_listed(checks, met=True)}. "
             f"Not met: {_listed(checks, met=False)}."
         )

@@ -4,7 +4,7 @@ import heapq
 import itertools
 import re
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -13,7 +13,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import connections, models
-from django.db.models import BooleanField, Exists, F, Min, OuterRef, Prefetch, Q, Value
+from django.db.models import (
+    BooleanField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Greatest, Least, Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -473,22 +483,62 @@ class Substance(models.Model):
         return self.name
 
 
-def monograph_prefetch() -> list:
+def monograph_prefetch(leave_out: Iterable[str] = ()) -> list:
     """The related rows the monograph page shows (for prefetch_related_objects on a drug
-    already fetched, or DrugQuerySet.for_monograph)."""
-    return [
-        "names",
+    already fetched, or DrugQuerySet.for_monograph), but those named in `leave_out`."""
+    lookups = {
+        "names": "names",
         # Each class with its parent in the one query ("classes__parent" takes two).
-        Prefetch("classes", queryset=DrugClass.objects.select_related("parent")),
-        Prefetch("indications", queryset=Indication.objects.select_related("condition")),
-        Prefetch("doses", queryset=DoseGuideline.objects.select_related("condition")),
-        Prefetch("formulations", queryset=Formulation.objects.prefetch_related("strengths")),
-        "side_effects",
-        "references",
-        "label_sources",
+        "classes": Prefetch("classes", queryset=DrugClass.objects.select_related("parent")),
+        "indications": Prefetch(
+            "indications", queryset=Indication.objects.select_related("condition")
+        ),
+        "doses": Prefetch("doses", queryset=DoseGuideline.objects.select_related("condition")),
+        "formulations": Prefetch(
+            "formulations", queryset=Formulation.objects.prefetch_related("strengths")
+        ),
+        "side_effects": "side_effects",
+        "references": "references",
+        "label_sources": "label_sources",
         # US products (Drugs@FDA), marketed first: one query however many there are.
-        Prefetch("products", queryset=Product.objects.current_first()),
-    ]
+        "products": Prefetch("products", queryset=Product.objects.current_first()),
+    }
+    return [lookup for name, lookup in lookups.items() if name not in leave_out]
+
+
+# What a monograph shows that most medicines have none of: a label page (19,600 of 20,000
+# medicines at scale) has no editor-written uses, doses, forms, side effects or sources, and
+# many have no US product.
+SPARSE_RELATIONS = (
+    "indications",
+    "doses",
+    "formulations",
+    "side_effects",
+    "references",
+    "products",
+)
+
+
+def prefetch_monograph(drug: "Drug") -> None:
+    """monograph_prefetch() for one drug, in fewer queries: one asks which of its
+    SPARSE_RELATIONS have rows, only those are fetched, and the others are recorded as
+    prefetched and empty, as Django's prefetch records a relation (the instance's prefetch
+    cache, an evaluated queryset), so that reading them costs no query. A label page makes
+    five queries fewer: at 20,000 medicines, 6 ms of its 29 on PostgreSQL, a round trip each."""
+    relations = {name: Drug._meta.get_field(name) for name in SPARSE_RELATIONS}
+    has_rows = Drug.objects.filter(pk=drug.pk).values_list(
+        *(
+            Exists(relation.related_model.objects.filter(**{relation.field.name: OuterRef("pk")}))
+            for relation in relations.values()
+        )
+    )
+    empty = [name for name, found in zip(relations, has_rows.get(), strict=True) if not found]
+    prefetch_related_objects([drug], *monograph_prefetch(leave_out=empty))
+    cache = vars(drug).setdefault("_prefetched_objects_cache", {})
+    for name in empty:
+        rows = relations[name].related_model.objects.none()
+        rows._result_cache = []
+        cache[name] = rows
 
 
 # What a drug card (includes/drug_card.html) and a search's best match read of the drug itself.

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from functools import cached_property, partial
 from itertools import groupby
 
-from django.db.models import prefetch_related_objects
 from django.utils.safestring import mark_safe
 
 from drugs import opendata
@@ -30,7 +29,7 @@ from drugs.models import (
     ReferenceKind,
     Route,
     lines_of,
-    monograph_prefetch,
+    prefetch_monograph,
 )
 from medguide.editorial.models import published_through
 from medguide.editorial.paths import slug_paths
@@ -96,7 +95,7 @@ class LazyMonograph:
     @cached_property
     def parts(self) -> dict:
         drug = self.drug
-        prefetch_related_objects([drug], *monograph_prefetch())
+        prefetch_monograph(drug)
         doses = list(drug.doses.all())
         indications = list(drug.indications.all())
         side_effects = list(drug.side_effects.all())
@@ -178,7 +177,7 @@ def monograph_sections(
 
 def sections_for(drug: Drug) -> list[Section]:
     """The sections readers see on the drug's page, as its table of contents lists them.
-    Expects for_monograph()."""
+    Expects for_monograph() or prefetch_monograph()."""
     guides, _curated = guides_for(drug)
     # Whether it has any interactions is all the contents need: the first, not all 779.
     return monograph_sections(drug, interactions=DrugInteractions(drug)[:1], guides=guides)

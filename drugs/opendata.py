@@ -118,7 +118,7 @@ def monograph_document(
 ) -> Document:
     """Everything a published monograph says, as plain JSON-ready values.
 
-    `drug` comes from Drug.objects.for_monograph(), `interactions` from
+    `drug` comes from Drug.objects.for_monograph() (or prefetch_monograph()), `interactions` from
     drugs.interactions.interactions_for(drug) and `class_members` from class_members(), so
     this makes no queries of its own. `site_url` is the scheme and host, e.g.
     "https://medguide.example.org". With `class_members` None, an interaction with a class

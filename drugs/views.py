@@ -42,6 +42,7 @@ from drugs.models import (
     Indication,
     az_letters,
     card_prefetch,
+    prefetch_monograph,
 )
 from drugs.monograph import INTERACTIONS_PER_PAGE, LazyMonograph, sections_for, site_url
 from medguide.editorial.caching import (
@@ -245,9 +246,10 @@ def open_data_not_found(message: str) -> JsonResponse:
 @require_safe
 def drug_json(request, slug):
     """/drugs/<slug>.json: a published monograph as open data (docs/open-data.md)."""
-    drug = Drug.objects.published().for_monograph().filter(slug=slug).first()
+    drug = Drug.objects.published().filter(slug=slug).first()
     if drug is None:
         return open_data_not_found("No published monograph has this slug.")
+    prefetch_monograph(drug)
     found = DrugInteractions(drug)
     interactions = found[:]
     document = opendata.monograph_document(
@@ -346,13 +348,14 @@ def section_feedback(request, slug: str, query):
         return render(request, "drugs/feedback_thanks.html", {"drug": drug, "anchor": anchor})
 
     drug = get_object_or_404(Drug.objects.published(), slug=slug)
+
+    def monograph_sections() -> list:
+        prefetch_monograph(drug)
+        return sections_for(drug)
+
     # The page's sections, kept until content changes: working them out reads the whole
     # monograph and all its interactions (about 100 ms for baclofen at scale).
-    sections = remember(
-        "monograph-sections",
-        [drug.pk],
-        lambda: sections_for(Drug.objects.for_monograph().get(pk=drug.pk)),
-    )
+    sections = remember("monograph-sections", [drug.pk], monograph_sections)
     if request.method == "GET":
         form = SectionFeedbackForm(initial={"section": query["section"] or ""}, sections=sections)
         return render(request, "drugs/feedback_form.html", {"drug": drug, "form": form})

@@ -10,7 +10,17 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from drugs.models import AZEntries, LabelStatus, NameKind, Seriousness, Severity
+from drugs.models import (
+    SPARSE_RELATIONS,
+    AZEntries,
+    Drug,
+    LabelStatus,
+    NameKind,
+    Product,
+    Seriousness,
+    Severity,
+    prefetch_monograph,
+)
 from drugs.views import INDEX_PER_PAGE, LIST_PER_PAGE
 from medguide.editorial.models import Status
 from tests.factories import (
@@ -511,6 +521,32 @@ def test_monograph_queries_do_not_grow_with_content(client, django_assert_max_nu
         client.get(few)
     many = monograph_with(rows=60).get_absolute_url()
     assert queries_for(client, many) == queries_for(client, few)
+
+
+def test_a_monograph_fetches_only_the_related_rows_it_has(django_assert_num_queries):
+    """prefetch_monograph(): one query finds which of the sparse relations have rows; the
+    empty ones then cost nothing to read, the others are read as for_monograph() reads them."""
+    label_page = DrugFactory()  # its name, classes and labels, and none of the rest
+    with django_assert_num_queries(4):  # which have rows, then names, classes, labels
+        prefetch_monograph(label_page)
+    with django_assert_num_queries(0):
+        for name in SPARSE_RELATIONS:
+            assert list(getattr(label_page, name).all()) == []
+        assert list(label_page.label_sources.all()) == []
+
+    written = monograph_with(rows=2)
+    Product.objects.create(
+        application_number="012345", product_number="001", name="Brandname"
+    ).drugs.add(written)
+    expected = Drug.objects.for_monograph().get(pk=written.pk)
+    prefetch_monograph(written)
+    with django_assert_num_queries(0):
+        for name in [*SPARSE_RELATIONS, "names", "classes", "label_sources"]:
+            found = list(getattr(written, name).all())
+            assert found == list(getattr(expected, name).all()), name
+            assert found or name == "label_sources", name
+        assert [f.strengths.all()[0] for f in written.formulations.all()]
+        assert any(c.parent for c in written.classes.all())
 
 
 def test_interaction_page_queries_do_not_grow_with_interactions(

@@ -100,6 +100,21 @@ def summary_blocks(text: str) -> list[SummaryBlock]:
     return blocks
 
 
+def summary_line(text: str) -> str:
+    """A summary as one line of plain text, for a page's description: its paragraphs run
+    on, and a list's items follow their lead-in, separated by semicolons ("Causes of edema
+    include: Eating too much salt; Sunburn; Heart failure.")."""
+    parts: list[str] = []
+    for block in summary_blocks(text):
+        if not block.is_list:
+            parts.append(" ".join(block.lines))
+            continue
+        if parts and not parts[-1].endswith((":", ".", "?", "!")):
+            parts[-1] += ":"
+        parts.append("; ".join(item.rstrip(".;,") for item in block.lines) + ".")
+    return " ".join(parts)
+
+
 def summary_opening(text: str, *, limit: int = OPENING_LENGTH) -> tuple[str, bool]:
     """The first paragraphs of a summary, about `limit` characters (always the first one),
     and whether any were left out."""

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import DetailView, ListView
 
 from drugs import checker, feedback, opendata
-from drugs.conditions import summary_blocks, summary_opening
+from drugs.conditions import summary_blocks, summary_line, summary_opening
 from drugs.dosing import describe, diary_days, diary_guideline, parse_start, titration_schedule
 from drugs.forms import (
     CheckerQuery,
@@ -211,6 +211,7 @@ class ConditionDetailView(QueryMixin, DetailView):
             off_label=[i for i in page.object_list if i.is_off_label],
             summary=summary,
             summary_blocks=summary_blocks(summary),
+            summary_line=summary_line(self.object.summary),
             summary_is_cut=summary_is_cut,
             **paging(page),
             **kwargs,

@@ -6,7 +6,13 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from drugs.conditions import SOURCE, clean_summary, import_topics, summary_blocks
+from drugs.conditions import (
+    SOURCE,
+    clean_summary,
+    import_topics,
+    summary_blocks,
+    summary_line,
+)
 from drugs.models import Condition, Indication, LabelSource, LabelStatus, Origin
 from tests.factories import ConditionFactory, DrugFactory
 
@@ -194,3 +200,20 @@ def test_condition_page_marks_up_a_summarys_list_and_escapes_its_text(client):
         "<p> Symptoms include </p> <ul> <li>A &lt;b&gt;cough&lt;/b&gt;</li>"
         "<li>Wheezing &amp; tightness</li> </ul>"
     )
+
+
+def test_a_condition_pages_description_runs_a_summarys_list_on_after_its_lead_in(client):
+    assert (
+        summary_line(
+            "Edema means swelling.\n\nCauses of edema include\n\n- Eating too much salt\n"
+            "- Sunburn.\n\nSee a doctor."
+        )
+        == "Edema means swelling. Causes of edema include: Eating too much salt; Sunburn."
+        " See a doctor."
+    )
+    condition = ConditionFactory(
+        name="Edema", summary="Causes include\n\n- Salt\n- Sunburn & <b>heat</b>"
+    )
+    html = client.get(condition.get_absolute_url()).content.decode()
+    description = html.partition('<meta name="description" content="')[2].partition('"')[0]
+    assert description == "Causes include: Salt; Sunburn &amp; heat."

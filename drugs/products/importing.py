@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.functions import Lower
 
-from drugs.models import Drug, DrugName, MarketingStatus, NameKind, Product
+from drugs.models import Drug, DrugName, MarketingStatus, NameKind, Origin, Product
 from drugs.products.matching import ingredient_keys, split_ingredients
 from drugs.products.parsing import content_hash, product_values
 from drugs.products.reading import PRODUCTS, BadRow, ProductRecord, iter_product_records
@@ -35,6 +35,9 @@ class Summary:
     counts: dict[Result, int] = field(default_factory=lambda: dict.fromkeys(Result, 0))
     drugs_matched: set[int] = field(default_factory=set)
     brands_added: int = 0
+    # (generic name, brand name, kind): names found for editor-written monographs, which
+    # only an editor and a medical reviewer may add (they reach readers once published).
+    brands_for_editors: set[tuple[str, str, str]] = field(default_factory=set)
     unmatched_ingredients: set[str] = field(default_factory=set)
 
     @property
@@ -46,20 +49,26 @@ class Summary:
         return (
             f"{self.total:,} products: {counts}; {len(self.drugs_matched):,} drugs matched, "
             f"{self.brands_added:,} brand names added, "
+            f"{len(self.brands_for_editors):,} left to the editors of their monographs, "
             f"{len(self.unmatched_ingredients):,} ingredients matched no drug"
         )
 
 
 class _Drugs:
     """The drugs products are matched to, by lowercased generic name and other names, and
-    the names in use; read once (a row or two per drug), kept up to date as brands are added."""
+    the names in use; read once (a row or two per drug), kept up to date as brands are added.
+    Editor-written monographs are known by pk: the import adds no name to them."""
 
     def __init__(self) -> None:
         self.by_name: dict[str, int] = {}
         self.generics: dict[str, int] = {}
-        for pk, generic in Drug.objects.values_list("pk", "generic_name").order_by():
+        self.editorial: dict[int, str] = {}  # pk → generic name
+        drugs = Drug.objects.values_list("pk", "generic_name", "origin").order_by()
+        for pk, generic, origin in drugs:
             self.generics[generic.lower()] = pk
             self.by_name[generic.lower()] = pk
+            if origin == Origin.EDITORIAL:
+                self.editorial[pk] = generic
         self.names: dict[str, tuple[int, str, int]] = {}  # name → (pk, kind, drug pk)
         names = DrugName.objects.annotate(key=Lower("name")).values_list(
             "pk", "key", "kind", "drug_id"
@@ -182,13 +191,18 @@ def _plan(
             drug_pk=drug_pks[0],
             drugs=drugs,
             batch=batch,
+            summary=summary,
         )
 
 
-def _plan_brand(name: str, *, status: str, drug_pk: int, drugs: _Drugs, batch: _Batch) -> int:
+def _plan_brand(
+    name: str, *, status: str, drug_pk: int, drugs: _Drugs, batch: _Batch, summary: Summary
+) -> int:
     """Add a product's name as a brand of its drug, unless the name is taken (by any drug,
     or as another drug's generic name). A name known only from discontinued products is a
-    former brand; a former brand of the same drug marketed again becomes a brand."""
+    former brand; a former brand of the same drug marketed again becomes a brand. An
+    editor-written monograph's names are its editors' to change: what would be added or
+    promoted is told to `summary` instead."""
     if status == MarketingStatus.TENTATIVE or not status:
         return 0
     key = name.lower()
@@ -201,11 +215,18 @@ def _plan_brand(name: str, *, status: str, drug_pk: int, drugs: _Drugs, batch: _
         if new.drug_id == drug_pk and kind == NameKind.BRAND:
             new.kind = kind
         return 0
+    editorial = drugs.editorial.get(drug_pk)
     if key in drugs.names:
         pk, known_kind, owner = drugs.names[key]
         if owner == drug_pk and known_kind == NameKind.FORMER_BRAND and kind == NameKind.BRAND:
+            if editorial is not None:
+                summary.brands_for_editors.add((editorial, name, kind))
+                return 0
             batch.promotions.add(pk)
             drugs.names[key] = (pk, NameKind.BRAND, owner)
+        return 0
+    if editorial is not None:
+        summary.brands_for_editors.add((editorial, name, kind))
         return 0
     batch.brands[key] = DrugName(drug_id=drug_pk, name=name, kind=kind)
     batch.changed_drugs.add(drug_pk)

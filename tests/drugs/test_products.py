@@ -17,6 +17,7 @@ from drugs.models import (
     DrugName,
     MarketingStatus,
     NameKind,
+    Origin,
     Product,
     Route,
 )
@@ -115,8 +116,9 @@ def test_all_capital_names_are_title_cased_with_their_acronyms():
 
 @pytest.fixture
 def drugs(db):
+    """Label pages, which the import gives brand names (editors' monographs it does not)."""
     return {
-        name: DrugFactory(generic_name=name)
+        name: DrugFactory(generic_name=name, origin=Origin.LABEL)
         for name in ("Diazepam", "Tizanidine", "Ibuprofen", "Acetaminophen", "Codeine")
     }
 
@@ -183,6 +185,24 @@ def test_brands_become_names_of_their_drug_and_generic_names_do_not(drugs):
     assert {n.name for n in drugs["Ibuprofen"].names.all()} == {"Advil"}
     assert {n.name for n in drugs["Tizanidine"].names.all()} == {"Zanaflex"}
     assert summary.brands_added == 4
+
+
+@pytest.mark.django_db
+def test_an_editor_written_monograph_gets_no_name_and_its_editors_are_told(drugs, capsys):
+    diazepam = drugs["Diazepam"]
+    diazepam.origin = Origin.EDITORIAL
+    diazepam.save()
+    # Its editors list Valium as a former brand: marketed again, it would become a brand.
+    DrugNameFactory(drug=diazepam, name="Valium", kind=NameKind.FORMER_BRAND)
+    names = set(diazepam.names.values_list("name", "kind"))
+    call_command("import_products", str(FIXTURES))
+    assert set(diazepam.names.values_list("name", "kind")) == names
+    assert {n.name for n in drugs["Tizanidine"].names.all()} == {"Zanaflex"}
+    out = capsys.readouterr().out
+    assert "2 brand names added, 2 left to the editors of their monographs" in out
+    assert "Diazepam: Valium (brand name)\n  Diazepam: Valrelease (former brand name)" in out
+    valium = Product.objects.get(application_number="013263", product_number="006")
+    assert valium.drugs.get() == diazepam  # its products are still listed on its page
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from drugs.label_interactions import refresh_label_interactions
+from drugs.models import NameKind
 from drugs.products.importing import import_products
 from drugs.products.reading import ProductFileError
 from medguide.editorial.planner import refresh_planner_statistics
@@ -28,6 +29,14 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         seconds = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"{summary} ({seconds:.1f} s)"))
+        if summary.brands_for_editors:
+            self.stdout.write(
+                "Brand names for editor-written monographs, for their editors to add and a "
+                "medical reviewer to publish:"
+            )
+            for generic, brand, kind in sorted(summary.brands_for_editors):
+                label = NameKind(kind).label.lower()
+                self.stdout.write(f"  {generic}: {brand} ({label})")
         if summary.brands_added:
             # New brand names let the labels' interaction sentences match more names.
             self.stdout.write(str(refresh_label_interactions()))

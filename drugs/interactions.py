@@ -11,13 +11,24 @@ import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import islice
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Lower
 
 from drugs.labels.parsing import SECTION_TITLES
 from drugs.models import Drug, DrugClass, Interaction, Severity, Substance
-from medguide.editorial.models import published_through
 
 # What a reader sees of a row, fetched with it: a label's text is left behind.
 RELATED = ("drug", "interactant_drug", "interactant_class", "interactant_substance", "label_source")
@@ -194,14 +205,18 @@ def substances_in(
 
 class DrugInteractions:
     """Every published interaction that concerns a drug, most severe first, then by name; an
-    interaction with a class reaches the substances in it too. A list that fetches only the
+    interaction with a class reaches the substances in it too. A list that builds only the
     part asked for: baclofen's classes reach 779 interactions at scale, and its monograph
     shows 50 (the Paginator of the page of all of them slices it too).
 
     The rows the drug's own label or editor wrote (and the substances their classes reach)
     are fetched whole; the rows other drugs wrote about it, through its name or a class it is
-    in, are the many, and come sorted and cut in SQL with their total. Three queries for the
-    whole list, four for a slice, and a count is free after either
+    in, are the many, and come sorted and cut in SQL with their total, and only the rows of
+    the part asked for are built. Those of drugs the public does not see are left out by
+    those drugs' ids (Publishable.hidden(): a few hundred), not by joining every published
+    one: joined, SQLite's planner started from every published medicine for a drug whose
+    classes are large (235 ms for ibutilide's page of interactions at scale). Three queries
+    for the whole list, four for a slice, and a count is free after either
     (docs/decisions/merged-pages.md)."""
 
     def __init__(self, drug: Drug):
@@ -255,14 +270,22 @@ class DrugInteractions:
         return sorted(entries, key=sort_key)
 
     def _others(self) -> QuerySet[Interaction]:
-        """The rows other published drugs store about this one, by its name or a class it is
-        in, in the order readers see them."""
+        """The rows other public drugs store about this one, by its name or a class it is in,
+        in the order readers see them."""
         lineage, _substances = self._lineage
-        rows = Interaction.objects.filter(
-            Q(interactant_drug=self.drug) | Q(interactant_class__in=list(lineage)),
-            published_through("drug"),
-        ).exclude(drug=self.drug)
-        return rows.order_by(severity_rank("severity"), Lower("drug__generic_name"), "pk")
+        rows = (
+            Interaction.objects.filter(
+                Q(interactant_drug=self.drug) | Q(interactant_class__in=list(lineage))
+            )
+            .exclude(drug=self.drug)
+            .exclude(drug__in=Drug.objects.hidden().values("pk"))
+        )
+        # Each row's drug's name read by its id, not joined: joined, PostgreSQL hashed all
+        # 20,000 medicines to sort baclofen's 775 rows (11 ms of its 15).
+        name = Drug.objects.filter(pk=OuterRef("drug_id")).order_by().values("generic_name")[:1]
+        return rows.annotate(drug_name=Subquery(name)).order_by(
+            severity_rank("severity"), Lower("drug_name"), "pk"
+        )
 
     def _other_entries(self, rows: Iterable[Interaction]) -> list[InteractionEntry]:
         lineage, _substances = self._lineage
@@ -279,7 +302,7 @@ class DrugInteractions:
 
     def count(self) -> int:
         if self._total is None:
-            self._total = self._others().count()
+            self._total = self._others().order_by().count()
         return len(self._own) + self._total
 
     def __len__(self) -> int:
@@ -294,21 +317,33 @@ class DrugInteractions:
         if stop is None:
             rows = list(with_related(self._others()))
             self._total = len(rows)
-        else:
-            # The first `stop` ids with their total, then what is shown of those rows by
-            # primary key: sorting the whole set with its related rows joined made
-            # PostgreSQL hash every published medicine and every label (18 ms at scale).
-            ranked = self._others().annotate(total=Window(Count("pk"))).values_list("pk", "total")
-            ranked = list(ranked[:stop])
-            if stop > 0:  # ids from the first on: their total came with them
-                self._total = ranked[0][1] if ranked else 0
-            shown = with_related(Interaction.objects.all()).in_bulk([pk for pk, _ in ranked])
-            rows = [shown[pk] for pk, _ in ranked if pk in shown]
+            merged = heapq.merge(self._own, self._other_entries(rows), key=sort_key)
+            return list(merged)[index]
+        # The first `stop` ids with their sort keys and total, merged with the drug's own
+        # entries; then only the shown rows fetched: sorting the whole set with its related
+        # rows joined made PostgreSQL hash every published medicine and every label (18 ms
+        # at scale), and building every row before a page far down cost as much again.
+        ranked = self._others().annotate(total=Window(Count("pk")))
+        ranked = list(ranked.values_list("pk", "total", "severity", "drug_name")[:stop])
+        if stop > 0:  # ids from the first on: their total came with them
+            self._total = ranked[0][1] if ranked else 0
+        keys = [(Severity.rank(severity), name.lower(), pk) for pk, _, severity, name in ranked]
         # Merged, not sorted again: the others keep the database's order (its collation may
         # place "co-trimoxazole" apart from Python's), so that every slice is the start of
         # the same one list and pages neither repeat nor skip a row.
-        merged = heapq.merge(self._own, self._other_entries(rows), key=sort_key)
-        return list(merged)[index]
+        merged = heapq.merge(
+            ((sort_key(entry), entry) for entry in self._own),
+            ((key, None) for key in keys),
+            key=lambda pair: pair[0],
+        )
+        shown = list(islice(merged, stop))[index]
+        ids = [key[2] for key, entry in shown if entry is None]
+        rows = with_related(Interaction.objects.all()).in_bulk(ids)
+        others = {
+            e.interaction.pk: e for e in self._other_entries(rows[pk] for pk in ids if pk in rows)
+        }
+        # A row gone between the two queries is left out rather than a KeyError.
+        return [entry or others[key[2]] for key, entry in shown if entry or key[2] in others]
 
     def __iter__(self):
         return iter(self[:])

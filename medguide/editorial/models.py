@@ -45,6 +45,13 @@ class PublishableQuerySet(models.QuerySet):
     def in_review(self):
         return self.filter(status=Status.IN_REVIEW)
 
+    def hidden(self):
+        """What the public does not see: every other status, and the scheduled. Few rows, found
+        through both indexes, for a list that leaves them out (`exclude(x__in=…hidden())`)
+        without joining the many that are public."""
+        others = [status for status in Status.values if status != Status.PUBLISHED]
+        return self.filter(models.Q(status__in=others) | models.Q(published_at__gt=timezone.now()))
+
 
 class Publishable(models.Model):
     """Content that readers see only once a medical reviewer publishes it and its publication

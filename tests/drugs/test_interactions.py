@@ -1,6 +1,9 @@
 """Which interactions a reader of a drug sees, and how they are ordered."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from drugs.interactions import DrugInteractions, class_ancestors, interactions_for
 from drugs.models import Drug, Severity
@@ -145,7 +148,7 @@ def test_interaction_queries_do_not_grow_with_rows(django_assert_num_queries):
     # As the monograph loads it: the drug's classes come with the drug.
     baclofen = Drug.objects.prefetch_related("classes").get(pk=baclofen.pk)
 
-    # The drug's own rows, the class tree, then the rows of others with their total.
+    # The drug's own rows, the class tree, then the rows of others, whose total is theirs.
     with django_assert_num_queries(3):
         found = DrugInteractions(baclofen)
         entries = found[:]
@@ -182,10 +185,13 @@ def test_every_slice_is_the_start_of_the_whole_sorted_list(django_assert_max_num
             severity=severity,
         )
     InteractionFactory(drug=DrugFactory(status=Status.DRAFT), interactant_drug=baclofen)
+    scheduled = DrugFactory(published_at=timezone.now() + timedelta(days=1))
+    InteractionFactory(drug=scheduled, interactant_class=relaxants)
     baclofen = Drug.objects.prefetch_related("classes").get(pk=baclofen.pk)
 
     whole = interactions_for(baclofen)
-    assert len(whole) == 3 + 2 * 8  # its own three, alcohol included; the drafts' hidden
+    # Its own three, alcohol included; the drafts' and the scheduled drug's hidden.
+    assert len(whole) == 3 + 2 * 8
     assert [e.severity for e in whole] == sorted((e.severity for e in whole), key=Severity.rank)
     assert names(whole[:3]) == ["Alcohol", "Alprazolam 0", "Alprazolam 4"]
     for stop in range(len(whole) + 2):

@@ -163,7 +163,7 @@ def test_professional_view_costs_no_more_queries(client):
 
     assert queries(url + "?view=pro") == queries(url)
     many = monograph_with(rows=60).get_absolute_url()
-    assert queries(many + "?view=pro") == queries(url + "?view=pro")
+    assert queries(many + "?view=pro") <= queries(url + "?view=pro")
 
 
 def test_archived_monograph_has_no_professional_view(client, baclofen):

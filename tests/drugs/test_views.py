@@ -520,7 +520,8 @@ def test_monograph_queries_do_not_grow_with_content(client, django_assert_max_nu
     with django_assert_max_num_queries(MONOGRAPH_QUERIES):
         client.get(few)
     many = monograph_with(rows=60).get_absolute_url()
-    assert queries_for(client, many) == queries_for(client, few)
+    # No more: fewer when the interactions shown are all its own (none of others' to fetch).
+    assert queries_for(client, many) <= queries_for(client, few)
 
 
 def test_a_monograph_fetches_only_the_related_rows_it_has(django_assert_num_queries):

@@ -98,6 +98,18 @@ def test_archived_and_in_review_items_are_hidden_from_the_public(client):
         assert client.get(guide.get_absolute_url()).status_code == 404
 
 
+def test_hidden_is_everything_the_public_does_not_see():
+    now = timezone.now()
+    live = DrugFactory(status=Status.PUBLISHED, published_at=now - timedelta(minutes=1))
+    others = [
+        DrugFactory(status=Status.PUBLISHED, published_at=now + timedelta(days=1)),
+        *(DrugFactory(status=status) for status in Status.values if status != Status.PUBLISHED),
+    ]
+    assert set(Drug.objects.hidden()) == set(others)
+    assert set(Drug.objects.published()) == {live}
+    assert set(Article.objects.hidden()) == set()
+
+
 def test_a_scheduled_monograph_appears_when_its_time_comes(client):
     drug = DrugFactory(published_at=timezone.now() + timedelta(hours=2))
     assert client.get(drug.get_absolute_url()).status_code == 404

@@ -14,6 +14,7 @@ from drugs.models import (
     SPARSE_RELATIONS,
     AZEntries,
     Drug,
+    Interaction,
     LabelStatus,
     NameKind,
     Product,
@@ -183,6 +184,23 @@ def test_every_interaction_is_listed_a_page_at_a_time(client, monkeypatch):
     last = page(client, "/drugs/manyazole/interactions/?page=9")
     assert "A minor effect 0." in last
     assert "A major effect 1." not in last
+
+
+def test_counts_of_a_thousand_and_more_are_written_with_a_comma(client, monkeypatch):
+    from drugs.views import DrugInteractionListView
+
+    monkeypatch.setattr(DrugInteractionListView, "paginate_by", 1000)
+    drug = DrugFactory(generic_name="Manyazole", slug="manyazole")
+    others = Drug.objects.bulk_create(
+        DrugFactory.build(generic_name=f"Partnerazole {n}", slug=f"partnerazole-{n}")
+        for n in range(1001)
+    )
+    Interaction.objects.bulk_create(
+        InteractionFactory.build(drug=other, interactant_drug=drug) for other in others
+    )
+    assert "most severe of 1,001 interactions" in page(client, "/drugs/manyazole/")
+    last = page(client, "/drugs/manyazole/interactions/?page=2")
+    assert "Interactions 1,001 to 1,001 of 1,001 (page 2 of 2)." in last
 
 
 def test_the_interactions_of_a_draft_or_with_a_draft_are_not_public(client, baclofen, draft_drug):

@@ -3,13 +3,14 @@
 import reversion
 from django.contrib import admin, messages
 from django.db.models import Count, Prefetch
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from drugs.forms import DrugNameFormSet, FormulationForm, InteractionForm, InteractionFormSet
-from drugs.interactions import interactions_concerning
+from drugs.interactions import interactions_concerning, severity_rank
 from drugs.models import (
     ChangeLogEntry,
     ClassMapping,
@@ -39,6 +40,9 @@ from medguide.editorial.autocomplete import PreloadedAutocompleteMixin, SafeAuto
 from medguide.editorial.editing import MyWorkFilter
 from medguide.editorial.fields import WebURLField
 from medguide.editorial.readability import admin_summary
+
+# Rows other drugs store about a drug, listed on its change form; the rest are counted.
+INTERACTIONS_ELSEWHERE = 50
 
 
 class DrugNameInline(admin.TabularInline):
@@ -289,13 +293,18 @@ class DrugAdmin(EditorialAdmin):
 
     @admin.display(description="interactions")
     def interactions_elsewhere(self, drug: Drug) -> str:
+        """The most severe of the rows other drugs (drafts too) store about this one, linked to
+        them, and how many there are: baclofen's classes reach 779 at 20,000 medicines."""
         if drug.pk is None:
             return "—"
         rows, _ = interactions_concerning(drug)
-        rows = [row for row in rows if row.drug_id != drug.pk]
-        if not rows:
+        rows = rows.exclude(drug=drug).order_by(
+            severity_rank("severity"), Lower("drug__generic_name"), "pk"
+        )
+        total = rows.count()
+        if not total:
             return "None."
-        return format_html(
+        listed = format_html(
             "<ul>{}</ul>",
             format_html_join(
                 "",
@@ -308,9 +317,20 @@ class DrugAdmin(EditorialAdmin):
                         row.interactant,
                         row.get_severity_display(),
                     )
-                    for row in rows
+                    for row in rows[:INTERACTIONS_ELSEWHERE]
                 ),
             ),
+        )
+        if total <= INTERACTIONS_ELSEWHERE:
+            return listed
+        return format_html(
+            '{}<p>The {} most severe of {}. The published ones are all on <a href="{}">the '
+            "page of {}'s interactions</a>.</p>",
+            listed,
+            INTERACTIONS_ELSEWHERE,
+            f"{total:,}",
+            reverse("drugs:drug-interactions", kwargs={"slug": drug.slug}),
+            drug.generic_name.lower(),
         )
 
     @admin.display(description="classes")

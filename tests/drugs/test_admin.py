@@ -183,6 +183,31 @@ def test_drug_change_page_shows_interactions_recorded_on_other_drugs(admin_clien
     assert "Tizanidine + Baclofen (Major)" in content.replace("</a>", "")
 
 
+def test_drug_change_page_lists_the_most_severe_interactions_elsewhere_and_counts_all(
+    admin_client, monkeypatch
+):
+    monkeypatch.setattr("drugs.admin.INTERACTIONS_ELSEWHERE", 2)
+    drug = DrugFactory(generic_name="Manyazole", slug="manyazole")
+    for name, severity, status in [
+        ("Minorine", Severity.MINOR, Status.PUBLISHED),
+        ("Majorine", Severity.MAJOR, Status.DRAFT),  # editors see drafts' rows too
+        ("Moderatine", Severity.MODERATE, Status.PUBLISHED),
+    ]:
+        InteractionFactory(
+            drug=DrugFactory(generic_name=name, status=status),
+            interactant_drug=drug,
+            severity=severity,
+        )
+    content = admin_client.get(f"/admin/drugs/drug/{drug.pk}/change/").content.decode()
+    content = content.replace("</a>", "")
+    assert content.index("Majorine + Manyazole (Major)") < content.index(
+        "Moderatine + Manyazole (Moderate)"
+    )
+    assert "Minorine" not in content
+    assert "The 2 most severe of 3. The published ones are all on" in content
+    assert '<a href="/drugs/manyazole/interactions/">the page of manyazole' in content
+
+
 @pytest.mark.parametrize("query", ["baclofen", "BACL", "Lioresal", "lio"])
 def test_drug_search_finds_generic_and_brand_names(admin_client, baclofen, query):
     DrugFactory(generic_name="Diazepam")

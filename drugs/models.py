@@ -524,7 +524,8 @@ def prefetch_monograph(drug: "Drug") -> None:
     SPARSE_RELATIONS have rows, only those are fetched, and the others are recorded as
     prefetched and empty, as Django's prefetch records a relation (the instance's prefetch
     cache, an evaluated queryset), so that reading them costs no query. A label page makes
-    five queries fewer: at 20,000 medicines, 6 ms of its 29 on PostgreSQL, a round trip each."""
+    five queries fewer, a round trip each: at 20,000 medicines, 3 ms of its 29 on PostgreSQL
+    and 5 of its JSON's 30."""
     relations = {name: Drug._meta.get_field(name) for name in SPARSE_RELATIONS}
     has_rows = Drug.objects.filter(pk=drug.pk).values_list(
         *(

@@ -35,10 +35,17 @@ class Summary:
     counts: dict[Result, int] = field(default_factory=lambda: dict.fromkeys(Result, 0))
     drugs_matched: set[int] = field(default_factory=set)
     brands_added: int = 0
-    # (generic name, brand name, kind): names found for editor-written monographs, which
+    # (generic name, brand name) → kind: names found for editor-written monographs, which
     # only an editor and a medical reviewer may add (they reach readers once published).
-    brands_for_editors: set[tuple[str, str, str]] = field(default_factory=set)
+    brands_for_editors: dict[tuple[str, str], str] = field(default_factory=dict)
     unmatched_ingredients: set[str] = field(default_factory=set)
+
+    def tell_editors(self, generic_name: str, brand: str, kind: str) -> None:
+        """Note a name for an editor-written monograph, once: a brand while any of its
+        products is marketed, else a former brand."""
+        key = (generic_name, brand)
+        if self.brands_for_editors.get(key) != NameKind.BRAND:
+            self.brands_for_editors[key] = kind
 
     @property
     def total(self) -> int:
@@ -220,13 +227,13 @@ def _plan_brand(
         pk, known_kind, owner = drugs.names[key]
         if owner == drug_pk and known_kind == NameKind.FORMER_BRAND and kind == NameKind.BRAND:
             if editorial is not None:
-                summary.brands_for_editors.add((editorial, name, kind))
+                summary.tell_editors(editorial, name, kind)
                 return 0
             batch.promotions.add(pk)
             drugs.names[key] = (pk, NameKind.BRAND, owner)
         return 0
     if editorial is not None:
-        summary.brands_for_editors.add((editorial, name, kind))
+        summary.tell_editors(editorial, name, kind)
         return 0
     batch.brands[key] = DrugName(drug_id=drug_pk, name=name, kind=kind)
     batch.changed_drugs.add(drug_pk)

@@ -21,7 +21,7 @@ from drugs.models import (
     Product,
     Route,
 )
-from drugs.products.importing import Result, import_products
+from drugs.products.importing import Result, Summary, import_products
 from drugs.products.matching import clean_name, is_brand_name
 from drugs.products.parsing import parse_form, parse_strength
 from drugs.products.reading import ProductFileError
@@ -201,8 +201,17 @@ def test_an_editor_written_monograph_gets_no_name_and_its_editors_are_told(drugs
     out = capsys.readouterr().out
     assert "2 brand names added, 2 left to the editors of their monographs" in out
     assert "Diazepam: Valium (brand name)\n  Diazepam: Valrelease (former brand name)" in out
+    assert out.count("Diazepam: Valium") == 1  # marketed and discontinued products: a brand
     valium = Product.objects.get(application_number="013263", product_number="006")
     assert valium.drugs.get() == diazepam  # its products are still listed on its page
+
+
+def test_a_name_for_editors_is_a_brand_while_any_product_is_marketed():
+    summary = Summary()
+    summary.tell_editors("Diazepam", "Valium", NameKind.FORMER_BRAND)
+    summary.tell_editors("Diazepam", "Valium", NameKind.BRAND)
+    summary.tell_editors("Diazepam", "Valium", NameKind.FORMER_BRAND)
+    assert summary.brands_for_editors == {("Diazepam", "Valium"): NameKind.BRAND}
 
 
 @pytest.mark.django_db

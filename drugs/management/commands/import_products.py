@@ -34,7 +34,7 @@ class Command(BaseCommand):
                 "Brand names for editor-written monographs, for their editors to add and a "
                 "medical reviewer to publish:"
             )
-            for generic, brand, kind in sorted(summary.brands_for_editors):
+            for (generic, brand), kind in sorted(summary.brands_for_editors.items()):
                 label = NameKind(kind).label.lower()
                 self.stdout.write(f"  {generic}: {brand} ({label})")
         if summary.brands_added:

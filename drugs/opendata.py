@@ -532,26 +532,9 @@ def jsonld(document: Document) -> Document:
     ]
     if maxima:
         drug["maximumIntake"] = maxima
-    # The drugs named, once each, and each class named as "any medicine in" it: listing a
-    # class's members put 542 drugs (44 KB, 64% of the page) into icatibant's page at 20,000
-    # medicines. The JSON lists them.
-    interacting = {}
-    for interaction in document["interactions"]:
-        other = interaction["with"]
-        if other["type"] == "drug":
-            interacting[other["url"]] = {
-                "@type": "Drug",
-                "name": other["name"],
-                "url": other["url"],
-            }
-        elif other["type"] == "class":
-            interacting[other["url"]] = {
-                "@type": "Drug",
-                "description": "Any medicine in this class",
-                "drugClass": {"@type": "DrugClass", "name": other["name"], "url": other["url"]},
-            }
+    interacting = interacting_drugs(document["interactions"])
     if interacting:
-        drug["interactingDrug"] = list(interacting.values())
+        drug["interactingDrug"] = interacting
     if document["controlled_substance"]:
         drug["legalStatus"] = {"@type": "DrugLegalStatus", "name": document["controlled_substance"]}
     if document["text"]["mechanism"]:
@@ -583,6 +566,56 @@ def jsonld(document: Document) -> Document:
     if citations:
         page["citation"] = citations
     return page
+
+
+def interacting_drugs(interactions: Iterable[Document]) -> list[Document]:
+    """schema.org's interactingDrug for interaction documents (interaction_document()): the
+    drugs named, once each, and each class named as "any medicine in" it. Listing a class's
+    members put 542 drugs (44 KB, 64% of the page) into icatibant's page at 20,000 medicines;
+    the JSON lists them."""
+    interacting: dict[str, Document] = {}
+    for interaction in interactions:
+        other = interaction["with"]
+        if other["type"] == "drug":
+            interacting[other["url"]] = {
+                "@type": "Drug",
+                "name": other["name"],
+                "url": other["url"],
+            }
+        elif other["type"] == "class":
+            interacting[other["url"]] = {
+                "@type": "Drug",
+                "description": "Any medicine in this class",
+                "drugClass": {"@type": "DrugClass", "name": other["name"], "url": other["url"]},
+            }
+    return list(interacting.values())
+
+
+def interactions_page_jsonld(
+    drug: Drug, entries: Iterable[InteractionEntry], *, site_url: str, page_url: str
+) -> Document:
+    """The schema.org MedicalWebPage of a page of a drug's interactions: about the drug (the
+    same @id as its monograph's Drug), with the drugs and classes this page lists."""
+    documents = [interaction_document(e, members=None, site_url=site_url) for e in entries]
+    drug_url = site_url + drug.get_absolute_url()
+    about: Document = {
+        "@type": "Drug",
+        "@id": drug_url + "#drug",
+        "name": drug.generic_name,
+        "url": drug_url,
+    }
+    interacting = interacting_drugs(documents)
+    if interacting:
+        about["interactingDrug"] = interacting
+    return {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "@id": page_url,
+        "url": page_url,
+        "name": f"{drug.generic_name} interactions",
+        "inLanguage": "en",
+        "about": about,
+    }
 
 
 def _strength_unit(strength: Document) -> str:

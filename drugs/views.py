@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import DetailView, ListView
@@ -320,7 +321,19 @@ class DrugInteractionListView(NearestPageMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(drug=self.drug, **kwargs)
-        return {**context, **paging(context["page_obj"])}
+        page = context["page_obj"]
+        page_url = site_url(self.request) + self.request.path
+        if page.number > 1:
+            page_url += f"?page={page.number}"
+        jsonld = opendata.interactions_page_jsonld(
+            self.drug, page.object_list, site_url=site_url(self.request), page_url=page_url
+        )
+        return {
+            **context,
+            **paging(page),
+            # Escaped for a <script> body by script_json, so safe in that one place.
+            "interactions_jsonld": mark_safe(opendata.script_json(jsonld)),
+        }
 
 
 # No CSRF token: a report acts for nobody (no account, no session), so a forged one is no

@@ -578,6 +578,32 @@ def test_json_ld_names_an_interacting_class_and_the_json_its_members(client, bac
     assert with_class["drugs"] == [{"name": "Morphine", "url": "http://testserver/drugs/morphine/"}]
 
 
+def test_the_page_of_interactions_describes_the_drug_and_what_it_lists(client, baclofen):
+    opioids = DrugClassFactory(name="Opioids", slug="opioids")
+    InteractionFactory(drug=baclofen, interactant_class=opioids)
+    data = jsonld_of(client, "/drugs/baclofen/interactions/")
+    assert data["@type"] == "MedicalWebPage"
+    assert data["url"] == "http://testserver/drugs/baclofen/interactions/"
+    assert data["name"] == "Baclofen interactions"
+    about = data["about"]
+    assert about["@id"] == jsonld_of(client, "/drugs/baclofen/")["mainEntity"]["@id"]
+    assert about["interactingDrug"] == [
+        {"@type": "Drug", "name": "Tizanidine", "url": "http://testserver/drugs/tizanidine/"},
+        {
+            "@type": "Drug",
+            "description": "Any medicine in this class",
+            "drugClass": {
+                "@type": "DrugClass",
+                "name": "Opioids",
+                "url": "http://testserver" + opioids.get_absolute_url(),
+            },
+        },
+    ]
+    assert jsonld_of(client, "/drugs/baclofen/interactions/?page=2&utm=x")["url"] == (
+        "http://testserver/drugs/baclofen/interactions/"  # the last page: the list has one
+    )
+
+
 def test_json_ld_of_an_unreviewed_over_the_counter_drug(client):
     drug = DrugFactory(is_prescription_only=False)
     data = jsonld_of(client, drug.get_absolute_url())

@@ -553,23 +553,29 @@ def test_json_ld_and_json_come_from_the_same_document(client, baclofen):
     assert jsonld_of(client, "/drugs/baclofen/") == opendata.jsonld(document)
 
 
-def test_json_ld_names_an_interacting_class_and_the_json_its_members(client, baclofen):
-    opioids = DrugClassFactory(name="Opioids", slug="opioids")
-    DrugFactory(generic_name="Morphine", slug="morphine", classes=[opioids])
-    InteractionFactory(drug=baclofen, interactant_class=opioids)
-    interacting = jsonld_of(client, "/drugs/baclofen/")["mainEntity"]["interactingDrug"]
-    assert interacting == [
+def tizanidine_and_any(drug_class) -> list[dict]:
+    """The interactingDrug of baclofen's fixture with an interaction with `drug_class` added:
+    Tizanidine by name, the class as "any medicine in" it."""
+    return [
         {"@type": "Drug", "name": "Tizanidine", "url": "http://testserver/drugs/tizanidine/"},
         {
             "@type": "Drug",
             "description": "Any medicine in this class",
             "drugClass": {
                 "@type": "DrugClass",
-                "name": "Opioids",
-                "url": "http://testserver" + opioids.get_absolute_url(),
+                "name": drug_class.name,
+                "url": "http://testserver" + drug_class.get_absolute_url(),
             },
         },
     ]
+
+
+def test_json_ld_names_an_interacting_class_and_the_json_its_members(client, baclofen):
+    opioids = DrugClassFactory(name="Opioids", slug="opioids")
+    DrugFactory(generic_name="Morphine", slug="morphine", classes=[opioids])
+    InteractionFactory(drug=baclofen, interactant_class=opioids)
+    interacting = jsonld_of(client, "/drugs/baclofen/")["mainEntity"]["interactingDrug"]
+    assert interacting == tizanidine_and_any(opioids)
     [with_class] = [
         i["with"]
         for i in client.get("/drugs/baclofen.json").json()["interactions"]
@@ -587,18 +593,7 @@ def test_the_page_of_interactions_describes_the_drug_and_what_it_lists(client, b
     assert data["name"] == "Baclofen interactions"
     about = data["about"]
     assert about["@id"] == jsonld_of(client, "/drugs/baclofen/")["mainEntity"]["@id"]
-    assert about["interactingDrug"] == [
-        {"@type": "Drug", "name": "Tizanidine", "url": "http://testserver/drugs/tizanidine/"},
-        {
-            "@type": "Drug",
-            "description": "Any medicine in this class",
-            "drugClass": {
-                "@type": "DrugClass",
-                "name": "Opioids",
-                "url": "http://testserver" + opioids.get_absolute_url(),
-            },
-        },
-    ]
+    assert about["interactingDrug"] == tizanidine_and_any(opioids)
     assert jsonld_of(client, "/drugs/baclofen/interactions/?page=2&utm=x")["url"] == (
         "http://testserver/drugs/baclofen/interactions/"  # the last page: the list has one
     )

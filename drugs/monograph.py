@@ -29,9 +29,9 @@ from drugs.models import (
     ReferenceKind,
     Route,
     lines_of,
+    live_curations,
     prefetch_monograph,
 )
-from medguide.editorial.models import published_through
 from medguide.editorial.paths import slug_paths
 
 FALLBACK_GUIDES = 4  # newest related guides shown when an editor has curated none
@@ -188,11 +188,13 @@ def guides_for(drug: Drug) -> tuple[list, bool]:
     live curated guides in the editor's order, else the newest live guides on the drug.
 
     `drugs` never imports `articles` (the dependency points the other way), so the guides are
-    reached through the reverse relations by name. One query, two when none is curated."""
-    curated = drug.curated_guides.filter(published_through("article")).select_related(
-        "article__category"
-    )
-    guides = [curation.article for curation in curated]
+    reached through the reverse relations by name. The curated ones come with the monograph's
+    prefetch (for most medicines, none to fetch); else one query for them. One more for the
+    newest when none is curated."""
+    curations = getattr(drug, "live_curations", None)
+    if curations is None:
+        curations = live_curations().filter(drug=drug)
+    guides = [curation.article for curation in curations]
     if guides:
         return guides, True
     newest = drug.articles.published().select_related("category")[:FALLBACK_GUIDES]

@@ -251,7 +251,7 @@ def drug_json(request, slug):
     drug = Drug.objects.published().filter(slug=slug).first()
     if drug is None:
         return open_data_not_found("No published monograph has this slug.")
-    prefetch_monograph(drug)
+    prefetch_monograph(drug, leave_out=["curated_guides"])  # the document lists no guides
     found = DrugInteractions(drug)
     interactions = found[:]
     document = opendata.monograph_document(

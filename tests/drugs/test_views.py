@@ -22,10 +22,13 @@ from drugs.models import (
     Severity,
     prefetch_monograph,
 )
+from drugs.monograph import guides_for
 from drugs.views import INDEX_PER_PAGE, LIST_PER_PAGE
 from medguide.editorial.models import Status
 from tests.factories import (
+    ArticleFactory,
     ConditionFactory,
+    CuratedGuideFactory,
     DoseGuidelineFactory,
     DrugClassFactory,
     DrugFactory,
@@ -530,7 +533,13 @@ def monograph_with(rows: int):
         InteractionFactory(drug=drug, interactant_class=DrugClassFactory())
         InteractionFactory(drug=drug, interactant_substance=SubstanceFactory())
         InteractionFactory(interactant_class=parent)
+        CuratedGuideFactory(drug=drug, order=index)
     return drug
+
+
+# The sparse relations read through the drug's related managers (the curated guides are a
+# list of the live ones, `live_curations`).
+RELATION_CACHES = [name for name in SPARSE_RELATIONS if name != "curated_guides"]
 
 
 def test_monograph_queries_do_not_grow_with_content(client, django_assert_max_num_queries):
@@ -549,23 +558,37 @@ def test_a_monograph_fetches_only_the_related_rows_it_has(django_assert_num_quer
     with django_assert_num_queries(4):  # which have rows, then names, classes, labels
         prefetch_monograph(label_page)
     with django_assert_num_queries(0):
-        for name in SPARSE_RELATIONS:
+        for name in RELATION_CACHES:
             assert list(getattr(label_page, name).all()) == []
-        assert list(label_page.label_sources.all()) == []
+        assert label_page.live_curations == []
 
     written = monograph_with(rows=2)
     Product.objects.create(
         application_number="012345", product_number="001", name="Brandname"
     ).drugs.add(written)
+    CuratedGuideFactory(drug=written, article=ArticleFactory(status=Status.DRAFT))
     expected = Drug.objects.for_monograph().get(pk=written.pk)
     prefetch_monograph(written)
     with django_assert_num_queries(0):
-        for name in [*SPARSE_RELATIONS, "names", "classes", "label_sources"]:
+        for name in [*RELATION_CACHES, "names", "classes", "label_sources"]:
             found = list(getattr(written, name).all())
             assert found == list(getattr(expected, name).all()), name
             assert found or name == "label_sources", name
         assert [f.strengths.all()[0] for f in written.formulations.all()]
         assert any(c.parent for c in written.classes.all())
+        # The live guides an editor placed, in order; the draft one left out.
+        assert written.live_curations == expected.live_curations
+        assert [c.article.status for c in written.live_curations] == [Status.PUBLISHED] * 2
+        assert guides_for(written) == ([c.article for c in written.live_curations], True)
+
+
+def test_a_page_leaves_out_the_relations_it_does_not_show(django_assert_num_queries):
+    """The open data lists no guides, so its prefetch fetches none of them."""
+    drug = DrugFactory()
+    CuratedGuideFactory(drug=drug)
+    with django_assert_num_queries(4):  # which have rows, names, classes, labels
+        prefetch_monograph(drug, leave_out=["curated_guides"])
+    assert not hasattr(drug, "live_curations")
 
 
 def test_interaction_page_queries_do_not_grow_with_interactions(

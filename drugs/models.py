@@ -608,6 +608,11 @@ class DrugQuerySet(PublishableQuerySet):
         links = Drug.classes.through.objects.filter(drugclass__in=class_ids)
         return self.filter(pk__in=links.values("drug_id"))
 
+    def by_name(self):
+        """In name order, whatever the case, along the name index (every_name()): generic
+        names are unique whatever their case (drug_generic_name_unique_ci)."""
+        return every_name(self.annotate(sort_key=Lower("generic_name"))).order_by("sort_key")
+
     def for_index(self):
         """What a drug card shows (card_prefetch): only those columns, since a label page's
         row holds its whole label text."""
@@ -898,11 +903,8 @@ class AZEntries:
         # drug's generic name comes after it.
         columns = ("sort_key", "entry", "target", "is_brand")
         kinds = self._kinds()
-        if not self.letter and connections[Drug.objects.db].vendor == "sqlite":
-            # Every name, as a range: given none, SQLite's planner read the published
-            # medicines through the status index and sorted them (12–15 ms, against 0.7).
-            # Its comparison is bytewise, so no name sorts after the last code point.
-            kinds = [kind.filter(sort_key__gte="", sort_key__lt=chr(0x10FFFF)) for kind in kinds]
+        if not self.letter:
+            kinds = [every_name(kind) for kind in kinds]
         walks = [kind.order_by("sort_key").values_list(*columns)[: index.stop] for kind in kinds]
         merged = heapq.merge(*walks, key=lambda row: (row[0], row[3]))
         rows = list(itertools.islice(merged, index.start, index.stop))
@@ -966,6 +968,18 @@ def _first_name_from(queryset, letter: str, before: str | None = None) -> tuple[
             kept.append(param)
         sql.append(piece)
     return f"({''.join(sql)})", kept
+
+
+def every_name(rows: models.QuerySet) -> models.QuerySet:
+    """`rows`, annotated with a `sort_key` that a case-insensitive name index holds, as the
+    whole range of that index. Given no condition on the name, SQLite's planner read the
+    published medicines through the status index and sorted them to list a page in name
+    order (12–15 ms for the A–Z at 20,000 medicines, 25 for drugs.json, against 1 walking
+    the index). Its comparison is bytewise, so no name sorts after the last code point.
+    PostgreSQL walks the index as it is."""
+    if connections[rows.db].vendor != "sqlite":
+        return rows
+    return rows.filter(sort_key__gte="", sort_key__lt=chr(0x10FFFF))
 
 
 def _az_generics():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -54,7 +54,12 @@ from medguide.editorial.caching import (
     remember,
 )
 from medguide.editorial.models import published_through
-from medguide.editorial.paging import NearestPageMixin, OpenEndedPaginator, nearest_page_of
+from medguide.editorial.paging import (
+    CountedPaginator,
+    NearestPageMixin,
+    OpenEndedPaginator,
+    nearest_page_of,
+)
 
 INDEX_PER_PAGE = 60  # names to an A–Z page: a few screens on a phone
 
@@ -270,9 +275,10 @@ def drug_index_json(request, query):
     drugs = (
         Drug.objects.published()
         .only("generic_name", "slug", "origin", "reviewed_on", "updated_at")
-        .order_by("generic_name", "pk")
+        .by_name()
     )
-    paginator = Paginator(drugs, opendata.INDEX_PAGE_SIZE)
+    count = Drug.objects.count_published()
+    paginator = CountedPaginator(drugs, opendata.INDEX_PAGE_SIZE, count=count)
     try:
         page = paginator.page(1 if query["page"] is None else query["page"])
     except InvalidPage:

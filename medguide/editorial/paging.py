@@ -59,7 +59,7 @@ def nearest_page_of(rows, per_page: int, number: int, *, shown, walks_an_index=F
         ranked = rows.annotate(length=Window(Count("pk"))).values_list("pk", "length")
         found = list(ranked[(number - 1) * per_page : number * per_page])
         page = nearest_page(
-            _CountedPaginator(found[0][1] if found else rows.count(), per_page), number
+            CountedPaginator((), per_page, count=found[0][1] if found else rows.count()), number
         )
         if page.number != number:  # past the end: the last page's ids
             found = list(ranked[(page.number - 1) * per_page : page.number * per_page])
@@ -70,11 +70,13 @@ def nearest_page_of(rows, per_page: int, number: int, *, shown, walks_an_index=F
     return page
 
 
-class _CountedPaginator(Paginator):
-    """A Paginator of a list whose length is known: its pages are filled by the caller."""
+class CountedPaginator(Paginator):
+    """A Paginator of a list whose length is known, or counted more cheaply than by its
+    count() (PublishableQuerySet.count_published). `rows` may be empty, for a caller that
+    fills its pages itself."""
 
-    def __init__(self, count: int, per_page: int):
-        super().__init__((), per_page)
+    def __init__(self, rows, per_page: int, *, count: int):
+        super().__init__(rows, per_page)
         self.count = count  # in place of the cached property that would count the list
 
 

@@ -110,6 +110,16 @@ def test_hidden_is_everything_the_public_does_not_see():
     assert set(Article.objects.hidden()) == set()
 
 
+def test_count_published_counts_what_the_public_sees():
+    now = timezone.now()
+    DrugFactory.create_batch(2, status=Status.PUBLISHED, published_at=now - timedelta(minutes=1))
+    DrugFactory(status=Status.PUBLISHED, published_at=now + timedelta(days=1))  # scheduled
+    DrugFactory(status=Status.DRAFT, published_at=now + timedelta(days=1))
+    DrugFactory(status=Status.ARCHIVED)
+    assert Drug.objects.count_published() == Drug.objects.published().count() == 2
+    assert Article.objects.count_published() == 0
+
+
 def test_a_scheduled_monograph_appears_when_its_time_comes(client):
     drug = DrugFactory(published_at=timezone.now() + timedelta(hours=2))
     assert client.get(drug.get_absolute_url()).status_code == 404

@@ -706,8 +706,9 @@ class Drug(Publishable):
                 violation_error_message="A drug with this generic name already exists.",
             ),
         ]
-        # PostgreSQL also has drug_published, an index of what readers can see (migration
-        # 0014): SQLite's planner, given it, went through it where the name indexes serve.
+        # PostgreSQL also has drug_published, an index of what readers can see, and drug_by_id,
+        # the same read by id (migrations 0014, 0015): SQLite's planner, given the first, went
+        # through it where the name indexes serve.
 
     def __str__(self) -> str:
         return self.generic_name

@@ -523,8 +523,9 @@ def live_curations() -> models.QuerySet:
 
 
 # What a monograph shows that most medicines have none of: a label page (19,600 of 20,000
-# medicines at scale) has no editor-written uses, doses, forms, side effects or sources, many
-# have no US product, and few have guides an editor placed on them (3,000 at scale).
+# medicines at scale) has no editor-written uses, doses, forms, side effects, sources or
+# change log, many have no US product, and few have guides an editor placed on them (3,000
+# at scale). The change log is not prefetched: the page reads its newest few when it has one.
 SPARSE_RELATIONS = (
     "indications",
     "doses",
@@ -533,6 +534,7 @@ SPARSE_RELATIONS = (
     "references",
     "products",
     "curated_guides",
+    "changes",
 )
 
 
@@ -565,7 +567,7 @@ def prefetch_monograph(drug: "Drug", *, leave_out: Iterable[str] = ()) -> None:
     prefetch_related_objects([drug], *(lookups[name] for name in fetched))
     cache = vars(drug).setdefault("_prefetched_objects_cache", {})
     for name in empty:
-        lookup = lookups[name]
+        lookup = lookups.get(name)
         if isinstance(lookup, Prefetch) and lookup.to_attr:
             setattr(drug, lookup.to_attr, [])
             continue

@@ -541,9 +541,9 @@ SPARSE_RELATIONS = (
 @functools.cache
 def _sparse_relations_probe() -> models.QuerySet:
     """Every drug with, for each of SPARSE_RELATIONS, whether it has rows: built once and
-    filtered to one drug per use, since building its seven subqueries cost 1.6 ms of CPU and
-    running them 0.1 ms (PostgreSQL at 20,000 medicines). Never evaluated itself: each
-    .filter() is a new queryset, routed to its database when it runs."""
+    filtered to one drug per use, since building its subqueries cost 1.6 ms of CPU and
+    running them 0.1 ms (seven of them, PostgreSQL at 20,000 medicines). Never evaluated
+    itself: each .filter() is a new queryset, routed to its database when it runs."""
     return Drug.objects.values_list(
         *(
             Exists(relation.related_model.objects.filter(**{relation.field.name: OuterRef("pk")}))
@@ -557,9 +557,9 @@ def prefetch_monograph(drug: "Drug", *, leave_out: Iterable[str] = ()) -> None:
     SPARSE_RELATIONS have rows, only those are fetched, and the others are recorded as
     prefetched and empty, as Django's prefetch records them (an empty list for a Prefetch
     `to_attr`, else an evaluated queryset in the instance's prefetch cache), so that reading
-    them costs no query. A label page makes six queries fewer, a round trip each: at 20,000
-    medicines, 3 ms of its 29 on PostgreSQL and 5 of its JSON's 30. Relations in `leave_out`
-    (what a caller does not show) are not fetched at all."""
+    them costs no query. A label page makes up to eight queries fewer, a round trip each (the
+    first five: 3 ms of its 29 on PostgreSQL at 20,000 medicines, 5 of its JSON's 30).
+    Relations in `leave_out` (what a caller does not show) are not fetched at all."""
     found = _sparse_relations_probe().filter(pk=drug.pk).get()
     empty = [name for name, has_rows in zip(SPARSE_RELATIONS, found, strict=True) if not has_rows]
     lookups = _monograph_lookups()

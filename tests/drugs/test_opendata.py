@@ -455,6 +455,14 @@ def test_index_json_pages_through_every_drug(client, monkeypatch):
     assert client.get("/drugs.json?page=3").json()["previous"].endswith("?page=2")
 
 
+def test_index_json_lists_names_in_order_whatever_their_case(client):
+    for name in ["bravo", "Charlie", "Alpha"]:
+        DrugFactory(generic_name=name)
+    document = client.get("/drugs.json").json()
+    assert [d["name"] for d in document["drugs"]] == ["Alpha", "bravo", "Charlie"]
+    assert document["count"] == 3
+
+
 @pytest.mark.parametrize("page", ["0", "4", "-1", "x", "1.5", "99999999999999999999"])
 def test_index_json_page_out_of_range_is_404(client, monkeypatch, page):
     monkeypatch.setattr(opendata, "INDEX_PAGE_SIZE", 2)

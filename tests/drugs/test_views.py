@@ -560,6 +560,7 @@ def test_a_monograph_fetches_only_the_related_rows_it_has(django_assert_num_quer
     with django_assert_num_queries(0):
         for name in RELATION_CACHES:
             assert list(getattr(label_page, name).all()) == []
+        assert list(label_page.label_sources.all()) == []
         assert label_page.live_curations == []
 
     written = monograph_with(rows=2)

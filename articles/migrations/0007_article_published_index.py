@@ -6,6 +6,8 @@ for medicines: joining them to a tag's taggings then reads this index, not 50,00
 
 from django.db import migrations
 
+from medguide.editorial.operations import RunSQLOnPostgreSQL
+
 CREATE = (
     "CREATE INDEX IF NOT EXISTS article_published ON articles_article (status, published_at) "
     "INCLUDE (id)"
@@ -13,17 +15,7 @@ CREATE = (
 DROP = "DROP INDEX IF EXISTS article_published"
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("articles", "0006_category_newest_index")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [RunSQLOnPostgreSQL(CREATE, DROP, elidable=False)]

@@ -11,6 +11,8 @@ sitemap's count of classes (12 → 92 ms), where the name and membership indexes
 
 from django.db import migrations
 
+from medguide.editorial.operations import RunSQLOnPostgreSQL
+
 CREATE = (
     "CREATE INDEX IF NOT EXISTS drug_published ON drugs_drug (status, published_at) "
     "INCLUDE (id, generic_name, slug)"
@@ -18,17 +20,7 @@ CREATE = (
 DROP = "DROP INDEX IF EXISTS drug_published"
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("drugs", "0013_condition_label_wording")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [RunSQLOnPostgreSQL(CREATE, DROP, elidable=False)]

@@ -13,6 +13,8 @@ as it got none of drug_published.
 
 from django.db import migrations
 
+from medguide.editorial.operations import RunSQLOnPostgreSQL
+
 CREATE = (
     "CREATE INDEX IF NOT EXISTS drug_by_id ON drugs_drug (id) "
     "INCLUDE (status, published_at, generic_name, slug)"
@@ -20,17 +22,7 @@ CREATE = (
 DROP = "DROP INDEX IF EXISTS drug_by_id"
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("drugs", "0014_drug_published_index")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [RunSQLOnPostgreSQL(CREATE, DROP, elidable=False)]

@@ -5,6 +5,8 @@ get it here, before its GIN index is built; SQLite has no use for the column."""
 import django.contrib.postgres.search
 from django.db import migrations
 
+from medguide.editorial.operations import RunSQLOnPostgreSQL
+
 FILL = (
     "UPDATE medguide_searchdocument SET head_vector = "
     "setweight(to_tsvector('english', coalesce(names, '')), 'A') || "
@@ -12,17 +14,7 @@ FILL = (
     "setweight(to_tsvector('english', coalesce(summary, '')), 'C')"
 )
 INDEX = "CREATE INDEX medguide_search_head_gin ON medguide_searchdocument USING gin (head_vector)"
-
-
-def fill_and_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FILL)
-        schema_editor.execute(INDEX)
-
-
-def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS medguide_search_head_gin")
+DROP = "DROP INDEX IF EXISTS medguide_search_head_gin"
 
 
 class Migration(migrations.Migration):
@@ -36,5 +28,5 @@ class Migration(migrations.Migration):
             name="head_vector",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
-        migrations.RunPython(fill_and_index, drop_index),
+        RunSQLOnPostgreSQL([FILL, INDEX], DROP),
     ]

@@ -397,6 +397,7 @@ def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool, bool]:
         if pk not in ranked or score < ranked[pk][1]:
             ranked[pk] = (kind, score)
 
+    naming: dict[str, list[str]] = {}  # the names a question holds whole, and their words
     if len(key) >= 2:
         prefixed = engine.names_starting_with(names, key).values_list(
             "document_id", "document__kind", "key", "is_primary"
@@ -416,6 +417,7 @@ def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool, bool]:
         for pk, kind, name_key in held:
             if any(f" {name_key} " in other and other != f" {name_key} " for other in longest):
                 continue
+            naming.setdefault(name_key, words(name_key))
             score = _Score(1, -len(name_key) / len(key), is_name_match=True, is_part=True)
             offer(pk, kind, score)
     # A name typed in full is what the reader meant, as in suggest(): names merely spelt
@@ -441,7 +443,16 @@ def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool, bool]:
         hits = engine.match(documents, terms, any_term=False, limit=MAX_RESULTS + 1)
         if not hits and len(terms) > 1:
             is_loose = True
-            hits = engine.match(documents, terms, any_term=True, limit=MAX_RESULTS + 1)
+            # Some of the words, of the documents naming what the question names, if it
+            # names anything ("how long does baclofen take to work": Baclofen's, not every
+            # guide about work).
+            hits = engine.match(
+                documents,
+                terms,
+                any_term=True,
+                limit=MAX_RESULTS + 1,
+                naming=[name for name in naming.values() if name],
+            )
         is_capped = len(hits) > MAX_RESULTS
         hits = hits[:MAX_RESULTS]
         for hit in hits:

@@ -342,6 +342,24 @@ def test_when_no_item_has_every_word_some_are_looked_for_above_the_body_only(db)
     assert "Walking" in titles("spasm"), "every word in the body still finds it"
 
 
+def test_a_question_that_no_item_answers_whole_keeps_to_what_it_names(db):
+    """ "how long does relaxazole take to work": no item has every word, and the words
+    around the name are above the body of thousands of guides at scale. Some of the words
+    are looked for among the items that name Relaxazole, not among every guide about work."""
+    DrugFactory(generic_name="Relaxazole", summary="Eases muscle spasm.")
+    DrugFactory(generic_name="Calmazole", summary="Eases spasm; may take weeks to work.")
+    ArticleFactory(title="Going back to work", body="Long days at work.")
+    ArticleFactory(title="Storing Relaxazole at home", body="Keep it dry.")
+    results = site_search.search("how long does relaxazole take to work")
+    assert results.is_loose
+    assert [r.title for r in results.page.object_list] == [
+        "Relaxazole",
+        "Storing Relaxazole at home",
+    ]
+    # Without a name it holds, a question still finds what has some of its words.
+    assert "Going back to work" in titles("how long does it take to work")
+
+
 def test_a_loose_match_keeps_the_best_and_says_there_are_more(db, client, monkeypatch):
     """Common words of a question are above the body of thousands of documents at scale:
     a loose match keeps the best MAX_RESULTS of them and counts them as "at least"."""

@@ -102,6 +102,9 @@ if env.str("DATABASE_REPLICA_URL", default=""):
         CONN_HEALTH_CHECKS=True,
         TEST={"MIRROR": "default"},
     )
+    # A replica that does not answer sends readers to the primary (medguide/replicas.py);
+    # one that drops packets must not hold a reader for the system's minutes-long timeout.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     DATABASE_ROUTERS = ["medguide.replicas.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets pages be read while an import writes, and synchronous=NORMAL skips the disk

@@ -168,6 +168,56 @@ def test_readers_read_from_the_replica_and_writes_stay_on_the_primary(primary):
     assert "replica" not in seen["report"]["aliases"]
 
 
+# Run with a replica that refuses connections: what readers get, and how often it is tried.
+REPLICA_DOWN = """
+import json, logging
+from django.db import connections
+from django.test import Client
+from django.test.utils import setup_test_environment
+from medguide import replicas
+from tests.factories import DrugFactory
+
+setup_test_environment()
+drug = DrugFactory(generic_name="Restazole")
+attempts, warnings = [], []
+replica = connections["replica"]
+connect = replica.connect
+replica.connect = lambda: (attempts.append(1), connect())[1]
+
+class Warnings(logging.Handler):
+    def emit(self, record):
+        warnings.append(record.getMessage())
+
+logging.getLogger("medguide.replicas").addHandler(Warnings())
+reader = Client()
+statuses = [reader.get(drug.get_absolute_url()).status_code for _ in range(3)]
+tried_while_resting = len(attempts)
+replicas._replica_resting_until = 0.0  # RETRY_SECONDS have passed
+statuses.append(reader.get("/drugs/").status_code)
+print(json.dumps({
+    "statuses": statuses,
+    "tried_while_resting": tried_while_resting,
+    "tried_after": len(attempts),
+    "warnings": warnings,
+    "healthz": reader.get("/healthz").json(),
+}))
+"""
+
+
+def test_readers_read_from_the_primary_while_the_replica_does_not_answer(primary):
+    env = environment(primary, DEBUG="true", PAGE_CACHE_SECONDS="0")
+    env["DATABASE_REPLICA_URL"] = "postgres://postgres@127.0.0.1:1/nothing-listens-here"
+    seen = json.loads(manage(env, "shell", "-c", REPLICA_DOWN).strip().splitlines()[-1])
+
+    assert seen["statuses"] == [200, 200, 200, 200]
+    assert seen["tried_while_resting"] == 1, "tried once, then left to rest"
+    assert seen["tried_after"] == 2, "tried again once it has rested"
+    warning = "replica did not answer; readers read from the primary for 30 s"
+    assert seen["warnings"] == [warning, warning]
+    assert seen["healthz"]["replica"] == "unavailable"
+    assert seen["healthz"]["database"] == "ok"
+
+
 @contextmanager
 def redis_prefix():
     """A key prefix of this test's own on the shared Redis server, its keys deleted after."""

@@ -36,7 +36,12 @@ class ReplicaRouter:
     """Installed by settings only when a replica is configured."""
 
     def db_for_read(self, model, **hints):
-        return REPLICA if _may_read_replica.get() else "default"
+        if not _may_read_replica.get():
+            return "default"
+        if replica_is_resting():  # asked here, not per request: a cached page reads nothing
+            _may_read_replica.set(False)
+            return "default"
+        return REPLICA
 
     def db_for_write(self, model, **hints):
         _may_read_replica.set(False)  # from here on, this request reads its own writes
@@ -60,8 +65,8 @@ def reads_from_replica(request) -> bool:
 def replica_is_resting() -> bool:
     """Whether readers stay on the primary because the replica did not answer: just now (its
     connection would not open, or an open one no longer answers: the health check Django
-    makes before a request's first query anyway, made first), or less than RETRY_SECONDS
-    ago. False without a replica."""
+    makes before a request's first query anyway, made first, and once), or less than
+    RETRY_SECONDS ago. False without a replica."""
     global _replica_resting_until
     if REPLICA not in settings.DATABASES:
         return False
@@ -86,7 +91,7 @@ def replica_reads(get_response):
     """Middleware: decides, per request, whether its reads may go to the replica."""
 
     def middleware(request):
-        token = _may_read_replica.set(reads_from_replica(request) and not replica_is_resting())
+        token = _may_read_replica.set(reads_from_replica(request))
         try:
             return get_response(request)
         finally:

@@ -190,12 +190,15 @@ class Warnings(logging.Handler):
 
 logging.getLogger("medguide.replicas").addHandler(Warnings())
 reader = Client()
+assert reader.get("/robots.txt").status_code == 200
+tried_for_no_reads = len(attempts)
 statuses = [reader.get(drug.get_absolute_url()).status_code for _ in range(3)]
 tried_while_resting = len(attempts)
 replicas._replica_resting_until = 0.0  # RETRY_SECONDS have passed
 statuses.append(reader.get("/drugs/").status_code)
 print(json.dumps({
     "statuses": statuses,
+    "tried_for_no_reads": tried_for_no_reads,
     "tried_while_resting": tried_while_resting,
     "tried_after": len(attempts),
     "warnings": warnings,
@@ -210,6 +213,7 @@ def test_readers_read_from_the_primary_while_the_replica_does_not_answer(primary
     seen = json.loads(manage(env, "shell", "-c", REPLICA_DOWN).strip().splitlines()[-1])
 
     assert seen["statuses"] == [200, 200, 200, 200]
+    assert seen["tried_for_no_reads"] == 0, "a page that reads nothing does not ask"
     assert seen["tried_while_resting"] == 1, "tried once, then left to rest"
     assert seen["tried_after"] == 2, "tried again once it has rested"
     warning = "replica did not answer; readers read from the primary for 30 s"

@@ -870,6 +870,11 @@ class AZEntries:
 
     def __init__(self, letter: str = ""):
         self.letter = letter
+        # The whole list, once a slice's walks have read both kinds to their ends: a page
+        # past the end, which reads everything to find nothing, is then counted and shown
+        # the last page from it, not by a count and a second walk (310 ms on SQLite at
+        # 38,000 names, against 118).
+        self._every: list[tuple[str, str, int, bool]] | None = None
 
     def _kinds(self) -> tuple[models.QuerySet, models.QuerySet]:
         generics = _az_generics().annotate(
@@ -895,6 +900,8 @@ class AZEntries:
     def count(self) -> int:
         """One count per kind: 20 ms at 38,000 names, so the A–Z asks only for a page past
         the end (OpenEndedPaginator)."""
+        if self._every is not None:
+            return len(self._every)
         generics, brands = self._kinds()
         return generics.count() + brands.count()
 
@@ -904,13 +911,23 @@ class AZEntries:
         # Names are unique whatever their case within each kind (drug_generic_name_unique_ci,
         # drug_name_unique_ci), so the sort key orders each one; a brand spelt as another
         # drug's generic name comes after it.
-        columns = ("sort_key", "entry", "target", "is_brand")
-        kinds = self._kinds()
-        if not self.letter:
-            kinds = [every_name(kind) for kind in kinds]
-        walks = [kind.order_by("sort_key").values_list(*columns)[: index.stop] for kind in kinds]
-        merged = heapq.merge(*walks, key=lambda row: (row[0], row[3]))
-        rows = list(itertools.islice(merged, index.start, index.stop))
+        if self._every is not None:
+            rows = self._every[index]
+        else:
+            columns = ("sort_key", "entry", "target", "is_brand")
+            kinds = self._kinds()
+            if not self.letter:
+                kinds = [every_name(kind) for kind in kinds]
+            walks = [
+                list(kind.order_by("sort_key").values_list(*columns)[: index.stop])
+                for kind in kinds
+            ]
+            merged = heapq.merge(*walks, key=lambda row: (row[0], row[3]))
+            if all(len(walk) < index.stop for walk in walks):  # each kind read to its end
+                self._every = list(merged)
+                rows = self._every[index]
+            else:
+                rows = list(itertools.islice(merged, index.start, index.stop))
         # A letter is a range of the name index (_starting_with): in a PostgreSQL collation
         # "ç…" may sort between "c" and "d". Such a row is left out of the page it falls on,
         # so every page is still a slice of the same one walk.

@@ -20,7 +20,7 @@ from drugs.models import Drug
 from drugs.opendata import script_json
 from medguide.editorial.caching import QueryMixin, remember
 from medguide.editorial.models import published_through
-from medguide.editorial.paging import NearestPageMixin
+from medguide.editorial.paging import NearestPageMixin, nearest_page_of
 
 GUIDES_PER_PAGE = 12
 RELATED_GUIDES = 3
@@ -70,13 +70,27 @@ def filter_options() -> dict[str, list]:
 
 
 class GuideListView(NearestPageMixin, ListView):
-    """What the guide lists share: published guides, newest first, a dozen to a page."""
+    """What the guide lists share: published guides, newest first, a dozen to a page. Each
+    view's queryset says which guides; the page shows them as for_list() reads them."""
 
     query_form = GuidePageQuery
     model = Article
     context_object_name = "articles"
     paginate_by = GUIDES_PER_PAGE
     chosen: dict[str, str] = {}
+
+    def paginate_queryset(self, queryset, page_size):
+        # The page's ids first, along the published (or category's) index, then its rows:
+        # read whole, every guide before a deep page was read too (page 2,000 of all
+        # guides at scale: 226 ms on SQLite and 89 on PostgreSQL, against 9 and 8).
+        page = nearest_page_of(
+            queryset,
+            page_size,
+            self.query["page"],
+            shown=Article.objects.for_list(),
+            walks_an_index=True,
+        )
+        return page.paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(heading=self.heading(), **kwargs)
@@ -100,7 +114,7 @@ class ArticleListView(GuideListView):
 
     def get_queryset(self):
         self.chosen = {name: self.query[name] for name in ("category", "drug", "tag")}
-        articles = Article.objects.published().for_list()
+        articles = Article.objects.published()
         if self.chosen["category"]:
             articles = articles.filter(category__slug=self.chosen["category"])
         if self.chosen["drug"]:
@@ -161,7 +175,7 @@ class CategoryArticleListView(GuideListView):
 
     def get_queryset(self):
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
-        return Article.objects.published().for_list().filter(category=self.category)
+        return Article.objects.published().filter(category=self.category)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(category=self.category, **kwargs)
@@ -184,7 +198,7 @@ class TagArticleListView(GuideListView):
         tagged = TaggedItem.objects.filter(
             tag=self.tag, content_type=ContentType.objects.get_for_model(Article)
         )
-        return Article.objects.published().for_list().filter(pk__in=tagged.values("object_id"))
+        return Article.objects.published().filter(pk__in=tagged.values("object_id"))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)

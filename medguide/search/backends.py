@@ -298,17 +298,41 @@ class SQLiteBackend(Backend):
                 expression = f"{{names keywords summary}} : ({named}) AND {head}"
         visible, params = _documents_where(documents)
         weights = ", ".join(str(w) for w in FTS_WEIGHTS)
-        sql = (
+        in_head = f"{DOCUMENTS}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
+        select = (
             f"SELECT {DOCUMENTS}.id, {DOCUMENTS}.kind, -bm25({FTS_TABLE}, {weights}), "
-            f"  {DOCUMENTS}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) "
+            f"  {in_head} "
             f"FROM {FTS_TABLE} JOIN {DOCUMENTS} ON {DOCUMENTS}.id = {FTS_TABLE}.rowid "
             f"WHERE {FTS_TABLE} MATCH %s AND ({visible})"
         )
-        if limit is not None:
-            sql += f" ORDER BY 4 DESC, 3 DESC, {DOCUMENTS}.id LIMIT {int(limit)}"
         with connection.cursor() as cursor:
-            cursor.execute(sql, [head, expression, *params])
-            return [Hit(pk, kind, rank, bool(in_head)) for pk, kind, rank, in_head in cursor]
+            if limit is None:
+                cursor.execute(select, [head, expression, *params])
+                return [Hit(pk, kind, rank, bool(above)) for pk, kind, rank, above in cursor]
+            order = f" ORDER BY 4 DESC, 3 DESC, {DOCUMENTS}.id LIMIT {int(limit)}"
+            if not any_term and self._count(cursor, head) >= limit:
+                # As on PostgreSQL, matches above the body come first, and when they fill the
+                # limit, the rest are not ranked: "dose" is in 68,609 documents at scale and
+                # above the body of 14,597; ranking them all took 280 ms, these 120. Ranked
+                # as the full query ranks them, so the page is the same.
+                cursor.execute(
+                    f"SELECT {DOCUMENTS}.id, {DOCUMENTS}.kind, -bm25({FTS_TABLE}, {weights}) "
+                    f"FROM {FTS_TABLE} JOIN {DOCUMENTS} ON {DOCUMENTS}.id = {FTS_TABLE}.rowid "
+                    f"WHERE {FTS_TABLE} MATCH %s AND {in_head} AND ({visible}) "
+                    f"ORDER BY 3 DESC, {DOCUMENTS}.id LIMIT {int(limit)}",
+                    [expression, head, *params],
+                )
+                hits = [Hit(pk, kind, rank, True) for pk, kind, rank in cursor]
+                if len(hits) >= limit:
+                    return hits
+            cursor.execute(select + order, [head, expression, *params])
+            return [Hit(pk, kind, rank, bool(above)) for pk, kind, rank, above in cursor]
+
+    def _count(self, cursor, expression: str) -> int:
+        """How many documents, public or not, match an FTS5 expression: a walk of its
+        doclists, without ranking or reading them (2.4 ms for "dose" above the body)."""
+        cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression])
+        return cursor.fetchone()[0]
 
     def similar_names(self, names, key):
         # The trigram table finds candidates sharing any trigram; pg_trgm's formula scores them.

@@ -28,20 +28,25 @@ FILTER_MEDICINES = 100  # a longer list of options is one nobody scrolls
 TABLE_OF_CONTENTS_MIN_HEADINGS = 3
 
 
-def medicines_with_guides(chosen: str = "") -> list[Drug]:
+def medicines_with_guides(chosen: str = "", *, most: list[Drug] | None = None) -> list[Drug]:
     """The guide list's medicine filter: the FILTER_MEDICINES published medicines with the
-    most published guides, and the chosen one (a slug) if it has any, by name. One query over
-    the guide–medicine links, however many medicines have guides."""
+    most published guides (or `most`, as found before), and the chosen one (a slug) if it has
+    any, by name. One query over the guide–medicine links, however many medicines have
+    guides; given `most`, one that reads the chosen medicine's links only: an address with
+    any other ?drug= (a slug no medicine has) aggregated every link again (90 ms on
+    PostgreSQL at 50,000 guides, 190 on SQLite)."""
     links = Article.related_drugs.through.objects.filter(
         published_through("article"), published_through("drug")
     )
-    most = (
-        links.values("drug_id")
-        .annotate(guides=Count("pk"))
-        .order_by("-guides", "drug_id")
-        .values("drug_id")[:FILTER_MEDICINES]
-    )
-    wanted = Q(pk__in=most)
+    if most is None:
+        wanted = Q(
+            pk__in=links.values("drug_id")
+            .annotate(guides=Count("pk"))
+            .order_by("-guides", "drug_id")
+            .values("drug_id")[:FILTER_MEDICINES]
+        )
+    else:
+        wanted = Q(pk__in=[drug.pk for drug in most])
     if chosen:
         wanted |= Q(slug=chosen, pk__in=links.filter(drug__slug=chosen).values("drug_id"))
     return list(Drug.objects.filter(wanted).order_by("generic_name"))
@@ -133,7 +138,8 @@ class ArticleListView(GuideListView):
         self.options = dict(remember("guide-filters", [], filter_options))
         chosen_drug = self.chosen["drug"]
         if chosen_drug and all(drug.slug != chosen_drug for drug in self.options["drug"]):
-            self.options["drug"] = medicines_with_guides(chosen_drug)  # with it, if it has any
+            # With it, if it has any guides.
+            self.options["drug"] = medicines_with_guides(chosen_drug, most=self.options["drug"])
         self.found = {
             name: next((o for o in self.options[name] if o.slug == self.chosen[name]), None)
             for name in self.options

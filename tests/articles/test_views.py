@@ -397,6 +397,27 @@ def test_the_medicine_filter_offers_those_with_most_guides_and_the_chosen_one(cl
     assert "Guides about Onex" in chosen
 
 
+def test_a_chosen_medicine_joins_the_kept_filter_without_counting_every_link(
+    client, settings, monkeypatch
+):
+    """Any ?drug= a stranger sends is an address of its own: once the filters are kept, the
+    chosen medicine is looked up by its own links, not by aggregating all of them again."""
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    monkeypatch.setattr("articles.views.FILTER_MEDICINES", 1)
+    many, one = DrugFactory(generic_name="Manyex"), DrugFactory(generic_name="Onex")
+    ArticleFactory.create_batch(2, related_drugs=[many])
+    ArticleFactory(related_drugs=[one])
+    page(client, "/articles/")  # the filters, kept
+    for slug, offered in (("onex", ["manyex", "onex"]), ("no-such-drug", ["manyex"])):
+        with CaptureQueriesContext(connection) as queries:
+            html = page(client, f"/articles/?drug={slug}")
+        medicines = {"manyex", "onex", "no-such-drug"}
+        assert [
+            o for o in re.findall(r'<option value="([^"]+)"', html) if o in medicines
+        ] == offered
+        assert not [q for q in queries.captured_queries if "GROUP BY" in q["sql"].upper()]
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [

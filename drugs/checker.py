@@ -443,18 +443,33 @@ def form_rows(*, names: Sequence[str], unknown: Iterable[str], adding: bool) -> 
     return rows
 
 
+def _lookalike_patterns(name: str) -> list[tuple[str, str]]:
+    """Where the names a reader may have meant by `name` are looked for: those sharing its
+    first two letters or, from five letters on, its last four, which still catches a slip at
+    either end ("kabapentin", "diazapam"). By the first letter alone, ten unknown names at
+    20,000 medicines brought 35,000 candidates, each scored against every name: 1.7 s."""
+    key = fold(name)
+    if len(key) < 3:
+        return []
+    patterns = [("istartswith", key[:2])]
+    if len(key) >= 5:
+        patterns.append(("icontains", key[-4:]))
+    return patterns
+
+
+def _is_lookalike(candidate: KnownName, patterns: list[tuple[str, str]]) -> bool:
+    """Whether `candidate` is one of the names `patterns` look for, as the database found it."""
+    name = candidate.name.lower()
+    return any(
+        name.startswith(text) if lookup == "istartswith" else text in name
+        for lookup, text in patterns
+    )
+
+
 def _names_like(unknown: list[str]) -> list[KnownName]:
     """Published names that could be what the reader meant by each of `unknown`, brands and
-    other names with their generic name. One query."""
-    folded = [fold(name) for name in unknown]
-    # Candidates share the first letter or the last four letters, which keeps the query small
-    # on a large catalogue and still catches a slip at either end ("kabapentin", "diazapam").
-    patterns = set()
-    for key in folded:
-        if len(key) >= 3:
-            patterns.add(("istartswith", key[0]))
-            if len(key) >= 5:
-                patterns.add(("icontains", key[-4:]))
+    other names with their generic name (_lookalike_patterns). One query."""
+    patterns = {pattern for name in unknown for pattern in _lookalike_patterns(name)}
     if not patterns:
         return []
 
@@ -486,13 +501,12 @@ def _with_suggestions(
         query = query_string(list({n.casefold(): n for n in listed}.values()))
         return Suggestion(meant.name, query, generic=meant.generic)
 
-    return [
-        UnknownName(
-            name,
-            tuple(
-                replaced(name, meant)
-                for meant in did_you_mean(name, known, limit=SUGGESTIONS_PER_NAME)
-            ),
+    def suggested(name: str) -> tuple[Suggestion, ...]:
+        # Each name among its own lookalikes only, not those the other names brought.
+        patterns = _lookalike_patterns(name)
+        own = [candidate for candidate in known if _is_lookalike(candidate, patterns)]
+        return tuple(
+            replaced(name, meant) for meant in did_you_mean(name, own, limit=SUGGESTIONS_PER_NAME)
         )
-        for name in unknown
-    ]
+
+    return [UnknownName(name, suggested(name)) for name in unknown]

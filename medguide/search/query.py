@@ -243,8 +243,7 @@ def suggest(query: str, *, kind: str = "", limit: int = SUGGESTIONS) -> list[Sug
     if (
         len(found) < limit
         and len(key) >= SPELT_LIKE_FROM
-        and _may_be_a_name(key)
-        and not _is_question(key)
+        and _may_be_misspelt(key)
         and not any(row[5] == 0 for row in rows)
     ):
         seen = {s.name for s in found}
@@ -425,7 +424,7 @@ def _rank(query: str) -> tuple[dict[int, tuple[str, _Score]], bool, bool]:
     # "tebicin" took 55 ms at scale); nor for a question ("what helps stroke"). A name a
     # query holds is not enough: "baclofen abdominal pain" is spelt like a guide's title.
     named = any(score.tier == 0 for _kind, score in ranked.values())
-    may_be_misspelt = len(key) >= 4 and _may_be_a_name(key) and not named and not _is_question(key)
+    may_be_misspelt = len(key) >= 4 and not named and _may_be_misspelt(key)
     if may_be_misspelt:
         # A question ("baclofen abdominal pain") is not a misspelt name: leave it to the
         # full text.
@@ -567,9 +566,12 @@ def _may_be_a_name(key: str) -> bool:
     return len(key.split()) <= NAME_WORDS
 
 
-def _is_question(key: str) -> bool:
+def _may_be_misspelt(key: str) -> bool:
+    """Whether names spelt like `key` are worth looking for, in the search box and in search:
+    a name's few words, not a question ("what helps stroke" shares trigrams with thousands of
+    guide titles)."""
     first = key.split()[:1]
-    return bool(first) and first[0] in QUESTION_WORDS
+    return _may_be_a_name(key) and not (first and first[0] in QUESTION_WORDS)
 
 
 def _suggestion(name, is_primary, kind, title, url) -> Suggestion:

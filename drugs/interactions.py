@@ -207,7 +207,7 @@ class DrugInteractions:
     """Every published interaction that concerns a drug, most severe first, then by name; an
     interaction with a class reaches the substances in it too. A list that builds only the
     part asked for: baclofen's classes reach 779 interactions at scale, and its monograph
-    shows 50 (the Paginator of the page of all of them slices it too).
+    shows 10 (the Paginator of the page of all of them slices it too).
 
     The rows the drug's own label or editor wrote (and the substances their classes reach)
     are fetched whole; the rows other drugs wrote about it, through its name or a class it is
@@ -307,6 +307,18 @@ class DrugInteractions:
 
     def __len__(self) -> int:
         return self.count()
+
+    def by_severity(self) -> list[tuple[str, int]]:
+        """How many of the whole list are of each severity, most severe first, severities
+        with none left out: what a page that shows the first few says of the rest. One query,
+        grouped in SQL, however long the list."""
+        counts = dict.fromkeys(Severity.values, 0)
+        for entry in self._own:
+            counts[entry.severity] += 1
+        grouped = self._others().order_by().values_list("severity").annotate(n=Count("pk"))
+        for severity, n in grouped:
+            counts[severity] = counts.get(severity, 0) + n
+        return [(severity, n) for severity, n in counts.items() if n]
 
     def __getitem__(self, index: slice) -> list[InteractionEntry]:
         if not isinstance(index, slice) or (index.step or 1) != 1:

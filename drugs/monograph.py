@@ -28,6 +28,7 @@ from drugs.models import (
     Reference,
     ReferenceKind,
     Route,
+    Severity,
     lines_of,
     live_curations,
     prefetch_monograph,
@@ -35,10 +36,12 @@ from drugs.models import (
 from medguide.editorial.paths import slug_paths
 
 FALLBACK_GUIDES = 4  # newest related guides shown when an editor has curated none
-# A monograph shows this many interactions, the most severe first, and links to the page of
-# all of them: at 20,000 medicines baclofen's classes reach 779, rendered on every view of
-# its page (240 ms of CPU) and pushing the sections after them 20 phone screens down.
-MONOGRAPH_INTERACTIONS = 50
+# A monograph shows this many interactions, the most severe first, says how many there are of
+# each severity, and links to the page of all of them. At 20,000 medicines baclofen's classes
+# reach 779: all of them cost 240 ms of CPU on every view; the 50 most severe still made its
+# Interactions section 37,900 px of a 55,100 px page on a 1280 px desktop (45 screens, most of
+# them label quotes) and cost 8 ms of the page's 40.
+MONOGRAPH_INTERACTIONS = 10
 INTERACTIONS_PER_PAGE = 100  # the page of all of a medicine's interactions
 
 
@@ -66,6 +69,7 @@ class LazyMonograph:
         "common_side_effects",
         "interactions",
         "interactions_count",
+        "interactions_by_severity",
         "guides",
         "guides_are_curated",
         "label_has_boxed_warning",
@@ -101,6 +105,10 @@ class LazyMonograph:
         side_effects = list(drug.side_effects.all())
         every_interaction = DrugInteractions(drug)
         interactions = every_interaction[:MONOGRAPH_INTERACTIONS]
+        # What the rest are, when there are more than shown (one query more).
+        by_severity = (
+            every_interaction.by_severity() if every_interaction.count() > len(interactions) else []
+        )
         guides, guides_are_curated = guides_for(drug)
         label = label_page(drug.label_sources.all()) if drug.is_label_page else None
         parts = {
@@ -120,6 +128,7 @@ class LazyMonograph:
             ),
             "interactions": interactions,
             "interactions_count": every_interaction.count(),
+            "interactions_by_severity": severity_breakdown(by_severity),
             "guides": guides,
             "guides_are_curated": guides_are_curated,
             "label_has_boxed_warning": any(
@@ -135,6 +144,12 @@ class LazyMonograph:
         }
         assert parts.keys() == set(self.PARTS), "LazyMonograph.PARTS must name every part"
         return parts
+
+
+def severity_breakdown(counts: list[tuple[str, int]]) -> str:
+    """ "120 major, 500 moderate and 159 not graded by the label" (DrugInteractions.by_severity)."""
+    parts = [f"{n:,} {Severity(severity).label.lower()}" for severity, n in counts]
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
 
 
 def monograph_sections(

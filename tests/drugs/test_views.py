@@ -10,6 +10,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from drugs.interactions import DrugInteractions
 from drugs.models import (
     SPARSE_RELATIONS,
     AZEntries,
@@ -160,11 +161,39 @@ def test_a_monograph_shows_the_most_severe_interactions_and_links_to_all(client,
     assert "A major effect 1." in content
     assert "A moderate effect 2." in content
     assert "A minor effect 0." not in content
-    assert "These are the 2 most severe of 3 interactions." in content
+    assert (
+        "These are the 2 most severe of 3 interactions: 1 major, 1 moderate and 1 minor." in content
+    )
     assert 'href="/drugs/manyazole/interactions/">All 3 interactions of manyazole</a>' in content
     every = page(client, "/drugs/manyazole/interactions/")
     assert every.index("A major effect 1.") < every.index("A minor effect 0.")
     assert "3 interactions." in every
+
+
+def test_the_rest_are_counted_by_severity_from_both_sides(client, monkeypatch):
+    """The sentence under the first few counts every interaction the page of all lists: the
+    drug's own rows and those other medicines wrote about it, ungraded ones said as such."""
+    monkeypatch.setattr("drugs.monograph.MONOGRAPH_INTERACTIONS", 2)
+    drug = DrugFactory(generic_name="Manyazole", slug="manyazole")
+    interactions_of(drug, Severity.MAJOR, Severity.UNGRADED)  # its own rows
+    for index, severity in enumerate([Severity.UNGRADED, Severity.MAJOR, Severity.MAJOR]):
+        InteractionFactory(
+            drug=DrugFactory(generic_name=f"Writerazole {index}"),
+            interactant_drug=drug,
+            severity=severity,
+        )
+    hidden = DrugFactory(generic_name="Draftazole", status=Status.DRAFT)
+    InteractionFactory(drug=hidden, interactant_drug=drug, severity=Severity.MINOR)
+    assert DrugInteractions(drug).by_severity() == [
+        (Severity.MAJOR, 3),
+        (Severity.UNGRADED, 2),
+    ]
+    content = page(client, "/drugs/manyazole/")
+    assert (
+        "These are the 2 most severe of 5 interactions: 3 major and 2 not graded by the label."
+        in content
+    )
+    assert "All 5 interactions of manyazole" in content
 
 
 def test_a_monograph_with_few_interactions_shows_them_all_without_a_link(client):

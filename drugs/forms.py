@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from drugs import checker, feedback
 from drugs.converter import UNITS
 from drugs.dosing import parse_strength
-from drugs.models import Formulation, Interaction, Strength
+from drugs.models import AZCursor, Formulation, Interaction, Strength
 from medguide.editorial.autocomplete import PreloadedAutocompleteForm
 from medguide.editorial.caching import QueryForm, QueryList, QueryText
 from medguide.editorial.paging import page_number
@@ -223,18 +223,20 @@ class NearestPageQuery(QueryForm):
 
 
 class DrugIndexQuery(QueryForm):
-    """/drugs/?letter=b&page=2: the A–Z's letter, "" when it is missing or not a single Latin
-    letter, and its page, which the view brings within the pages there are."""
+    """/drugs/?letter=b&cursor=…: the A–Z's letter, "" when it is missing or not a single
+    Latin letter, and where its page is read from (an AZCursor its links carry; None, the
+    first page, for anything else). ?page=, which its pages once had, is not read: an old
+    link to a page number shows the first page."""
 
     letter = QueryText()
-    page = QueryText()
+    cursor = QueryText(keep=AZCursor.LONGEST + 1)
 
     def clean_letter(self) -> str:
         letter = (self.cleaned_data["letter"] or "").strip().lower()
         return letter if letter in INITIALS else ""
 
-    def clean_page(self) -> int:
-        return page_number(self.cleaned_data["page"])
+    def clean_cursor(self) -> AZCursor | None:
+        return AZCursor.parse(self.cleaned_data["cursor"] or "")
 
 
 class MonographQuery(QueryForm):

@@ -1,11 +1,13 @@
 """Drug monographs and the structured facts they are made of."""
 
+import base64
 import functools
 import heapq
-import itertools
+import json
 import re
 import string
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -855,26 +857,82 @@ class DrugName(models.Model):
 LETTERS = list(string.ascii_lowercase)  # the A–Z's letters
 
 
+# A name in the A–Z: its sort key (the lowered name), the name, its drug's id, and whether it
+# is a brand name.
+AZRow = tuple[str, str, int, bool]
+
+
+@dataclass(frozen=True)
+class AZCursor:
+    """Where an A–Z page is read from, for each kind of name (generic, brand): reading
+    forwards, the sort key of the last name of that kind before the page (None: from the
+    first); reading `backwards`, of the first name after it (None: from the last). A page
+    links to its neighbours by their cursors, so every page is a walk of the two name indexes
+    from where it starts, however far into the list (docs/decisions/a-z-cursors.md). Two
+    keys, one a kind: each kind is walked in its database's order, which a collation may make
+    differ from the merged order for names with punctuation ("co-trimoxazole", "cobalt"), so
+    one key for both could skip a name.
+
+    In an address it is one opaque parameter (str(), parse()), as Django REST framework's
+    cursor pagination writes its cursors."""
+
+    backwards: bool = False
+    generic: str | None = None
+    brand: str | None = None
+
+    LONGEST = 400  # characters of an encoded cursor: two names of 120 and the rest
+
+    def __str__(self) -> str:
+        data = json.dumps([int(self.backwards), self.generic, self.brand], separators=(",", ":"))
+        return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
+
+    @classmethod
+    def parse(cls, text: str) -> "AZCursor | None":
+        """The cursor `text` encodes, or None for anything else a stranger may send."""
+        if not text or len(text) > cls.LONGEST:
+            return None
+        try:
+            data = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+        except ValueError:  # not base64, not UTF-8, not JSON (binascii.Error is a ValueError)
+            return None
+        if not (isinstance(data, list) and len(data) == 3 and data[0] in (0, 1)):
+            return None
+        keys = data[1:]
+        if not all(key is None or (isinstance(key, str) and "\x00" not in key) for key in keys):
+            return None
+        return cls(bool(data[0]), *keys)
+
+    @property
+    def is_at_an_end(self) -> bool:
+        """Read from the first name, or backwards from the last: nothing lies beyond."""
+        return self.generic is None and self.brand is None
+
+
+@dataclass(frozen=True)
+class AZPage:
+    """A page of the A–Z: its rows in name order and the cursors of the pages either side
+    (None at an end of the list)."""
+
+    rows: list[AZRow]
+    previous: AZCursor | None
+    next: AZCursor | None
+
+
 class AZEntries:
     """The A–Z's rows in name order: every published drug under its generic name, and again
-    under each of its brand names, which lead to it. Each row is (sort key, name, drug id,
-    is a brand); `letter` keeps the names starting with it.
+    under each of its brand names, which lead to it. Each row is an AZRow; `letter` keeps the
+    names starting with it.
 
-    A list that OpenEndedPaginator pages through. A page's rows come from the two
-    case-insensitive name indexes, each walked in order only as far as the page's end, and
-    are merged here. A UNION of the two kinds, sorted whole to show 60 rows and counted
-    whole for the page count, took 17–35 ms at 38,000 names on PostgreSQL. Each
-    kind keeps the database's order; the merge puts the two together by code point, which is
-    the same order on SQLite and, for names of letters and digits, on PostgreSQL
-    (docs/decisions/merged-pages.md)."""
+    Read a page at a time from a cursor (page()). A page's rows come from the two
+    case-insensitive name indexes, each walked in order from the cursor only as far as the
+    page's end, and are merged here. A UNION of the two kinds, sorted whole to show 60 rows,
+    took 17–35 ms at 38,000 names on PostgreSQL, and read from an offset, page 300 walked
+    10,000 names of each kind (92 ms on SQLite). Each kind keeps the database's order; the
+    merge puts the two together by code point, which is the same order on SQLite and, for
+    names of letters and digits, on PostgreSQL (docs/decisions/merged-pages.md)."""
 
     def __init__(self, letter: str = ""):
         self.letter = letter
-        # The whole list, once a slice's walks have read both kinds to their ends: a page
-        # past the end, which reads everything to find nothing, is then counted and shown
-        # the last page from it, not by a count and a second walk (310 ms on SQLite at
-        # 38,000 names, against 128).
-        self._every: list[tuple[str, str, int, bool]] | None = None
 
     def _kinds(self) -> tuple[models.QuerySet, models.QuerySet]:
         generics = _az_generics().annotate(
@@ -891,47 +949,60 @@ class AZEntries:
                 is_brand=Value(True, output_field=BooleanField()),
             )
         )
-        if self.letter:
-            bytewise = connections[Drug.objects.db].vendor == "sqlite"
-            generics = generics.filter(_starting_with(self.letter, bytewise=bytewise))
-            brands = brands.filter(_starting_with(self.letter, bytewise=bytewise))
         return generics, brands
 
-    def count(self) -> int:
-        """One count per kind: 20 ms at 38,000 names, so the A–Z asks only for a page past
-        the end (OpenEndedPaginator)."""
-        if self._every is not None:
-            return len(self._every)
-        generics, brands = self._kinds()
-        return generics.count() + brands.count()
+    def page(self, cursor: AZCursor | None, per_page: int) -> AZPage:
+        """The page `cursor` starts (or, backwards, ends), or the first page without one. A
+        cursor past either end (an old link, an edited one) gives the page at that end: two
+        more walks, so a page is at most four."""
+        cursor = cursor or AZCursor()
+        page = self._read(cursor, per_page)
+        if not page.rows and not cursor.is_at_an_end:
+            page = self._read(AZCursor(backwards=not cursor.backwards), per_page)
+        return page
 
-    def __getitem__(self, index: slice) -> list[tuple[str, str, int, bool]]:
-        if not isinstance(index, slice) or index.stop is None or (index.step or 1) != 1:
-            raise TypeError("AZEntries is read a page at a time, e.g. [60:120]")
+    def _read(self, cursor: AZCursor, per_page: int) -> AZPage:
+        columns = ("sort_key", "entry", "target", "is_brand")
+        walks = []
         # Names are unique whatever their case within each kind (drug_generic_name_unique_ci,
-        # drug_name_unique_ci), so the sort key orders each one; a brand spelt as another
-        # drug's generic name comes after it.
-        if self._every is not None:
-            rows = self._every[index]
-        else:
-            columns = ("sort_key", "entry", "target", "is_brand")
-            kinds = self._kinds()
-            if not self.letter:
-                kinds = [every_name(kind) for kind in kinds]
-            walks = [
-                list(kind.order_by("sort_key").values_list(*columns)[: index.stop])
-                for kind in kinds
-            ]
-            merged = heapq.merge(*walks, key=lambda row: (row[0], row[3]))
-            if all(len(walk) < index.stop for walk in walks):  # each kind read to its end
-                self._every = list(merged)
-                rows = self._every[index]
-            else:
-                rows = list(itertools.islice(merged, index.start, index.stop))
+        # drug_name_unique_ci), so a sort key is a place in its kind's walk; a brand spelt as
+        # another drug's generic name comes after it.
+        order = "-sort_key" if cursor.backwards else "sort_key"
+        bytewise = connections[Drug.objects.db].vendor == "sqlite"
+        for kind, after in zip(self._kinds(), (cursor.generic, cursor.brand), strict=True):
+            walked = _walked_range(
+                self.letter, after, backwards=cursor.backwards, bytewise=bytewise
+            )
+            walks.append(
+                list(kind.filter(walked).order_by(order).values_list(*columns)[: per_page + 1])
+            )
+        merged = list(
+            heapq.merge(*walks, key=lambda row: (row[0], row[3]), reverse=cursor.backwards)
+        )
+        shown = merged[:per_page]  # in the walk's direction
+        onward = back = None
+        if len(merged) > per_page:  # the page after it, in the walk's direction
+            onward = AZCursor(
+                cursor.backwards,
+                _last_of_kind(shown, is_brand=False, default=cursor.generic),
+                _last_of_kind(shown, is_brand=True, default=cursor.brand),
+            )
+        if not cursor.is_at_an_end:  # the page before it: from each kind's first name read,
+            # shown or not (the page shows the start of each walk), else from the far end
+            back = AZCursor(not cursor.backwards, *(walk[0][0] if walk else None for walk in walks))
+        if cursor.backwards:
+            shown.reverse()
+            onward, back = back, onward
         # A letter is a range of the name index (_starting_with): in a PostgreSQL collation
         # "ç…" may sort between "c" and "d". Such a row is left out of the page it falls on,
         # so every page is still a slice of the same one walk.
-        return [row for row in rows if row[0].startswith(self.letter)]
+        rows = [row for row in shown if row[0].startswith(self.letter)]
+        return AZPage(rows=rows, previous=back, next=onward)
+
+
+def _last_of_kind(rows: list[AZRow], *, is_brand: bool, default: str | None) -> str | None:
+    """The sort key of the last of `rows` of the kind, or `default` when none is."""
+    return next((row[0] for row in reversed(rows) if row[3] == is_brand), default)
 
 
 def az_letters() -> set[str]:
@@ -1012,21 +1083,34 @@ def _az_brands():
     )
 
 
-def _starting_with(letter: str, *, bytewise: bool) -> Q:
+def _walked_range(letter: str, after: str | None, *, backwards: bool, bytewise: bool) -> Q:
     """The range of the case-insensitive name indexes (drug_generic_name_unique_ci,
-    drug_name_unique_ci) where sort keys starting with `letter` (a to z) are, which both
-    engines walk in order. On SQLite, which compares bytes, it holds exactly those; in a
-    PostgreSQL collation it may hold a few others, which AZEntries leaves out. A LIKE prefix
-    alone read every name (PostgreSQL's collation is not C, and SQLite's LIKE takes no index
-    with an ESCAPE); added to the range, it made PostgreSQL expect a tenth of the letter's
-    rows and sort them all to show 60 (4.9 ms for C, against 0.9 for the walk)."""
-    within = Q(sort_key__gte=letter)
-    # The next character ends the range: after "z", "{" only where comparison is bytewise (it
-    # may sort anywhere in a collation). Left open, SQLite's planner read brands through the
-    # status index for "z" (15 ms, against 0.2).
-    if letter < "z" or bytewise:
-        within &= Q(sort_key__lt=chr(ord(letter) + 1))
-    return within
+    drug_name_unique_ci) that an A–Z walk reads, which both engines walk in order: the sort
+    keys starting with `letter` (a to z; every one for ""), past the cursor's key `after` in
+    the walk's direction. On SQLite, which compares bytes, a letter's range holds exactly its
+    names; in a PostgreSQL collation it may hold a few others, which AZEntries leaves out.
+
+    One bound a side, the tighter: given both the letter's start and the cursor's key (or
+    every_name's ""), SQLite's planner walked from the looser one (9.3 ms to read 61 names
+    from "ketatrexed" on, against 0.4). A LIKE prefix alone read every name (PostgreSQL's
+    collation is not C, and SQLite's LIKE takes no index with an ESCAPE); added to the range,
+    it made PostgreSQL expect a tenth of the letter's rows and sort them all to show 60 (4.9
+    ms for C, against 0.9 for the walk)."""
+    low = high = None  # (lookup, key)
+    if letter:
+        low = ("gte", letter)
+        # The next character ends the range: after "z", "{" only where comparison is bytewise
+        # (it may sort anywhere in a collation). Left open, SQLite's planner read brands
+        # through the status index for "z" (15 ms, against 0.2).
+        if letter < "z" or bytewise:
+            high = ("lt", chr(ord(letter) + 1))
+    elif bytewise:  # the whole index, as every_name() bounds it
+        low, high = ("gte", ""), ("lt", chr(0x10FFFF))
+    if after is not None and backwards and (high is None or after < high[1]):
+        high = ("lt", after)
+    elif after is not None and not backwards and (low is None or after >= low[1]):
+        low = ("gt", after)
+    return Q(**{f"sort_key__{lookup}": key for lookup, key in filter(None, (low, high))})
 
 
 class Indication(models.Model):

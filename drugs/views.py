@@ -57,7 +57,6 @@ from medguide.editorial.models import published_through
 from medguide.editorial.paging import (
     CountedPaginator,
     NearestPageMixin,
-    OpenEndedPaginator,
     nearest_page_of,
 )
 
@@ -85,8 +84,8 @@ class IndexEntry:
 
 class DrugListView(QueryMixin, ListView):
     """The A–Z: generic and brand names in one order, a page at a time, all of them or those
-    starting with one letter. Its pages are open-ended: they link to their neighbours, and
-    the list is not counted (OpenEndedPaginator)."""
+    starting with one letter. Each page links to its neighbours by cursors (AZCursor), so any
+    page costs what the first does; the list is neither counted nor numbered."""
 
     template_name = "drugs/drug_list.html"
     context_object_name = "entries"
@@ -97,28 +96,37 @@ class DrugListView(QueryMixin, ListView):
         return AZEntries(self.query["letter"])
 
     def paginate_queryset(self, queryset, page_size):
-        page = OpenEndedPaginator(queryset, page_size).nearest_page(self.query["page"])
-        rows = page.object_list
-        drugs = Drug.objects.filter(pk__in={row[2] for row in rows}).for_index().in_bulk()
+        page = queryset.page(self.query["cursor"], page_size)
+        drugs = Drug.objects.filter(pk__in={row[2] for row in page.rows}).for_index().in_bulk()
         # A drug unpublished between the two queries is left out rather than a KeyError.
-        page.object_list = [
-            IndexEntry(name, drugs[pk], is_brand) for _, name, pk, is_brand in rows if pk in drugs
+        entries = [
+            IndexEntry(name, drugs[pk], is_brand)
+            for _, name, pk, is_brand in page.rows
+            if pk in drugs
         ]
-        return page.paginator, page, page.object_list, page.has_other_pages()
+        self.page = page
+        return None, None, entries, bool(page.previous or page.next)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         letter = self.query["letter"]
-        page = context["page_obj"]
+        entries, cursor = context["entries"], self.query["cursor"]
+        kept = {"letter": letter} if letter else {}
         return {
             **context,
             "letter": letter,
             "letters": LETTERS,
             "letters_in_use": letters_in_use(),
-            "generic_names": [e.name for e in page.object_list if not e.is_brand],
-            "pages": page.page_range(),
-            "page_query": urlencode({"letter": letter}) if letter else "",
-            "canonical_query": {"letter": letter} if letter else {},
+            "generic_names": [e.name for e in entries if not e.is_brand],
+            # A page is named by its first and last names, as a dictionary's pages are; one
+            # read from a cursor is its own canonical address.
+            "first_name": entries[0].name if entries else "",
+            "last_name": entries[-1].name if entries else "",
+            "previous_query": urlencode({**kept, "cursor": self.page.previous})
+            if self.page.previous
+            else "",
+            "next_query": urlencode({**kept, "cursor": self.page.next}) if self.page.next else "",
+            "canonical_query": {**kept, "cursor": cursor} if cursor else kept,
         }
 
 

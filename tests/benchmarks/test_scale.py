@@ -199,7 +199,17 @@ def page_paths() -> dict[str, str]:
 
     from articles.models import Article, Category
     from drugs import checker
-    from drugs.models import ClassKind, Condition, Drug, DrugClass, Indication, Origin
+    from drugs.models import (
+        AZCursor,
+        ClassKind,
+        Condition,
+        Drug,
+        DrugClass,
+        DrugName,
+        Indication,
+        NameKind,
+        Origin,
+    )
 
     published = Drug.objects.published()
     letter = (
@@ -227,6 +237,18 @@ def page_paths() -> dict[str, str]:
         .order_by("-n", "pk")
         .values_list("generic_name", flat=True)[:2]
     )
+    # The A–Z halfway through its 38,000 names: the cursor of the page there (its links carry
+    # such cursors), each kind's name at its middle.
+    generic_keys = published.annotate(key=Lower("generic_name")).order_by("key")
+    brand_keys = (
+        DrugName.objects.filter(drug__in=published, kind=NameKind.BRAND)
+        .annotate(key=Lower("name"))
+        .order_by("key")
+    )
+    halfway = AZCursor(
+        generic=generic_keys.values_list("key", flat=True)[generic_keys.count() // 2],
+        brand=brand_keys.values_list("key", flat=True)[brand_keys.count() // 2],
+    )
     guides = Article.objects.published()
     guide = guides.order_by("pk")[guides.count() // 2]
     category = Category.objects.annotate(n=Count("articles")).order_by("-n", "pk")[0]
@@ -236,6 +258,7 @@ def page_paths() -> dict[str, str]:
         "home": "/",
         "A–Z, every medicine (first page)": "/drugs/",
         f"A–Z, letter {letter.upper()}": f"/drugs/?letter={letter}",
+        "A–Z, halfway (a cursor)": f"/drugs/?cursor={halfway}",
         f"class ({drug_class.n} medicines)": drug_class.get_absolute_url(),
         "conditions list": "/conditions/",
         f"condition ({condition.n} medicines)": condition.get_absolute_url(),

@@ -1,5 +1,7 @@
 """The public drug pages: what a reader sees, what stays hidden, and what never breaks."""
 
+import html
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from drugs.interactions import DrugInteractions
 from drugs.models import (
     SPARSE_RELATIONS,
+    AZCursor,
     AZEntries,
     Drug,
     Interaction,
@@ -340,64 +343,127 @@ def test_brand_names_are_listed_under_their_own_letter_and_lead_to_the_generic(c
     assert "Kemstro" not in page(client, "/drugs/?letter=k")
 
 
-def test_the_index_is_paginated_and_a_page_past_the_end_shows_the_last(client):
+def links_of(content: str) -> dict[str, str]:
+    """An A–Z page's Previous and Next addresses, by their rel."""
+    return {
+        rel: html.unescape(address)
+        for address, rel in re.findall(r'href="(\?[^"]*)" rel="(prev|next)"', content)
+    }
+
+
+def test_the_index_is_paginated_by_cursors_and_named_by_its_names(client):
     for number in range(INDEX_PER_PAGE * 2 + 5):
         DrugFactory(generic_name=f"Bexample{number:03d}")
     first = page(client, "/drugs/?letter=b")
     assert first.count('class="card drug-card') == INDEX_PER_PAGE
-    assert "Bexample000" in first
-    assert f"Bexample{INDEX_PER_PAGE:03d}" not in first
-    # Open-ended: its neighbours are linked, the list is not counted.
-    assert f"Names 1 to {INDEX_PER_PAGE} (page 1)." in first
-    assert 'href="?letter=b&amp;page=2"' in first
-    assert 'href="?letter=b&amp;page=3"' in first
-    assert 'class="pagination__status">Page 1</p>' in first
-    second = page(client, "/drugs/?letter=b&page=2")
-    assert 'href="?letter=b&amp;page=1"' in second
-    assert 'rel="next"' in second
-    last = page(client, "/drugs/?letter=b&page=99")
+    assert f"Names Bexample000 to Bexample{INDEX_PER_PAGE - 1:03d}." in first
+    assert "prev" not in links_of(first)
+    second = page(client, "/drugs/" + links_of(first)["next"])
+    assert f"Names Bexample{INDEX_PER_PAGE:03d} to Bexample{INDEX_PER_PAGE * 2 - 1:03d}." in second
+    assert f"Bexample{INDEX_PER_PAGE:03d} to" in second.split("</title>")[0]  # and its title
+    last = page(client, "/drugs/" + links_of(second)["next"])
     assert last.count('class="card drug-card') == 5
-    assert f"Bexample{INDEX_PER_PAGE * 2 + 4:03d}" in last
-    assert 'rel="next"' not in last
-    assert 'href="?letter=b&amp;page=2"' in last
-    assert page(client, "/drugs/?page=abc").count('class="card drug-card') == INDEX_PER_PAGE
-    # A number past any offset the database or Python can hold: the last page too.
-    huge = page(client, "/drugs/?letter=b&page=" + "9" * 30)
-    assert huge.count('class="card drug-card') == 5
+    assert "next" not in links_of(last)
+    again = page(client, "/drugs/" + links_of(last)["prev"])  # back: the second page's names
+    assert f"Names Bexample{INDEX_PER_PAGE:03d} to Bexample{INDEX_PER_PAGE * 2 - 1:03d}." in again
+    assert links_of(page(client, "/drugs/" + links_of(again)["prev"])).keys() == {"next"}
+    # Each page names its letter and cursor as its canonical address.
+    cursor = links_of(first)["next"].split("cursor=")[1]
+    canonical = f"http://testserver/drugs/?letter=b&amp;cursor={cursor}"
+    assert f'<link rel="canonical" href="{canonical}">' in second
 
 
-def test_a_page_past_the_end_of_the_index_costs_a_fixed_number_of_queries(
-    client, django_assert_max_num_queries
+@pytest.mark.parametrize(
+    "cursor",
+    ["abc", "%00", "W10", "WzEsMiwzXQ", "WzAsMSwyXQ", "x" * 500, "WzAsIlx1MDAwMCIsbnVsbF0"],
+)
+def test_a_cursor_that_is_not_one_shows_the_first_page(client, baclofen, cursor):
+    """Not base64, not JSON, the wrong shape ([1, 2, 3]), keys that are not names, a NUL,
+    too long: the first page, as without one."""
+    content = page(client, f"/drugs/?cursor={cursor}")
+    assert "Baclofen" in content
+    assert "Tizanidine" in content
+
+
+@pytest.mark.parametrize("backwards", [False, True])
+def test_a_cursor_past_either_end_shows_the_page_at_that_end(
+    client, django_assert_max_num_queries, backwards
 ):
-    for number in range(5):
-        DrugFactory(generic_name=f"Bexample{number}")
-    # Its own walks read each kind to its end and find nothing: the list is counted, and
-    # its last page shown, from what they read, not by a count and a second walk.
-    with django_assert_max_num_queries(INDEX_QUERIES):
-        response = client.get("/drugs/?letter=b&page=40")
-    assert response.status_code == 200
-    assert response.content.decode().count('class="card drug-card') == 5
+    """An old or edited cursor that reads past the end (or before the start) finds nothing:
+    the page at that end is shown, in a fixed number of queries."""
+    for number in range(INDEX_PER_PAGE + 5):
+        DrugFactory(generic_name=f"Bexample{number:03d}")
+    beyond = AZCursor(backwards, "a" if backwards else "bz", "a" if backwards else "bz")
+    with django_assert_max_num_queries(INDEX_QUERIES + 2):  # the two walks from that end
+        content = page(client, f"/drugs/?letter=b&cursor={beyond}")
+    if backwards:
+        assert "Names Bexample000 to" in content
+    else:
+        assert f"Names Bexample005 to Bexample{INDEX_PER_PAGE + 4:03d}." in content
+
+
+def walk(entries: AZEntries, per_page: int, *, backwards: bool = False) -> list[str]:
+    """Every name, page by page along the Next (or, from the end, Previous) cursors."""
+    names, cursor = [], AZCursor(backwards=backwards)
+    while cursor:
+        page = entries.page(cursor, per_page)
+        shown = [row[1] for row in page.rows]
+        names = names + shown if not backwards else shown + names
+        cursor = page.previous if backwards else page.next
+    return names
 
 
 def test_every_page_of_the_index_continues_the_one_name_order():
     """Each kind of name is read from its own index as far as the page's end and the two
-    merged: the pages together are every published name once, in name order."""
+    merged: the pages together are every published name once, in name order, read forwards
+    from the first or backwards from the last."""
     for number in range(7):
         drug = DrugFactory(generic_name=f"Cexample{number * 2}")
         DrugNameFactory(drug=drug, name=f"Cbrand{number}", kind=NameKind.BRAND)
         DrugNameFactory(drug=drug, name=f"Cexample{number * 2 + 1}", kind=NameKind.BRAND)
     DrugNameFactory(drug=drug, name="Cexample0x", kind=NameKind.BRAND)
+    DrugNameFactory(drug=drug, name="CO-BRAND", kind=NameKind.BRAND)  # punctuation, capitals
+    DrugFactory(generic_name="Co-trimoxazole")
     hidden = DrugFactory(generic_name="Chidden", status=Status.DRAFT)
     DrugNameFactory(drug=hidden, name="Cdraftbrand", kind=NameKind.BRAND)
 
-    found = AZEntries("c")
-    names = [row[1] for start in range(0, 30, 4) for row in found[start : start + 4]]
-    assert found.count() == len(names) == 7 * 3 + 1
-    assert names == sorted(names, key=str.lower)
+    for per_page in (1, 3, 4, 60):
+        names = walk(AZEntries("c"), per_page)
+        assert len(names) == len(set(names)) == 7 * 3 + 3, per_page
+        assert names == sorted(names, key=str.lower)
+        assert walk(AZEntries("c"), per_page, backwards=True) == names
+        assert walk(AZEntries(), per_page) == names  # every letter: the same walk
     assert names[:4] == ["Cbrand0", "Cbrand1", "Cbrand2", "Cbrand3"]
-    assert [row[1] for row in AZEntries()[0:30]] == names  # every letter: the same walk
     assert "Chidden" not in names
     assert "Cdraftbrand" not in names
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    generics=st.sets(st.text("abAB -1", min_size=1, max_size=4), max_size=8),
+    brands=st.sets(st.text("abAB -1", min_size=1, max_size=4), max_size=8),
+    per_page=st.integers(1, 5),
+)
+def test_any_names_are_walked_whole_in_pages_of_any_size(generics, brands, per_page):
+    """Generic and brand names that differ only in case, punctuation or spaces: every page
+    along the cursors, either way, lists each published name once."""
+    Drug.objects.all().delete()
+    drugs = {}
+    for name in sorted({g.strip() for g in generics if g.strip()}):
+        if name.lower() not in drugs:
+            drugs[name.lower()] = DrugFactory(generic_name=name, slug=f"drug-{len(drugs)}")
+    taken = set(drugs)
+    owner = next(iter(drugs.values()), None)
+    listed = [drug.generic_name for drug in drugs.values()]
+    for name in sorted({b.strip() for b in brands if b.strip()}):
+        if owner is None or name.lower() in taken:
+            continue
+        taken.add(name.lower())
+        DrugNameFactory(drug=owner, name=name, kind=NameKind.BRAND)
+        listed.append(name)
+    forwards = walk(AZEntries(), per_page)
+    assert sorted(forwards) == sorted(listed)
+    assert walk(AZEntries(), per_page, backwards=True) == forwards
 
 
 # Class and condition pages

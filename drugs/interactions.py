@@ -222,6 +222,7 @@ class DrugInteractions:
     def __init__(self, drug: Drug):
         self.drug = drug
         self._total: int | None = None  # of the rows written by others
+        self._others_by_severity: dict[str, int] | None = None  # and of each severity
 
     @cached_property
     def classes(self) -> tuple[dict[int, tuple[int, ...]], list[tuple[Substance, DrugClass]]]:
@@ -310,13 +311,16 @@ class DrugInteractions:
 
     def by_severity(self) -> list[tuple[str, int]]:
         """How many of the whole list are of each severity, most severe first, severities
-        with none left out: what a page that shows the first few says of the rest. One query,
-        grouped in SQL, however long the list."""
+        with none left out: what a page that shows the first few says of the rest. Counted
+        with a slice (its window counts), else in one grouped query."""
         counts = dict.fromkeys(Severity.values, 0)
         for entry in self._own:
             counts[entry.severity] += 1
-        grouped = self._others().order_by().values_list("severity").annotate(n=Count("pk"))
-        for severity, n in grouped:
+        others = self._others_by_severity
+        if others is None:  # not counted with a slice
+            grouped = self._others().order_by().values_list("severity").annotate(n=Count("pk"))
+            others = dict(grouped)
+        for severity, n in others.items():
             counts[severity] = counts.get(severity, 0) + n
         return [(severity, n) for severity, n in counts.items() if n]
 
@@ -335,11 +339,20 @@ class DrugInteractions:
         # entries; then only the shown rows fetched: sorting the whole set with its related
         # rows joined made PostgreSQL hash every published medicine and every label (18 ms
         # at scale), and building every row before a page far down cost as much again.
-        ranked = self._others().annotate(total=Window(Count("pk")))
-        ranked = list(ranked.values_list("pk", "total", "severity", "drug_name")[:stop])
-        if stop > 0:  # ids from the first on: their total came with them
-            self._total = ranked[0][1] if ranked else 0
-        keys = [(Severity.rank(severity), name.lower(), pk) for pk, _, severity, name in ranked]
+        # With the total, how many of each severity (for by_severity()), in the same window.
+        counted = {
+            f"n_{rank}": Window(Count("pk", filter=Q(severity=severity)))
+            for rank, severity in enumerate(Severity.values)
+        }
+        ranked = self._others().annotate(total=Window(Count("pk")), **counted)
+        columns = ("pk", "severity", "drug_name", "total", *counted)
+        ranked = list(ranked.values_list(*columns)[:stop])
+        if stop > 0:  # ids from the first on: their counts came with them
+            self._total = ranked[0][3] if ranked else 0
+            self._others_by_severity = dict(
+                zip(Severity.values, ranked[0][4:] if ranked else [0] * len(counted), strict=True)
+            )
+        keys = [(Severity.rank(row[1]), row[2].lower(), row[0]) for row in ranked]
         # Merged, not sorted again: the others keep the database's order (its collation may
         # place "co-trimoxazole" apart from Python's), so that every slice is the start of
         # the same one list and pages neither repeat nor skip a row.

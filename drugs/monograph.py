@@ -105,7 +105,7 @@ class LazyMonograph:
         side_effects = list(drug.side_effects.all())
         every_interaction = DrugInteractions(drug)
         interactions = every_interaction[:MONOGRAPH_INTERACTIONS]
-        # What the rest are, when there are more than shown (one query more).
+        # What the rest are, when there are more than shown: counted with the slice.
         by_severity = (
             every_interaction.by_severity() if every_interaction.count() > len(interactions) else []
         )

@@ -173,7 +173,9 @@ def test_a_monograph_shows_the_most_severe_interactions_and_links_to_all(client,
     assert "3 interactions." in every
 
 
-def test_the_rest_are_counted_by_severity_from_both_sides(client, monkeypatch):
+def test_the_rest_are_counted_by_severity_from_both_sides(
+    client, monkeypatch, django_assert_num_queries
+):
     """The sentence under the first few counts every interaction the page of all lists: the
     drug's own rows and those other medicines wrote about it, ungraded ones said as such."""
     monkeypatch.setattr("drugs.monograph.MONOGRAPH_INTERACTIONS", 2)
@@ -187,10 +189,12 @@ def test_the_rest_are_counted_by_severity_from_both_sides(client, monkeypatch):
         )
     hidden = DrugFactory(generic_name="Draftazole", status=Status.DRAFT)
     InteractionFactory(drug=hidden, interactant_drug=drug, severity=Severity.MINOR)
-    assert DrugInteractions(drug).by_severity() == [
-        (Severity.MAJOR, 3),
-        (Severity.UNGRADED, 2),
-    ]
+    counted = [(Severity.MAJOR, 3), (Severity.UNGRADED, 2)]
+    assert DrugInteractions(drug).by_severity() == counted  # in a grouped query
+    sliced = DrugInteractions(drug)
+    sliced[:1]
+    with django_assert_num_queries(0):  # with the slice's ranking
+        assert sliced.by_severity() == counted
     content = page(client, "/drugs/manyazole/")
     assert (
         "These are the 2 most severe of 5 interactions: 3 major and 2 not graded by the label."

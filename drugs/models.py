@@ -898,7 +898,7 @@ class AZCursor:
         if not (isinstance(data, list) and len(data) == 3 and data[0] in (0, 1)):
             return None
         keys = data[1:]
-        if not all(key is None or (isinstance(key, str) and "\x00" not in key) for key in keys):
+        if not all(key is None or _is_a_name_key(key) for key in keys):
             return None
         return cls(bool(data[0]), *keys)
 
@@ -906,6 +906,18 @@ class AZCursor:
     def is_at_an_end(self) -> bool:
         """Read from the first name, or backwards from the last: nothing lies beyond."""
         return self.generic is None and self.brand is None
+
+
+def _is_a_name_key(key: object) -> bool:
+    """Text a database can compare with names: no NUL, no lone surrogate ("\\ud800" is
+    valid JSON, and no database driver can send it)."""
+    if not isinstance(key, str) or "\x00" in key:
+        return False
+    try:
+        key.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

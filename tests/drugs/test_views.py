@@ -379,11 +379,21 @@ def test_the_index_is_paginated_by_cursors_and_named_by_its_names(client):
 
 @pytest.mark.parametrize(
     "cursor",
-    ["abc", "%00", "W10", "WzEsMiwzXQ", "WzAsMSwyXQ", "x" * 500, "WzAsIlx1MDAwMCIsbnVsbF0"],
+    [
+        "abc",
+        "%00",
+        "W10",
+        "WzEsMiwzXQ",
+        "WzAsMSwyXQ",
+        "x" * 500,
+        "WzAsIlx1MDAwMCIsbnVsbF0",  # [0,"\u0000",null]
+        "WzAsIlx1ZDgwMCIsbnVsbF0",  # [0,"\ud800",null]: a lone surrogate
+    ],
 )
 def test_a_cursor_that_is_not_one_shows_the_first_page(client, baclofen, cursor):
-    """Not base64, not JSON, the wrong shape ([1, 2, 3]), keys that are not names, a NUL,
-    too long: the first page, as without one."""
+    """Not base64, not JSON, the wrong shape ([1, 2, 3]), keys that are not names, a NUL or
+    a lone surrogate (which no database driver can send), too long: the first page, as
+    without one."""
     content = page(client, f"/drugs/?cursor={cursor}")
     assert "Baclofen" in content
     assert "Tizanidine" in content

@@ -1,6 +1,8 @@
 """The public drug pages: what a reader sees, what stays hidden, and what never breaks."""
 
+import base64
 import html
+import json
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -605,6 +607,23 @@ fuzz = settings(
 @example(letter="\x00")
 def test_any_letter_filter_answers(client, baclofen, letter):
     assert client.get("/drugs/", {"letter": letter}).status_code < 500
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4),
+    max_leaves=8,
+)
+
+
+@fuzz
+@given(value=json_values, letter=st.sampled_from(["", "b", "z"]))
+@example(value=[0, "\ud800", None], letter="")
+@example(value=[1, "b", "\U0010ffff"], letter="b")
+def test_any_cursor_answers(client, baclofen, value, letter):
+    """Whatever JSON a stranger encodes as a cursor: a page, never a 500."""
+    cursor = base64.urlsafe_b64encode(json.dumps(value).encode()).decode()
+    assert client.get("/drugs/", {"letter": letter, "cursor": cursor}).status_code == 200
 
 
 @fuzz

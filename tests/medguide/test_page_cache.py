@@ -191,6 +191,8 @@ def test_values_a_page_treats_alike_share_its_stored_copy(page_cache, reader, ba
         assert reader.get(f"/drugs/?letter={junk}")["X-Page-Cache"] == "hit", junk
     assert reader.get("/drugs/?letter=b")["X-Page-Cache"] == "miss"
     assert reader.get("/drugs/?letter=+B+&utm_medium=email")["X-Page-Cache"] == "hit"
+    for old_or_bad in ["page=2", "cursor=abc", "cursor=W10"]:  # no cursor: the first page
+        assert reader.get(f"/drugs/?letter=b&{old_or_bad}")["X-Page-Cache"] == "hit", old_or_bad
     assert reader.get("/articles/")["X-Page-Cache"] == "miss"
     assert reader.get("/articles/?page=abc")["X-Page-Cache"] == "hit"  # the first page
 

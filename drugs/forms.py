@@ -223,17 +223,17 @@ class NearestPageQuery(QueryForm):
 
 
 class DrugIndexQuery(QueryForm):
-    """/drugs/?letter=b&cursor=…: the A–Z's letter, "" when it is missing or not a single
-    Latin letter, and where its page is read from (an AZCursor its links carry; None, the
-    first page, for anything else). ?page=, which its pages once had, is not read: an old
-    link to a page number shows the first page."""
+    """/drugs/?letter=b&cursor=…: the A–Z's letter, or its first two letters ("cy"), ""
+    when it is missing or is not one or two Latin letters, and where its page is read from
+    (an AZCursor its links carry; None, the first page, for anything else). ?page=, which its
+    pages once had, is not read: an old link to a page number shows the first page."""
 
     letter = QueryText()
     cursor = QueryText(keep=AZCursor.LONGEST + 1)
 
     def clean_letter(self) -> str:
         letter = (self.cleaned_data["letter"] or "").strip().lower()
-        return letter if letter in INITIALS else ""
+        return letter if 1 <= len(letter) <= 2 and set(letter) <= INITIALS else ""
 
     def clean_cursor(self) -> AZCursor | None:
         return AZCursor.parse(self.cleaned_data["cursor"] or "")

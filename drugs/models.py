@@ -932,8 +932,8 @@ class AZPage:
 
 class AZEntries:
     """The A–Z's rows in name order: every published drug under its generic name, and again
-    under each of its brand names, which lead to it. Each row is an AZRow; `letter` keeps the
-    names starting with it.
+    under each of its brand names, which lead to it. Each row is an AZRow; `letter` (one
+    letter or two: "c", "cy") keeps the names starting with it.
 
     Read a page at a time from a cursor (page()). A page's rows come from the two
     case-insensitive name indexes, each walked in order from the cursor only as far as the
@@ -1005,7 +1005,7 @@ class AZEntries:
         if cursor.backwards:
             shown.reverse()
             onward, back = back, onward
-        # A letter is a range of the name index (_starting_with): in a PostgreSQL collation
+        # A letter is a range of the name index (_walked_range): in a PostgreSQL collation
         # "ç…" may sort between "c" and "d". Such a row is left out of the page it falls on,
         # so every page is still a slice of the same one walk.
         rows = [row for row in shown if row[0].startswith(self.letter)]
@@ -1017,35 +1017,53 @@ def _last_of_kind(rows: list[AZRow], *, is_brand: bool, default: str | None) -> 
     return next((row[0] for row in reversed(rows) if row[3] == is_brand), default)
 
 
-def az_letters() -> set[str]:
-    """The first letters of published drugs' generic and brand names, lower case: the A–Z
-    links that lead somewhere (az_entries lists brands under their own letter). For each
-    letter and kind, the first name at or after it in the name index: 52 index probes in one
-    statement, where reading every name's initial took 25 ms at 38,000 names. Each kind's
-    probe is compiled once, its letter a column of the statement: compiling 52 subqueries
-    cost Django as much again."""
+def az_initials(*starts: str) -> set[str]:
+    """Each of `starts` followed by a letter, lower case, where a published generic or brand
+    name starts so: with "" the A–Z's letters that lead somewhere, with "c" the two-letter
+    starts of C's names ("ca", "ce"…) that do (AZEntries lists brands under their own
+    letter). For each start, letter and kind, the first name at or after it in the name
+    index: 52 index probes a start, all in one statement, where reading every name's initial
+    took 25 ms at 38,000 names. Each kind's probe is compiled once, its start a column of the
+    statement: compiling 52 subqueries cost Django as much again."""
     connection = connections[Drug.objects.db]
-    # SQLite compares the lowered names byte by byte, so the next character ends a letter's
+    # SQLite compares the lowered names byte by byte, so the next character ends a start's
     # range ("{" after "z"), and without that bound its planner read brands through the
     # status index, every one for each letter (400 ms at scale). PostgreSQL's collation may
-    # sort "{" anywhere, and its planner walks the name index from the letter as it is.
+    # sort "{" anywhere, and its planner walks the name index from the start as it is.
     bounded = connection.vendor == "sqlite"
     probes = [
-        _first_name_from(queryset, "letters.column1", "letters.column2" if bounded else None)
+        _first_name_from(queryset, "starts.column1", "starts.column2" if bounded else None)
         for queryset in (_az_generics(), _az_brands())
     ]
+    prefixes = [start + letter for start in starts for letter in LETTERS]
     columns = ", ".join(sql for sql, _ in probes)
-    letters = ", ".join(["(%s, %s)"] * len(LETTERS))
-    sql = f"SELECT letters.column1, {columns} FROM (VALUES {letters}) AS letters"
-    bounds = [bound for letter in LETTERS for bound in (letter, chr(ord(letter) + 1))]
+    values = ", ".join(["(%s, %s)"] * len(prefixes))
+    sql = f"SELECT starts.column1, {columns} FROM (VALUES {values}) AS starts"
+    bounds = [bound for prefix in prefixes for bound in (prefix, _next_bytewise(prefix))]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*(param for _, params in probes for param in params), *bounds])
         rows = cursor.fetchall()
     return {
-        letter
-        for letter, *firsts in rows
-        if any(first and first.startswith(letter) for first in firsts)
+        prefix
+        for prefix, *firsts in rows
+        if any(first and first.startswith(prefix) for first in firsts)
     }
+
+
+def _next_bytewise(prefix: str) -> str:
+    """The first string after every one that starts with `prefix`, compared byte by byte."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _prefix_end(prefix: str, *, bytewise: bool) -> str | None:
+    """Where the names starting with `prefix` (Latin letters) end in a name index, or None
+    when they run to its end. Compared byte by byte, at the next character ("c{" after
+    "cz"). A PostgreSQL collation may sort "{" anywhere, but compares letters first, so the
+    names starting "cz" sort before "d" (and those starting "z" run to the end)."""
+    if bytewise:
+        return _next_bytewise(prefix)
+    start = prefix.rstrip("z")
+    return _next_bytewise(start) if start else None
 
 
 # Stand in for a letter and the next character in a compiled probe.
@@ -1098,9 +1116,10 @@ def _az_brands():
 def _walked_range(letter: str, after: str | None, *, backwards: bool, bytewise: bool) -> Q:
     """The range of the case-insensitive name indexes (drug_generic_name_unique_ci,
     drug_name_unique_ci) that an A–Z walk reads, which both engines walk in order: the sort
-    keys starting with `letter` (a to z; every one for ""), past the cursor's key `after` in
-    the walk's direction. On SQLite, which compares bytes, a letter's range holds exactly its
-    names; in a PostgreSQL collation it may hold a few others, which AZEntries leaves out.
+    keys starting with `letter` (a letter or two, "c" or "cy"; every one for ""), past the
+    cursor's key `after` in the walk's direction. On SQLite, which compares bytes, a letter's
+    range holds exactly its names; in a PostgreSQL collation it may hold a few others, which
+    AZEntries leaves out.
 
     One bound a side, the tighter: given both the letter's start and the cursor's key (or
     every_name's ""), SQLite's planner walked from the looser one (9.3 ms to read 61 names
@@ -1111,11 +1130,11 @@ def _walked_range(letter: str, after: str | None, *, backwards: bool, bytewise: 
     low = high = None  # (lookup, key)
     if letter:
         low = ("gte", letter)
-        # The next character ends the range: after "z", "{" only where comparison is bytewise
-        # (it may sort anywhere in a collation). Left open, SQLite's planner read brands
-        # through the status index for "z" (15 ms, against 0.2).
-        if letter < "z" or bytewise:
-            high = ("lt", chr(ord(letter) + 1))
+        # Where its names end closes the range (_prefix_end). Left open, SQLite's planner
+        # read brands through the status index for "z" (15 ms, against 0.2).
+        end = _prefix_end(letter, bytewise=bytewise)
+        if end is not None:
+            high = ("lt", end)
     elif bytewise:  # the whole index, as every_name() bounds it
         low, high = ("gte", ""), ("lt", chr(0x10FFFF))
     if after is not None and backwards and (high is None or after < high[1]):

@@ -41,7 +41,7 @@ from drugs.models import (
     Drug,
     DrugClass,
     Indication,
-    az_letters,
+    az_initials,
     card_prefetch,
     prefetch_monograph,
 )
@@ -63,10 +63,12 @@ from medguide.editorial.paging import (
 INDEX_PER_PAGE = 60  # names to an A–Z page: a few screens on a phone
 
 
-def letters_in_use() -> set[str]:
-    """az_letters(), kept until content changes: the A–Z strip of the home, A–Z and empty
-    search pages otherwise reads every published generic and brand name on each render."""
-    return remember("az-letters", [], az_letters)
+def letters_in_use(letter: str = "") -> set[str]:
+    """The A–Z's letters that lead somewhere and, given a letter, the two-letter starts of
+    its names that do (az_initials), kept until content changes: the A–Z strips of the home,
+    A–Z and empty search pages otherwise probe the name indexes on each render."""
+    starts = ("", letter) if letter else ("",)
+    return remember("az-initials", starts, lambda: az_initials(*starts))
 
 
 @dataclass(frozen=True)
@@ -84,8 +86,9 @@ class IndexEntry:
 
 class DrugListView(QueryMixin, ListView):
     """The A–Z: generic and brand names in one order, a page at a time, all of them or those
-    starting with one letter. Each page links to its neighbours by cursors (AZCursor), so any
-    page costs what the first does; the list is neither counted nor numbered."""
+    starting with a letter, or with two ("Cy"). Each page links to its neighbours by cursors
+    (AZCursor), so any page costs what the first does; the list is neither counted nor
+    numbered."""
 
     template_name = "drugs/drug_list.html"
     context_object_name = "entries"
@@ -109,14 +112,23 @@ class DrugListView(QueryMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        letter = self.query["letter"]
+        letter = self.query["letter"]  # "", a letter, or two ("cy")
         entries, cursor = context["entries"], self.query["cursor"]
         kept = {"letter": letter} if letter else {}
+        in_use = letters_in_use(letter[:1])
         return {
             **context,
             "letter": letter,
             "letters": LETTERS,
-            "letters_in_use": letters_in_use(),
+            "letters_in_use": in_use,
+            # Within a letter, a strip of its names' two-letter starts ("Ca", "Ce"…): at
+            # 20,000 medicines a letter is dozens of pages, and a page read from a cursor is
+            # reached only by its neighbours.
+            "second_letters": [letter[:1] + each for each in LETTERS if letter[:1] + each in in_use]
+            if letter
+            else [],
+            "second_letters_label": f"Drugs starting with {letter[:1].upper()}, by their first "
+            "two letters",
             "generic_names": [e.name for e in entries if not e.is_brand],
             # A page is named by its first and last names, as a dictionary's pages are; one
             # read from a cursor is its own canonical address.

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from drugs.interactions import DrugInteractions
 from drugs.models import (
+    LETTERS,
     SPARSE_RELATIONS,
     AZCursor,
     AZEntries,
@@ -26,6 +27,7 @@ from drugs.models import (
     Product,
     Seriousness,
     Severity,
+    az_initials,
     prefetch_monograph,
 )
 from drugs.monograph import guides_for
@@ -284,8 +286,8 @@ def test_index_with_an_unused_letter_lists_nothing(client, baclofen):
     assert "Tizanidine" not in content
 
 
-@pytest.mark.parametrize("letter", ["", "ab", "1", "é", "%"])
-def test_index_ignores_a_filter_that_is_not_one_letter(client, baclofen, letter):
+@pytest.mark.parametrize("letter", ["", "abc", "1", "a1", "1a", "é", "bé", "%", "b%", "b c"])
+def test_index_ignores_a_filter_that_is_not_one_or_two_letters(client, baclofen, letter):
     content = page(client, "/drugs/?" + "letter=" + letter)
     assert "Baclofen" in content
     assert "Tizanidine" in content
@@ -307,6 +309,64 @@ def test_a_letter_lists_exactly_the_names_starting_with_it(client):
     assert "Çelazine" not in under_z
     assert "Çelazine" not in under_c
     assert "Çelazine" in page(client, "/drugs/")
+
+
+def test_two_letters_list_exactly_the_names_starting_with_them(client):
+    """ "cy" is a range of the name index too ("cy" up to "cz"), and "cz" ends where "d"
+    starts: a letter's names split by their second letter, each in one place."""
+    names = ("Cyclizine", "cytarabine", "Cxbrand", "Czarozole", "C-yamine", "Cy", "Dacarbazine")
+    for name in names:
+        DrugFactory(generic_name=name, status=Status.PUBLISHED)
+    DrugNameFactory(drug=Drug.objects.get(generic_name="Dacarbazine"), name="Cymbrand")
+    under_cy = page(client, "/drugs/?letter=Cy")
+    for listed in ("Cyclizine", "cytarabine", "Cy", "Cymbrand"):
+        assert listed in under_cy
+    for left_out in ("Cxbrand", "Czarozole", "C-yamine", "Dacarbazine</a>"):
+        assert left_out not in under_cy
+    assert "<h1>Drugs starting with Cy</h1>" in under_cy
+    assert 'href="/drugs/?letter=c">Show all of C</a>' in under_cy
+    under_cz = page(client, "/drugs/?letter=cz")
+    assert "Czarozole" in under_cz
+    assert "Dacarbazine" not in under_cz
+    # Every name of C is under C and under no more than one pair of letters.
+    under_c = page(client, "/drugs/?letter=c")
+    listings = [  # each pair's page below its strips
+        page(client, f"/drugs/?letter=c{second}").split('class="filter-note"')[1]
+        for second in LETTERS
+    ]
+    for name in ("Cyclizine", "cytarabine", "Cy", "Cymbrand", "Cxbrand", "Czarozole", "C-yamine"):
+        assert name in under_c
+        assert sum(f">{name}<" in listing for listing in listings) == (name != "C-yamine")
+
+
+def test_a_letter_offers_the_two_letter_starts_of_its_names(client):
+    """Under a letter, a second strip links the two-letter starts its published names (generic
+    or brand) have, the current one marked; under none, there is none."""
+    for name in ("Cabazine", "Cyclizine", "Cerivastatin"):
+        DrugFactory(generic_name=name, status=Status.PUBLISHED)
+    DrugNameFactory(drug=DrugFactory(generic_name="Dacarbazine"), name="Coldbrand")
+    DrugFactory(generic_name="Chidden", status=Status.DRAFT)
+    under_c = page(client, "/drugs/?letter=c")
+    second = under_c.split('aria-label="Drugs starting with C, by their first two letters"')[1]
+    second = second.split("</nav>")[0]
+    starts = re.findall(r'href="/drugs/\?letter=(c[a-z])"', second)
+    assert starts == ["ca", "ce", "co", "cy"]
+    assert "(no drugs)" not in second  # only those that lead somewhere
+    under_ce = page(client, "/drugs/?letter=ce")
+    assert 'href="/drugs/?letter=ce" aria-current="page">Ce</a>' in under_ce
+    assert 'href="/drugs/?letter=c" aria-current="page">C</a>' in under_ce  # and its letter
+    assert "by their first two letters" not in page(client, "/drugs/")
+
+
+def test_az_initials_probes_each_start_for_a_published_name():
+    DrugFactory(generic_name="Cabazine", status=Status.PUBLISHED)
+    DrugFactory(generic_name="Czarozole", status=Status.PUBLISHED)
+    DrugFactory(generic_name="Cedraft", status=Status.DRAFT)
+    DrugNameFactory(drug=DrugFactory(generic_name="Zyprazole"), name="Cibrand")
+    assert az_initials("") == {"c", "z"}
+    assert az_initials("c") == {"ca", "ci", "cz"}
+    assert az_initials("", "z") == {"c", "z", "zy"}
+    assert az_initials("q") == set()
 
 
 def test_index_links_letters_in_use(client, baclofen):
@@ -449,6 +509,11 @@ def test_every_page_of_the_index_continues_the_one_name_order():
         assert names == sorted(names, key=str.lower)
         assert walk(AZEntries("c"), per_page, backwards=True) == names
         assert walk(AZEntries(), per_page) == names  # every letter: the same walk
+        # Two letters: the same walk's stretch of them, either way.
+        under_ce = [name for name in names if name.lower().startswith("ce")]
+        assert len(under_ce) == 15
+        assert walk(AZEntries("ce"), per_page) == under_ce
+        assert walk(AZEntries("ce"), per_page, backwards=True) == under_ce
     assert names[:4] == ["Cbrand0", "Cbrand1", "Cbrand2", "Cbrand3"]
     assert "Chidden" not in names
     assert "Cdraftbrand" not in names
@@ -745,6 +810,9 @@ def test_index_queries_do_not_grow_with_drugs(client, django_assert_max_num_quer
     for _ in range(57):
         DrugNameFactory(drug=DrugFactory(classes=classes))
     assert queries_for(client, "/drugs/") == few
+    for letter in ("d", "dr"):  # a letter's strips of letters and their pairs: one probe
+        with django_assert_max_num_queries(INDEX_QUERIES):
+            client.get(f"/drugs/?letter={letter}")
 
 
 def test_class_page_queries_do_not_grow_with_drugs(client, django_assert_max_num_queries):

@@ -187,7 +187,7 @@ def test_parameters_a_page_does_not_read_share_its_stored_copy(
 
 def test_values_a_page_treats_alike_share_its_stored_copy(page_cache, reader, baclofen):
     assert reader.get("/drugs/")["X-Page-Cache"] == "miss"
-    for junk in ["", "zz", "%00", "%E2%80%AE"]:  # not a letter: the whole index, as without
+    for junk in ["", "zzz", "z1", "%00", "%E2%80%AE"]:  # not a letter or two: the whole index
         assert reader.get(f"/drugs/?letter={junk}")["X-Page-Cache"] == "hit", junk
     assert reader.get("/drugs/?letter=b")["X-Page-Cache"] == "miss"
     assert reader.get("/drugs/?letter=+B+&utm_medium=email")["X-Page-Cache"] == "hit"
@@ -396,7 +396,7 @@ def test_the_a_to_z_letters_are_kept_until_content_changes(page_cache, editor, b
         """Whether the letters were read from the database, and the page."""
         with CaptureQueriesContext(connection) as captured:
             content = editor.get("/drugs/").content.decode()
-        return any("AS letters" in query["sql"] for query in captured.captured_queries), content
+        return any("AS starts" in query["sql"] for query in captured.captured_queries), content
 
     read, content = a_to_z()
     assert read

@@ -212,12 +212,19 @@ def page_paths() -> dict[str, str]:
     )
 
     published = Drug.objects.published()
-    letter = (
-        published.annotate(initial=Lower(Substr("generic_name", 1, 1)))
-        .values("initial")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "initial")[0]["initial"]
-    )
+
+    def most_common_start(within: str = "") -> str:
+        """The start one letter longer than `within` that most generic names have."""
+        return (
+            published.annotate(start=Lower(Substr("generic_name", 1, len(within) + 1)))
+            .filter(start__startswith=within)
+            .values("start")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "start")[0]["start"]
+        )
+
+    letter = most_common_start()
+    letters = most_common_start(letter)  # the A–Z's two-letter page with the most names
     drug_class = (
         DrugClass.objects.filter(kind=ClassKind.THERAPEUTIC)
         .annotate(n=Count("drugs", filter=Q(drugs__in=published)))
@@ -258,6 +265,7 @@ def page_paths() -> dict[str, str]:
         "home": "/",
         "A–Z, every medicine (first page)": "/drugs/",
         f"A–Z, letter {letter.upper()}": f"/drugs/?letter={letter}",
+        f"A–Z, letters {letters.capitalize()}": f"/drugs/?letter={letters}",
         "A–Z, halfway (a cursor)": f"/drugs/?cursor={halfway}",
         f"class ({drug_class.n} medicines)": drug_class.get_absolute_url(),
         "conditions list": "/conditions/",

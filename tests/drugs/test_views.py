@@ -356,6 +356,8 @@ def test_a_letter_offers_the_two_letter_starts_of_its_names(client):
     assert 'href="/drugs/?letter=ce" aria-current="page">Ce</a>' in under_ce
     assert 'href="/drugs/?letter=c" aria-current="page">C</a>' in under_ce  # and its letter
     assert "by their first two letters" not in page(client, "/drugs/")
+    DrugFactory(generic_name="Quinine")
+    assert "by their first two letters" not in page(client, "/drugs/?letter=q")  # one: no choice
 
 
 def test_az_initials_probes_each_start_for_a_published_name():

@@ -457,9 +457,8 @@ def _lookalike_patterns(name: str) -> list[tuple[str, str]]:
     return patterns
 
 
-def _is_lookalike(candidate: KnownName, patterns: list[tuple[str, str]]) -> bool:
-    """Whether `candidate` is one of the names `patterns` look for, as the database found it."""
-    name = candidate.name.lower()
+def _is_lookalike(name: str, patterns: list[tuple[str, str]]) -> bool:
+    """Whether `name` (lower case) is one the `patterns` look for, as the database found it."""
     return any(
         name.startswith(text) if lookup == "istartswith" else text in name
         for lookup, text in patterns
@@ -501,10 +500,12 @@ def _with_suggestions(
         query = query_string(list({n.casefold(): n for n in listed}.values()))
         return Suggestion(meant.name, query, generic=meant.generic)
 
+    lowered = [(candidate.name.lower(), candidate) for candidate in known]
+
     def suggested(name: str) -> tuple[Suggestion, ...]:
         # Each name among its own lookalikes only, not those the other names brought.
         patterns = _lookalike_patterns(name)
-        own = [candidate for candidate in known if _is_lookalike(candidate, patterns)]
+        own = [candidate for lower, candidate in lowered if _is_lookalike(lower, patterns)]
         return tuple(
             replaced(name, meant) for meant in did_you_mean(name, own, limit=SUGGESTIONS_PER_NAME)
         )

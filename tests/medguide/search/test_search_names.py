@@ -5,7 +5,7 @@ import pytest
 
 from drugs.checker import check_interactions
 from drugs.models import DrugName
-from drugs.names import KnownName, did_you_mean
+from drugs.names import KnownName, did_you_mean, fold, similarity, trigrams
 from medguide.search import query as site_search
 from tests.factories import DrugFactory, DrugNameFactory
 from tests.search_results import titles
@@ -113,3 +113,16 @@ def test_did_you_mean_is_silent_for_a_known_name_and_names_a_brands_generic():
     assert did_you_mean("zarontn", known) == [KnownName("Zarontin", "Ethosuximide")]
     assert str(did_you_mean("zarontn", known)[0]) == "Zarontin (ethosuximide)"
     assert did_you_mean("gabapntin", known) == [KnownName("Gabapentin")]
+
+
+def test_names_are_compared_by_pg_trgms_trigrams():
+    """Folded first (kept between calls: the checker scores thousands of lookalikes a
+    request), then padded per word as pg_trgm pads them."""
+    assert trigrams("Co-Careldopa®") == {
+        *("  c", " co", "co "),
+        *("  c", " ca", "car", "are", "rel", "eld", "ldo", "dop", "opa", "pa "),
+    }
+    assert fold("Co-Careldopa®") == fold("CO CARELDOPA") == "co careldopa"
+    assert similarity("baclofen", "BACLOFEN") == 1.0
+    assert similarity("baclofen", "baclofne") == pytest.approx(6 / 12)  # 6 shared of 12
+    assert similarity("baclofen", "") == 0.0

@@ -113,22 +113,24 @@ class DrugListView(QueryMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         letter = self.query["letter"]  # "", a letter, or two ("cy")
+        initial = letter[:1]
         entries, cursor = context["entries"], self.query["cursor"]
         kept = {"letter": letter} if letter else {}
-        in_use = letters_in_use(letter[:1])
+        in_use = letters_in_use(initial)
         return {
             **context,
             "letter": letter,
+            "initial": initial,
             "letters": LETTERS,
             "letters_in_use": in_use,
             # Within a letter, a strip of its names' two-letter starts ("Ca", "Ce"…): at
             # 20,000 medicines a letter is dozens of pages, and a page read from a cursor is
             # reached only by its neighbours.
-            "second_letters": [letter[:1] + each for each in LETTERS if letter[:1] + each in in_use]
-            if letter
+            "second_letters": [initial + each for each in LETTERS if initial + each in in_use]
+            if initial
             else [],
-            "second_letters_label": f"Drugs starting with {letter[:1].upper()}, by their first "
-            "two letters",
+            "second_letters_label": f"Drugs starting with {initial.upper()}, by their first two "
+            "letters",
             "generic_names": [e.name for e in entries if not e.is_brand],
             # A page is named by its first and last names, as a dictionary's pages are; one
             # read from a cursor is its own canonical address.

@@ -596,9 +596,6 @@ def card_prefetch(path: str = "") -> list[Prefetch]:
 
 
 class DrugQuerySet(PublishableQuerySet):
-    def starting_with(self, letter: str):
-        return self.filter(generic_name__istartswith=letter)
-
     def featured(self) -> list["Drug"]:
         """The monographs the home page and an empty search offer first, in FEATURED order."""
         found = {drug.slug: drug for drug in self.filter(slug__in=FEATURED)}

@@ -100,7 +100,8 @@ class DrugListView(QueryMixin, ListView):
 
     def paginate_queryset(self, queryset, page_size):
         page = queryset.page(self.query["cursor"], page_size)
-        drugs = Drug.objects.filter(pk__in={row[2] for row in page.rows}).for_index().in_bulk()
+        shown = Drug.objects.filter(pk__in={row[2] for row in page.rows}).order_by()  # by id
+        drugs = shown.for_index().in_bulk()
         # A drug unpublished between the two queries is left out rather than a KeyError.
         entries = [
             IndexEntry(name, drugs[pk], is_brand)
@@ -275,8 +276,9 @@ def open_data_not_found(message: str) -> JsonResponse:
 @require_safe
 def drug_json(request, slug):
     """/drugs/<slug>.json: a published monograph as open data (docs/open-data.md)."""
-    drug = Drug.objects.published().filter(slug=slug).first()
-    if drug is None:
+    try:  # get(), not first(): a slug is unique, and first() would order by name
+        drug = Drug.objects.published().get(slug=slug)
+    except Drug.DoesNotExist:
         return open_data_not_found("No published monograph has this slug.")
     prefetch_monograph(drug, leave_out=["curated_guides"])  # the document lists no guides
     found = DrugInteractions(drug)

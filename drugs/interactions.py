@@ -28,7 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Lower
 
 from drugs.labels.parsing import SECTION_TITLES
-from drugs.models import Drug, DrugClass, Interaction, Severity, Substance
+from drugs.models import Drug, DrugClass, Interaction, Severity, Substance, choice_label
 
 # What a reader sees of a row, fetched with it: a label's text is left behind.
 RELATED = ("drug", "interactant_drug", "interactant_class", "interactant_substance", "label_source")
@@ -67,7 +67,7 @@ class InteractionFacts:
 
     @property
     def severity_label(self) -> str:
-        return self.interaction.get_severity_display()
+        return choice_label(self.interaction, "severity")
 
     @property
     def effect(self) -> str:

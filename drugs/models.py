@@ -30,6 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Greatest, Least, Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_str
 
 from drugs.dosing import format_amount
 from drugs.signals import catalogue_changed
@@ -233,6 +234,23 @@ def _singular(word: str) -> str:
     if word.endswith(("sses", "xes", "ches", "shes")):
         return word[:-2]
     return word[:-1] if word.endswith("s") else word
+
+
+def choice_label(instance: models.Model, field_name: str) -> str:
+    """What get_FOO_display() gives, from the field's choices read once per process: that
+    method flattens and hashes every choice of the field on each call, and a monograph's
+    open-data document and interactions ask for about a hundred labels (2% of baclofen's
+    page, counted in instructions)."""
+    value = getattr(instance, field_name)
+    labels = _choice_labels(instance._meta.get_field(field_name))
+    return force_str(labels.get(value, value), strings_only=True)
+
+
+@functools.cache
+def _choice_labels(field: models.Field) -> dict:
+    # The choices are classes in the code (TextChoices), fixed while a process runs; the
+    # labels stay lazy and are translated when read.
+    return dict(field.flatchoices)
 
 
 def lines_of(text: str) -> list[str]:

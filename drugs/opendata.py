@@ -29,6 +29,7 @@ from drugs.models import (
     Population,
     Product,
     Strength,
+    choice_label,
 )
 from medguide.editorial.paths import slug_paths
 
@@ -86,7 +87,7 @@ def choice(instance: models.Model, field: str) -> dict[str, str] | None:
     code = getattr(instance, field)
     if not code:
         return None
-    return {"code": code, "label": getattr(instance, f"get_{field}_display")()}
+    return {"code": code, "label": choice_label(instance, field)}
 
 
 def iso(value) -> str | None:

@@ -315,3 +315,27 @@ def test_search_reads_the_newest_few_labels_of_a_drug_with_many(django_assert_nu
     for drug in found:
         assert len(drug.search_label_sources) == SEARCH_LABELS
         assert f"Label {SEARCH_LABELS + 3} of {drug.generic_name}." in drug.search_text().body
+
+
+def test_choice_label_says_what_get_display_says_for_every_choice_and_unknown_values():
+    """choice_label() reads a field's choices once; it must give what Django's
+    get_FOO_display() gives, for every choice of every choice field, and the stored value
+    itself for one not among them (a row written before a choice was renamed)."""
+    from django.apps import apps
+
+    from drugs.models import choice_label
+
+    fields = [
+        (model, field)
+        for model in apps.get_app_config("drugs").get_models()
+        for field in model._meta.concrete_fields
+        if field.choices
+    ]
+    assert len(fields) > 5
+    for model, field in fields:
+        for value, _label in field.flatchoices:
+            row = model(**{field.attname: value})
+            shown = getattr(row, f"get_{field.name}_display")()
+            assert choice_label(row, field.name) == shown, (model, field.name, value)
+        row = model(**{field.attname: "no-such-choice"})
+        assert choice_label(row, field.name) == "no-such-choice"

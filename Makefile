@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup check lint format bench bench-load bench-scale chaos clean audit
+.PHONY: run test setup check lint format bench bench-load bench-scale bench-instructions chaos clean audit
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("MedGuide needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -70,6 +70,11 @@ bench-load: setup
 ## caches off; prints one table (docs/operations.md). MEDGUIDE_BENCH_SCALE=0.1 builds a tenth.
 bench-scale: setup
 	$(BIN)/pytest -m benchmark -s tests/benchmarks/test_scale.py
+
+## Instructions per request of the costliest pages (valgrind), on the SQLite catalogue that
+## `MEDGUIDE_BENCH_SCALE_KEEP=1 make bench-scale` kept: figures the machine's noise does not move.
+bench-instructions: setup
+	$(BIN)/python -m tests.benchmarks.instructions
 
 ## The fault suite: cache and database down, a worker killed, an import killed and rerun.
 chaos: setup

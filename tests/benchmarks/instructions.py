@@ -82,18 +82,19 @@ def counted(name: str, requests: int, env: dict[str, str], folder: Path) -> int:
         str(requests),
         flag,
     ]
-    log = (folder / "child.log").open("w")
-    process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=log, stderr=log)
-    while not Path(flag + ".ready").exists():
-        if process.poll() is not None:
-            raise SystemExit(f"{name}: the process ended early (log {folder / 'child.log'})")
-        time.sleep(0.2)
-    subprocess.run(
-        ["callgrind_control", "--instr=on", str(process.pid)], check=True, capture_output=True
-    )
-    Path(flag + ".go").touch()
-    if process.wait():
-        raise SystemExit(f"{name}: the process failed (log {folder / 'child.log'})")
+    log = folder / "child.log"
+    with log.open("w") as handle:
+        process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=handle, stderr=handle)
+        while not Path(flag + ".ready").exists():
+            if process.poll() is not None:
+                raise SystemExit(f"{name}: the process ended early (log {log})")
+            time.sleep(0.2)
+        subprocess.run(
+            ["callgrind_control", "--instr=on", str(process.pid)], check=True, capture_output=True
+        )
+        Path(flag + ".go").touch()
+        if process.wait():
+            raise SystemExit(f"{name}: the process failed (log {log})")
     summary = re.search(r"^(?:summary|totals): (\d+)", output.read_text(), re.M)
     return int(summary.group(1))
 

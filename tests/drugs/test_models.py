@@ -4,10 +4,18 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from drugs.models import DoseGuideline, DrugName, Interaction, Reference, Strength
+from drugs.models import (
+    DoseGuideline,
+    DrugName,
+    Interaction,
+    Reference,
+    Strength,
+    choice_label,
+)
 from tests.factories import (
     DoseGuidelineFactory,
     DrugClassFactory,
@@ -321,10 +329,6 @@ def test_choice_label_says_what_get_display_says_for_every_choice_and_unknown_va
     """choice_label() reads a field's choices once; it must give what Django's
     get_FOO_display() gives, for every choice of every choice field, and the stored value
     itself for one not among them (a row written before a choice was renamed)."""
-    from django.apps import apps
-
-    from drugs.models import choice_label
-
     fields = [
         (model, field)
         for model in apps.get_app_config("drugs").get_models()

@@ -1446,6 +1446,7 @@ class Interaction(models.Model):
         on_delete=models.CASCADE,
         null=True,
         blank=True,
+        db_index=False,  # led by interaction_by_drug (Meta.indexes)
         related_name="interactions_as_interactant",
         verbose_name="with drug",
     )
@@ -1454,6 +1455,7 @@ class Interaction(models.Model):
         on_delete=models.CASCADE,
         null=True,
         blank=True,
+        db_index=False,  # led by interaction_by_class (Meta.indexes)
         related_name="interactions",
         verbose_name="with drug class",
     )
@@ -1497,6 +1499,19 @@ class Interaction(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        # The rows other medicines store about a drug, by its name or a class it is in, with
+        # what ranking them needs (whose they are, how severe): SQLite ranks them from the
+        # index, not the wide rows (a label's quoted sentence), baclofen's 775 at 20,000
+        # medicines 6.8 -> 3.4 ms (drugs 0017). PostgreSQL combines the two in a bitmap and
+        # reads the rows as it did.
+        indexes = [
+            models.Index(
+                fields=["interactant_drug", "drug", "severity"], name="interaction_by_drug"
+            ),
+            models.Index(
+                fields=["interactant_class", "drug", "severity"], name="interaction_by_class"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(

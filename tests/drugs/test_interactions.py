@@ -216,3 +216,21 @@ def test_the_rows_naming_a_drug_or_class_are_indexed_with_what_ranks_them():
     assert indexes["interaction_by_class"] == ["interactant_class_id", "drug_id", "severity"]
     assert ["interactant_drug_id"] not in indexes.values()
     assert ["interactant_class_id"] not in indexes.values()
+
+
+def test_the_rows_of_others_name_the_drug_itself_without_a_query(django_assert_num_queries):
+    """Another medicine's row names this drug or one of its classes: the drug it names is the
+    one already held, not fetched again (DrugInteractions._with_related)."""
+    relaxants = DrugClassFactory(name="Muscle relaxants")
+    baclofen = DrugFactory(generic_name="Baclofen", classes=[relaxants])
+    InteractionFactory(drug=DrugFactory(generic_name="Tizanidine"), interactant_drug=baclofen)
+    InteractionFactory(drug=DrugFactory(generic_name="Zolpidem"), interactant_class=relaxants)
+    baclofen = Drug.objects.prefetch_related("classes").get(pk=baclofen.pk)
+
+    for entries in (interactions_for(baclofen), DrugInteractions(baclofen)[:2]):
+        by_name, by_class = entries
+        with django_assert_num_queries(0):
+            assert by_name.interaction.interactant_drug is baclofen
+            assert by_class.interaction.interactant_drug is None
+            assert by_class.interaction.interactant_class == relaxants
+            assert by_class.interaction.interactant_substance is None

@@ -198,12 +198,23 @@ class Article(Publishable):
         )
 
 
+class CuratedGuideQuerySet(models.QuerySet):
+    def for_cards(self):
+        """Each placement with its guide as a card shows it (ArticleQuerySet.for_cards): the
+        guide's text left behind, 12 KB a guide that a drug's page never shows."""
+        return self.select_related("article__category").defer(
+            *(f"article__{name}" for name in NOT_ON_CARDS)
+        )
+
+
 class CuratedGuide(models.Model):
     """A guide an editor placed on a drug's page, in the editor's order."""
 
     drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="curated_guides")
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="curations")
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = CuratedGuideQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]

@@ -536,10 +536,10 @@ def _monograph_lookups() -> dict[str, str | Prefetch]:
 
 def live_curations() -> models.QuerySet:
     """The guides editors placed on drugs' pages whose guide the public sees, in the editors'
-    order, with the guide's category. Reached by the reverse relation's name: `drugs` never
-    imports `articles` (the dependency points the other way)."""
+    order, each guide as its card shows it. Reached by the reverse relation's name: `drugs`
+    never imports `articles` (the dependency points the other way)."""
     curations = Drug._meta.get_field("curated_guides").related_model.objects
-    return curations.filter(published_through("article")).select_related("article__category")
+    return curations.filter(published_through("article")).for_cards()
 
 
 # What a monograph shows that most medicines have none of: a label page (19,600 of 20,000

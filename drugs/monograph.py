@@ -212,7 +212,7 @@ def guides_for(drug: Drug) -> tuple[list, bool]:
     guides = [curation.article for curation in curations]
     if guides:
         return guides, True
-    newest = drug.articles.published().select_related("category")[:FALLBACK_GUIDES]
+    newest = drug.articles.published().for_cards()[:FALLBACK_GUIDES]  # no guide text
     return list(newest), False
 
 

@@ -780,6 +780,24 @@ def test_a_monograph_fetches_only_the_related_rows_it_has(django_assert_num_quer
         assert written.live_curations == expected.live_curations
         assert [c.article.status for c in written.live_curations] == [Status.PUBLISHED] * 2
         assert guides_for(written) == ([c.article for c in written.live_curations], True)
+        # As cards: the guides' text, which the page never shows, left in the database.
+        assert all("body" in c.article.get_deferred_fields() for c in written.live_curations)
+
+
+def test_the_newest_guides_come_as_cards_without_their_text(django_assert_num_queries):
+    """A monograph no editor chose guides for lists the newest on it: as cards, in one query,
+    their text (which a card never shows) left in the database."""
+    drug = DrugFactory()
+    article = ArticleFactory(related_drugs=[drug])
+    prefetch_monograph(drug)
+
+    with django_assert_num_queries(1):
+        guides, curated = guides_for(drug)
+        assert [(guide.title, guide.category.name) for guide in guides] == [
+            (article.title, article.category.name)
+        ]
+    assert not curated
+    assert "body" in guides[0].get_deferred_fields()
 
 
 def test_a_page_leaves_out_the_relations_it_does_not_show(django_assert_num_queries):

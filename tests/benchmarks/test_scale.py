@@ -244,6 +244,13 @@ def page_paths() -> dict[str, str]:
         .order_by("-n", "pk")
         .values_list("generic_name", flat=True)[:2]
     )
+    # The medicine most rows of others name (phenytoin and warfarin, 3,700 and 3,600 at
+    # scale): its page ranks them all, and it is among the medicines most looked up.
+    most_named = (
+        published.annotate(n=Count("interactions_as_interactant"))
+        .order_by("-n", "pk")
+        .values_list("slug", "n")[0]
+    )
     # The A–Z halfway through its 38,000 names: the cursor of the page there (its links carry
     # such cursors), each kind's name at its middle.
     generic_keys = published.annotate(key=Lower("generic_name")).order_by("key")
@@ -273,6 +280,7 @@ def page_paths() -> dict[str, str]:
         "monograph, label page": f"/drugs/{label_page}/",
         "monograph, editorial (baclofen)": "/drugs/baclofen/",
         "monograph, professional view": "/drugs/baclofen/?view=pro",
+        f"monograph, named by {most_named[1]:,} rows": f"/drugs/{most_named[0]}/",
         "drug JSON": f"/drugs/{label_page}.json",
         "drugs.json (first page)": "/drugs.json",
         "change log": "/drugs/baclofen/changes/",

@@ -644,6 +644,9 @@ def test_amounts_become_json_numbers(value, expected):
 
 
 def test_script_json_escapes_what_could_end_a_script():
-    text = opendata.script_json({"a": "</script><!--&\u2028"})
-    assert text == '{"a":"\\u003C/script\\u003E\\u003C!--\\u0026\\u2028"}'
-    assert json.loads(text) == {"a": "</script><!--&\u2028"}
+    text = opendata.script_json({"a": "</script><!--&\u2028\u2029", "<b>": "&amp;"})
+    assert text == (
+        '{"a":"\\u003C/script\\u003E\\u003C!--\\u0026\\u2028\\u2029",'
+        '"\\u003Cb\\u003E":"\\u0026amp;"}'
+    )
+    assert json.loads(text) == {"a": "</script><!--&\u2028\u2029", "<b>": "&amp;"}

@@ -1,13 +1,17 @@
 """Which interactions a reader of a drug sees, and how they are ordered."""
 
+import importlib
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from drugs.interactions import DrugInteractions, class_ancestors, interactions_for
-from drugs.models import Drug, Severity
+from drugs.models import Drug, Interaction, Severity
 from medguide.editorial.models import Status
 from tests.factories import (
     DrugClassFactory,
@@ -205,17 +209,71 @@ def test_every_slice_is_the_start_of_the_whole_sorted_list(django_assert_max_num
 
 
 def test_the_rows_naming_a_drug_or_class_are_indexed_with_what_ranks_them():
-    """Ranking the rows other medicines store about a drug needs whose rows they are and how
-    severe: the indexes by interactant hold both (drugs 0017), so SQLite ranks baclofen's 775
-    at scale without reading the wide rows. Led by the interactant, they replace its own."""
+    """Ranking the rows other medicines store about a drug reads whose rows they are, how
+    severe, the name they sort by and their ids: the indexes by interactant hold all of it
+    (drugs 0018), so both engines rank phenytoin's 8,428 at scale from the indexes alone. Led
+    by the interactant, they replace its own."""
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, "drugs_interaction")
     indexes = {name: found["columns"] for name, found in constraints.items() if found["index"]}
 
-    assert indexes["interaction_by_drug"] == ["interactant_drug_id", "drug_id", "severity"]
-    assert indexes["interaction_by_class"] == ["interactant_class_id", "drug_id", "severity"]
+    ranked = ["drug_id", "severity", "drug_name", "id"]
+    assert indexes["interaction_ranked_by_drug"] == ["interactant_drug_id", *ranked]
+    assert indexes["interaction_ranked_by_class"] == ["interactant_class_id", *ranked]
     assert ["interactant_drug_id"] not in indexes.values()
     assert ["interactant_class_id"] not in indexes.values()
+
+
+def test_each_row_keeps_the_name_of_its_drug_however_it_is_written():
+    """The name the rows are ranked by is copied onto each (Interaction.drug_name): by save(),
+    by bulk_create() whether it holds the drug or only its id, and again when the drug is
+    renamed."""
+    tizanidine, zolpidem = (
+        DrugFactory(generic_name="Tizanidine"),
+        DrugFactory(generic_name="Zolpidem"),
+    )
+    baclofen = DrugFactory(generic_name="Baclofen")
+    saved = InteractionFactory(drug=tizanidine, interactant_drug=baclofen)
+    held, by_id = Interaction.objects.bulk_create(
+        [
+            Interaction(drug=zolpidem, interactant_drug=baclofen, severity=Severity.MAJOR),
+            Interaction(drug_id=tizanidine.pk, interactant_drug=zolpidem, severity=Severity.MINOR),
+        ]
+    )
+
+    def stored(row):
+        return Interaction.objects.values_list("drug_name", flat=True).get(pk=row.pk)
+
+    assert (stored(saved), stored(held), stored(by_id)) == ("Tizanidine", "Zolpidem", "Tizanidine")
+
+    tizanidine.generic_name = "Tizanidine hydrochloride"
+    tizanidine.save()
+    assert stored(saved) == stored(by_id) == "Tizanidine hydrochloride"
+    assert stored(held) == "Zolpidem"
+
+    zolpidem.summary = "Sleep."
+    zolpidem.save(update_fields=["summary"])  # the name not written: nothing to copy
+    assert stored(held) == "Zolpidem"
+
+
+def test_the_migration_copies_every_row_its_drug_name():
+    """drugs 0018 gives the rows that were there before it the name of their drug."""
+    migration = importlib.import_module("drugs.migrations.0018_interaction_drug_name")
+    rows = [
+        InteractionFactory(drug=DrugFactory(generic_name=name), interactant_drug=DrugFactory())
+        for name in ("Tizanidine", "Zolpidem")
+    ]
+    Interaction.objects.update(drug_name="")
+
+    # A migration's function reads only the alias of the schema editor's connection; SQLite
+    # gives no schema editor inside a test's transaction.
+    migration.copy_names(django_apps, SimpleNamespace(connection=connection))
+
+    names = Interaction.objects.filter(pk__in=[r.pk for r in rows]).values_list(
+        "drug_name", flat=True
+    )
+    assert sorted(names) == ["Tizanidine", "Zolpidem"]
+    assert not Interaction.objects.exclude(drug_name=F("drug__generic_name")).exists()
 
 
 def test_the_rows_of_others_name_the_drug_itself_without_a_query(django_assert_num_queries):

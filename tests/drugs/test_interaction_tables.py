@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.forms.models import model_to_dict
 
 from drugs.forms import InteractionForm
@@ -76,6 +77,8 @@ def test_names_match_by_generic_and_brand_case_insensitively(drugs, editorial):
     assert between(drugs["Clarithromycin"], drugs["Diazepam"]).interactant_drug == drugs["Diazepam"]
     assert summary.pairs[Result.CREATED] == 4
     assert summary.matched_pairs == 5  # the four above and the editorial one
+    # Each row holds the name of the drug it is stored on, which ranks it (drugs 0018).
+    assert not Interaction.objects.exclude(drug_name=F("drug__generic_name")).exists()
 
 
 def test_severity_mapped_and_source_kept(drugs):

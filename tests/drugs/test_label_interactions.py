@@ -260,6 +260,8 @@ def test_a_second_run_changes_nothing(oxycodone, alcohol):
 
     assert (first.created, first.labels) == (3, 1)
     assert (second.created, second.updated, second.removed, second.unchanged) == (0, 0, 0, 3)
+    # Written in bulk, each row still holds its drug's name, which ranks it (drugs 0018).
+    assert set(rows().values_list("drug_name", flat=True)) == {oxycodone.generic_name}
     assert str(second) == (
         "Interactions from 1 FDA labels: 0 created, 0 updated, 0 removed, 3 unchanged"
     )

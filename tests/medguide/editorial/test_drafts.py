@@ -17,7 +17,7 @@ from medguide.editorial.models import Status
 from medguide.search import index as search_index
 from medguide.search.models import SearchDocument
 from tests.admin_forms import change_form_data, change_url, press
-from tests.factories import ArticleFactory, DrugFactory
+from tests.factories import ArticleFactory, DrugFactory, InteractionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -154,6 +154,26 @@ def test_a_reviewer_publishes_the_draft_from_the_form(baclofen, editor_client, r
     assert "Medically reviewed by Dr Ada Reviewer" in page
     found = Client().get("/search/", {"q": "zephyrine"}).context["results"]
     assert [result.title for result in found] == ["Baclofen"]
+
+
+def test_a_rename_reaches_its_interactions_ranking_only_when_published(
+    baclofen, editor_client, reviewer_client
+):
+    """The rows a monograph's interactions are ranked by hold its live name (drugs 0018): a
+    draft that renames it leaves them, the reviewer's publish renames them."""
+    InteractionFactory(drug=baclofen, interactant_drug=DrugFactory(generic_name="Zolpidem"))
+
+    def ranked_by() -> set[str]:
+        return set(baclofen.interactions.values_list("drug_name", flat=True))
+
+    response = save(editor_client, baclofen, generic_name="Baclofen sodium")
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert ranked_by() == {"Baclofen"}
+
+    assert save(reviewer_client, baclofen, button="publish").status_code == 302
+    baclofen.refresh_from_db()
+    assert baclofen.generic_name == "Baclofen sodium"
+    assert ranked_by() == {"Baclofen sodium"}
 
 
 def test_publishing_the_draft_refreshes_the_page_cache(

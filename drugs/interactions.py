@@ -280,16 +280,20 @@ class DrugInteractions:
             )
         return sorted(entries, key=sort_key)
 
+    def _by_other_public_drugs(self) -> QuerySet[Interaction]:
+        """Rows other drugs store, those the public does not see left out, unordered."""
+        return (
+            Interaction.objects.order_by()
+            .exclude(drug=self.drug)
+            .exclude(drug__in=Drug.objects.hidden().values("pk"))
+        )
+
     def _others(self) -> QuerySet[Interaction]:
         """The rows other public drugs store about this one, by its name or a class it is in,
         in the order readers see them: the whole list's query."""
         lineage, _substances = self._lineage
-        rows = (
-            Interaction.objects.filter(
-                Q(interactant_drug=self.drug) | Q(interactant_class__in=list(lineage))
-            )
-            .exclude(drug=self.drug)
-            .exclude(drug__in=Drug.objects.hidden().values("pk"))
+        rows = self._by_other_public_drugs().filter(
+            Q(interactant_drug=self.drug) | Q(interactant_class__in=list(lineage))
         )
         return rows.order_by(severity_rank("severity"), Lower("drug_name"), "pk")
 
@@ -300,11 +304,7 @@ class DrugInteractions:
         combined the two indexes in a bitmap and then read every row: 6,200 blocks of the
         table for phenytoin's 8,428 at 20,000 medicines."""
         lineage, _substances = self._lineage
-        public = (
-            Interaction.objects.order_by()
-            .exclude(drug=self.drug)
-            .exclude(drug__in=Drug.objects.hidden().values("pk"))
-        )
+        public = self._by_other_public_drugs()
         by_name = public.filter(interactant_drug=self.drug)
         if not lineage:
             return by_name

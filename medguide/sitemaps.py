@@ -4,7 +4,8 @@ catalogue: the site's pages, the published drugs, classes and conditions that ha
 drugs, and the live guides, each with the time it last changed."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, Max, OuterRef
+from django.core.paginator import Paginator
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.urls import reverse
 
 from articles.models import Article
@@ -22,6 +23,18 @@ class PagedSitemap(Sitemap):
         # Django's default reads every item of the section to find the latest; the index
         # leaves it out instead, and each address keeps its own lastmod.
         return None
+
+    def counted(self) -> QuerySet | list:
+        """What the index and each page count to know how many pages there are: the items,
+        unless a section says how to count them for less."""
+        return self.items()
+
+    @property
+    def paginator(self) -> Paginator:
+        pages = Paginator(self.items(), self.limit)
+        counted = self.counted()
+        pages.count = counted.count() if isinstance(counted, QuerySet) else len(counted)
+        return pages
 
 
 class PageSitemap(PagedSitemap):
@@ -56,13 +69,13 @@ class DrugClassSitemap(PagedSitemap):
     changefreq = "weekly"
     priority = 0.5
 
-    def items(self):
+    def counted(self):
         published = Drug.objects.published()
+        return DrugClass.objects.filter(Exists(published.filter(classes=OuterRef("pk"))))
+
+    def items(self):
         return (
-            DrugClass.objects.filter(Exists(published.filter(classes=OuterRef("pk"))))
-            .annotate(changed=Max("drugs__updated_at"))
-            .only("slug")
-            .order_by("name")
+            self.counted().annotate(changed=Max("drugs__updated_at")).only("slug").order_by("name")
         )
 
     def lastmod(self, drug_class: DrugClass):
@@ -73,12 +86,15 @@ class ConditionSitemap(PagedSitemap):
     changefreq = "weekly"
     priority = 0.5
 
-    def items(self):
+    def counted(self):
         published = Drug.objects.published()
+        return Condition.objects.filter(
+            Exists(published.filter(indications__condition=OuterRef("pk")))
+        )
+
+    def items(self):
         return (
-            Condition.objects.filter(
-                Exists(published.filter(indications__condition=OuterRef("pk")))
-            )
+            self.counted()
             .annotate(changed=Max("indications__drug__updated_at"))
             .only("slug")
             .order_by("name")

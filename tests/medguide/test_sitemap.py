@@ -86,6 +86,29 @@ def test_no_sitemap_page_lists_more_than_its_limit(client, monkeypatch):
     assert all(len(xml(client, path).findall("s:url", NS)) <= 2 for path in drug_pages)
 
 
+def test_class_and_condition_pages_are_counted_as_they_are_listed(client, monkeypatch):
+    """The index counts these sections without their last-change aggregate (a join over
+    every medicine of every class: 29 and 98 ms on SQLite at 20,000 medicines), so the count
+    must be that of what the pages list: a class of several medicines once, one of drafts
+    only not at all."""
+    monkeypatch.setattr(sitemaps.PagedSitemap, "limit", 2)
+    classes = [DrugClassFactory(name=f"Class {n}") for n in range(5)]
+    conditions = [ConditionFactory(name=f"Condition {n}") for n in range(5)]
+    for n in range(4):  # classes and conditions 0-3 have two public medicines each
+        for copy in range(2):
+            drug = DrugFactory(generic_name=f"Member {n} {copy}", classes=[classes[n]])
+            IndicationFactory(drug=drug, condition=conditions[n])
+    draft = DrugFactory(status=Status.DRAFT, classes=[classes[4]])
+    IndicationFactory(drug=draft, condition=conditions[4])
+    for section in ("classes", "conditions"):
+        site = sitemaps.SITEMAPS[section]()
+        assert site.paginator.count == len(site.items()) == 4
+        pages = [path for path in sections(client) if path.startswith(f"/sitemap-{section}.xml")]
+        assert pages == [f"/sitemap-{section}.xml", f"/sitemap-{section}.xml?p=2"]
+        listed = [url for path in pages for url in xml(client, path).findall("s:url", NS)]
+        assert len(listed) == 4
+
+
 @pytest.mark.parametrize(
     "path", ["/sitemap-nothing.xml", "/sitemap-drugs.xml?p=99", "/sitemap-drugs.xml?p=x"]
 )

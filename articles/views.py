@@ -34,13 +34,19 @@ def medicines_with_guides(chosen: str = "", *, most: list[Drug] | None = None) -
     any, by name. One query over the guide–medicine links, however many medicines have
     guides; given `most`, one that reads the chosen medicine's links only: an address with
     any other ?drug= (a slug no medicine has) aggregated every link again (90 ms on
-    PostgreSQL at 50,000 guides, 190 on SQLite)."""
-    links = Article.related_drugs.through.objects.filter(
-        published_through("article"), published_through("drug")
-    )
+    PostgreSQL at 50,000 guides, 190 on SQLite).
+
+    The links counted are those of neither a guide nor a medicine the public does not see,
+    left out by those few ids (Publishable.hidden()) rather than by joining the many that are
+    public: joined, SQLite looked up the medicine of each of 78,550 links, and its row holds
+    the label's text (261 ms against 80 at 20,000 medicines; PostgreSQL 84 against 41)."""
+    links = Article.related_drugs.through.objects
     if most is None:
+        public = links.exclude(article__in=Article.objects.hidden().values("pk")).exclude(
+            drug__in=Drug.objects.hidden().values("pk")
+        )
         wanted = Q(
-            pk__in=links.values("drug_id")
+            pk__in=public.values("drug_id")
             .annotate(guides=Count("pk"))
             .order_by("-guides", "drug_id")
             .values("drug_id")[:FILTER_MEDICINES]
@@ -48,7 +54,10 @@ def medicines_with_guides(chosen: str = "", *, most: list[Drug] | None = None) -
     else:
         wanted = Q(pk__in=[drug.pk for drug in most])
     if chosen:
-        wanted |= Q(slug=chosen, pk__in=links.filter(drug__slug=chosen).values("drug_id"))
+        chosen_links = links.filter(
+            published_through("article"), published_through("drug"), drug__slug=chosen
+        )
+        wanted |= Q(slug=chosen, pk__in=chosen_links.values("drug_id"))
     return list(Drug.objects.filter(wanted).order_by("generic_name"))
 
 

@@ -386,12 +386,22 @@ def test_the_medicine_filter_offers_those_with_most_guides_and_the_chosen_one(cl
     many, some, one = (DrugFactory(generic_name=name) for name in ("Manyex", "Someex", "Onex"))
     for drug, guides in ((many, 3), (some, 2), (one, 1)):
         ArticleFactory.create_batch(guides, related_drugs=[drug])
-    ArticleFactory(status=Status.DRAFT, related_drugs=[one])  # drafts do not count
+    # Neither drafts nor scheduled guides count, nor are hidden medicines offered.
+    later = timezone.now() + timedelta(days=1)
     ArticleFactory(status=Status.DRAFT, related_drugs=[one])
+    ArticleFactory(published_at=later, related_drugs=[one])
+    ArticleFactory(status=Status.ARCHIVED, related_drugs=[one])
+    for hidden_drug in (
+        DrugFactory(generic_name="Draftex", status=Status.DRAFT),
+        DrugFactory(generic_name="Laterex", published_at=later),
+    ):
+        ArticleFactory.create_batch(4, related_drugs=[hidden_drug])
     options = re.findall(r'<option value="([a-z-]+)"[^>]*>', page(client, "/articles/"))
     assert "manyex" in options
     assert "someex" in options
     assert "onex" not in options
+    assert "draftex" not in options
+    assert "laterex" not in options
     chosen = page(client, "/articles/?drug=onex")
     assert '<option value="onex" selected>Onex</option>' in chosen
     assert "Guides about Onex" in chosen

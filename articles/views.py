@@ -103,8 +103,14 @@ class GuideListView(NearestPageMixin, ListView):
             self.query["page"],
             shown=Article.objects.for_list(),
             walks_an_index=True,
+            length=self.length(),
         )
         return page.paginator, page, page.object_list, page.has_other_pages()
+
+    def length(self) -> int | None:
+        """How many guides the list holds, when it can be counted for less than its count()
+        takes; None, and the list is counted."""
+        return None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(heading=self.heading(), **kwargs)
@@ -210,10 +216,16 @@ class TagArticleListView(GuideListView):
         self.tag = get_object_or_404(tags_in_use(), slug=slug)
         # The tag's guides by id (IN): joined to its taggings instead, PostgreSQL sorted all
         # 4,245 guides of a tag at scale with their rows to show 20 (26 -> 8.5 ms).
-        tagged = TaggedItem.objects.filter(
+        self.tagged = TaggedItem.objects.filter(
             tag=self.tag, content_type=ContentType.objects.get_for_model(Article)
         )
-        return Article.objects.published().filter(pk__in=tagged.values("object_id"))
+        return Article.objects.published().filter(pk__in=self.tagged.values("object_id"))
+
+    def length(self) -> int:
+        # The tag's taggings less those of the few guides the public does not see (a guide
+        # has a tag once): counted as the published guides among them, SQLite read the row of
+        # each of the 4,245 guides of a tag at scale (18 ms, against 4; PostgreSQL 12 and 11).
+        return self.tagged.exclude(object_id__in=Article.objects.hidden().values("pk")).count()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)

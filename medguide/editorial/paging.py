@@ -37,7 +37,9 @@ def nearest_page(paginator: Paginator, number: int) -> Page:
     return paginator.page(min(number, paginator.num_pages))
 
 
-def nearest_page_of(rows, per_page: int, number: int, *, shown, walks_an_index=False) -> Page:
+def nearest_page_of(
+    rows, per_page: int, number: int, *, shown, walks_an_index=False, length: int | None = None
+) -> Page:
     """nearest_page() of the ordered queryset `rows`, whose page is found by id and then
     fetched with `shown` (the same model's queryset with what the page shows: select_related,
     only, prefetches). Sorting and cutting the ids alone lets the database leave the shown
@@ -49,18 +51,26 @@ def nearest_page_of(rows, per_page: int, number: int, *, shown, walks_an_index=F
     that condition). Not when the database finds the order by walking an index and stops at
     the page's end (`walks_an_index`: a class's medicines, by name): to count, PostgreSQL
     then walked all 20,000 names for a class of 682 (79 ms, against 5 and a 6 ms count). A
-    page past the end is counted on its own, to show the last page."""
+    page past the end is counted on its own, to show the last page. `length` is the list's
+    length when the caller counted it for less than `rows.count()`."""
     number = min(number, (sys.maxsize - 1) // per_page)  # no offset past what SQL can hold
     if walks_an_index:
-        paginator = Paginator(rows.values_list("pk", flat=True), per_page)
+        ids = rows.values_list("pk", flat=True)
+        paginator = (
+            Paginator(ids, per_page)
+            if length is None
+            else CountedPaginator(ids, per_page, count=length)
+        )
         page = nearest_page(paginator, number)
         ids = list(page.object_list)
     else:
         ranked = rows.annotate(length=Window(Count("pk"))).values_list("pk", "length")
         found = list(ranked[(number - 1) * per_page : number * per_page])
-        page = nearest_page(
-            CountedPaginator((), per_page, count=found[0][1] if found else rows.count()), number
-        )
+        if found:
+            length = found[0][1]
+        elif length is None:
+            length = rows.count()
+        page = nearest_page(CountedPaginator((), per_page, count=length), number)
         if page.number != number:  # past the end: the last page's ids
             found = list(ranked[(page.number - 1) * per_page : page.number * per_page])
         ids = [pk for pk, _length in found]

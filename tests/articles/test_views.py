@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
+from articles.views import GUIDES_PER_PAGE
 from medguide.editorial.models import Status
 from medguide.editorial.paging import page_number
 from tests.factories import (
@@ -528,6 +529,19 @@ def test_tag_page_paginates(client):
     html = page(client, "/articles/tag/walking/?page=2")
     assert len(titles_in(html)) == 1
     assert 'href="?page=1" rel="prev"' in html
+
+
+def test_tag_page_counts_only_the_guides_it_shows(client, hidden):
+    """The tag's pages are counted from its taggings less those of hidden guides: a page of
+    public guides and a draft, a scheduled and an archived guide with the tag is one page."""
+    ArticleFactory.create_batch(GUIDES_PER_PAGE, tags=["walking"])
+    ArticleFactory(status=Status.ARCHIVED, tags=["walking"])
+    html = page(client, "/articles/tag/walking/")
+    assert len(titles_in(html)) == GUIDES_PER_PAGE
+    assert "Page 1 of" not in html
+    assert 'rel="next"' not in html
+    ArticleFactory(tags=["walking"])
+    assert "Page 1 of 2" in page(client, "/articles/tag/walking/")
 
 
 # The drug page's Guides section

@@ -24,16 +24,18 @@ class PagedSitemap(Sitemap):
         # leaves it out instead, and each address keeps its own lastmod.
         return None
 
-    def counted(self) -> QuerySet | list:
-        """What the index and each page count to know how many pages there are: the items,
-        unless a section says how to count them for less."""
-        return self.items()
+    def counted(self) -> QuerySet | None:
+        """What the index and each page count, in place of the items, to know how many pages
+        there are: for a section whose items cost more to list than to count; None counts the
+        items."""
+        return None
 
     @property
     def paginator(self) -> Paginator:
-        pages = Paginator(self.items(), self.limit)
+        pages = super().paginator
         counted = self.counted()
-        pages.count = counted.count() if isinstance(counted, QuerySet) else len(counted)
+        if counted is not None:
+            pages.count = counted.count()
         return pages
 
 

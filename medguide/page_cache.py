@@ -141,11 +141,16 @@ class FetchFromCacheMiddleware(django_cache.FetchFromCacheMiddleware):
             deadline = time.monotonic() + wait
             while time.monotonic() < deadline:
                 time.sleep(WAIT_STEP_SECONDS)
+                # The lock first: a render stores its page before it lets the lock go, so a
+                # lock seen gone means any page it stored is there to read. Read after the
+                # page, a render ending between the two looked like one that stored nothing,
+                # and its waiter rendered the page again.
+                released = self.cache.get(lock) is None
                 key = get_cache_key(keyed, generation.token, "GET", cache=self.cache)
                 response = self.cache.get(key) if key else None
                 if response is not None:
                     return response
-                if self.cache.get(lock) is None:
+                if released:
                     break  # rendered but not stored (a 404, a redirect): render it here
         except Exception:
             logger.warning("Page cache unavailable; rendering without it", exc_info=True)

@@ -375,6 +375,59 @@ def test_readers_asking_while_a_page_renders_get_that_render(
         assert responses[name].content == responses["first"].content
 
 
+def test_a_render_ending_while_a_reader_looks_for_its_page_is_not_rendered_again(
+    page_cache, transactional_db, monkeypatch
+):
+    """The race a loaded machine found: the render stores its page and lets its lock go just
+    after a waiting reader looked for the page and just before it looked at the lock. That
+    reader must take the stored page, not render it a second time."""
+    from drugs.views import DrugDetailView
+    from medguide import page_cache as page_cache_module
+
+    url = DrugFactory(generic_name="Racezole").get_absolute_url()
+    rendering, release, renders = threading.Event(), threading.Event(), []
+    real_get, real_key = DrugDetailView.get, page_cache_module.get_cache_key
+    responses, first_done, waiter_looks = {}, threading.Event(), []
+
+    def held_get(self, request, *args, **kwargs):
+        renders.append(request)
+        rendering.set()
+        release.wait(30)
+        return real_get(self, request, *args, **kwargs)
+
+    def key_while_the_render_ends(*args, **kwargs):
+        """The waiter's first look while it waits (its second in all: the first is its
+        request's own lookup) finds no page; the render then ends before it goes on."""
+        key = real_key(*args, **kwargs)
+        if threading.current_thread().name == "waiter":
+            waiter_looks.append(key)
+            if len(waiter_looks) == 2:
+                release.set()
+                first.join(30)
+                first_done.set()
+        return key
+
+    def read(name: str) -> None:
+        try:
+            responses[name] = Client().get(url)
+        finally:
+            connection.close()  # this thread's own connection
+
+    monkeypatch.setattr(DrugDetailView, "get", held_get)
+    monkeypatch.setattr(page_cache_module, "get_cache_key", key_while_the_render_ends)
+    first = threading.Thread(target=read, args=("first",))
+    first.start()
+    assert rendering.wait(30)
+    waiter = threading.Thread(target=read, args=("waiter",), name="waiter")
+    waiter.start()
+    waiter.join(30)
+    assert first_done.is_set()  # the waiter did look while the render was held
+    assert len(renders) == 1
+    assert responses["first"]["X-Page-Cache"] == "miss"
+    assert responses["waiter"]["X-Page-Cache"] == "hit"
+    assert responses["waiter"].content == responses["first"].content
+
+
 def test_a_reader_waits_in_vain_for_a_render_that_died_then_renders_it(
     page_cache, reader, baclofen, settings, monkeypatch
 ):

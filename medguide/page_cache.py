@@ -112,8 +112,7 @@ class FetchFromCacheMiddleware(django_cache.FetchFromCacheMiddleware):
             return None
         try:
             generation = caching.current_generation()
-            key = get_cache_key(keyed, generation.token, "GET", cache=self.cache)
-            response = self.cache.get(key) if key else None
+            response = self._stored(keyed, generation)
         except Exception:  # a cache server that is down must not take the site with it
             logger.warning("Page cache unavailable; serving without it", exc_info=True)
             caching.mark_unreached()  # what it stored before may be stale when it comes back
@@ -126,6 +125,11 @@ class FetchFromCacheMiddleware(django_cache.FetchFromCacheMiddleware):
             return None
         request._page_cache_hit = True
         return response
+
+    def _stored(self, keyed: HttpRequest, generation) -> HttpResponse | None:
+        """The page stored for this request in this generation, if any."""
+        key = get_cache_key(keyed, generation.token, "GET", cache=self.cache)
+        return self.cache.get(key) if key else None
 
     def render_once(self, request, keyed, generation) -> HttpResponse | None:
         """None when this request is to render the page (it holds the lock, or waited for
@@ -146,8 +150,7 @@ class FetchFromCacheMiddleware(django_cache.FetchFromCacheMiddleware):
                 # page, a render ending between the two looked like one that stored nothing,
                 # and its waiter rendered the page again.
                 released = self.cache.get(lock) is None
-                key = get_cache_key(keyed, generation.token, "GET", cache=self.cache)
-                response = self.cache.get(key) if key else None
+                response = self._stored(keyed, generation)
                 if response is not None:
                     return response
                 if released:

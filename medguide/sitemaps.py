@@ -10,10 +10,17 @@ from django.urls import reverse
 
 from articles.models import Article
 from drugs.models import Condition, Drug, DrugClass
+from medguide.editorial.models import published_through
 
 # Addresses to a sitemap page (the protocol allows 50,000); at scale a page of 5,000 took
 # 371 ms of CPU to render, which is too long for one request.
 SITEMAP_LIMIT = 1000
+
+
+def last_public_change(drugs: str):
+    """When the newest of the medicines at `drugs` (a path to them) that readers see last
+    changed: a page listing medicines changes with them, and not when a draft does."""
+    return Max(f"{drugs}__updated_at", filter=published_through(drugs))
 
 
 class PagedSitemap(Sitemap):
@@ -77,7 +84,10 @@ class DrugClassSitemap(PagedSitemap):
 
     def items(self):
         return (
-            self.counted().annotate(changed=Max("drugs__updated_at")).only("slug").order_by("name")
+            self.counted()
+            .annotate(changed=last_public_change("drugs"))
+            .only("slug")
+            .order_by("name")
         )
 
     def lastmod(self, drug_class: DrugClass):
@@ -97,7 +107,7 @@ class ConditionSitemap(PagedSitemap):
     def items(self):
         return (
             self.counted()
-            .annotate(changed=Max("indications__drug__updated_at"))
+            .annotate(changed=last_public_change("indications__drug"))
             .only("slug")
             .order_by("name")
         )

@@ -109,6 +109,23 @@ def test_class_and_condition_pages_are_counted_as_they_are_listed(client, monkey
         assert len(listed) == 4
 
 
+def test_class_and_condition_pages_change_with_their_public_medicines_only(client):
+    """A draft's or an archived medicine's edit changes nothing a reader sees on its class's
+    or condition's page, so it must not move that page's lastmod either."""
+    relaxants = DrugClassFactory(slug="relaxants")
+    spasticity = ConditionFactory(slug="spasticity")
+    public = DrugFactory(classes=[relaxants])
+    IndicationFactory(drug=public, condition=spasticity)
+    later = public.updated_at + timedelta(days=3)
+    for status in (Status.DRAFT, Status.ARCHIVED):
+        hidden = DrugFactory(status=status, classes=[relaxants])
+        IndicationFactory(drug=hidden, condition=spasticity)
+        type(hidden).objects.filter(pk=hidden.pk).update(updated_at=later)
+    urls = sitemap(client)
+    for path in ("/drug-classes/relaxants/", "/conditions/spasticity/"):
+        assert urls[path] == public.updated_at.date().isoformat()
+
+
 @pytest.mark.parametrize(
     "path", ["/sitemap-nothing.xml", "/sitemap-drugs.xml?p=99", "/sitemap-drugs.xml?p=x"]
 )

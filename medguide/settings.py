@@ -1,9 +1,11 @@
 """MedGuide settings: one module, every value decided by the environment (see README)."""
 
 import logging
+import re
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
 from medguide.logs import JSON_FORMATTER, PRIVATE_FILTER
@@ -106,6 +108,24 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     # one that drops packets must not hold a reader for the system's minutes-long timeout.
     DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     DATABASE_ROUTERS = ["medguide.replicas.ReplicaRouter"]
+# PostgreSQL binds parameters on the server, and a statement a connection runs a second time
+# is prepared there, so it is parsed and planned once per connection rather than for every
+# page (docs/decisions/prepared-statements.md). Django's own default prepares nothing. A
+# connection pooler in transaction mode older than PgBouncer 1.21 cannot keep prepared
+# statements: DATABASE_PREPARE_THRESHOLD=none turns them off, leaving the server binding.
+# medguide.postgresql is Django's backend told PostgreSQL's limit of parameters a statement.
+PREPARE_THRESHOLD = env.str("DATABASE_PREPARE_THRESHOLD", default="2").strip().lower()
+if PREPARE_THRESHOLD != "none" and not re.fullmatch("[0-9]+", PREPARE_THRESHOLD):
+    raise ImproperlyConfigured(
+        f"DATABASE_PREPARE_THRESHOLD is {PREPARE_THRESHOLD!r}: a whole number of runs, or none"
+    )
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database["ENGINE"] = "medguide.postgresql"
+        _database.setdefault("OPTIONS", {}).update(
+            server_side_binding=True,
+            prepare_threshold=None if PREPARE_THRESHOLD == "none" else int(PREPARE_THRESHOLD),
+        )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets pages be read while an import writes, and synchronous=NORMAL skips the disk
     # flush on every commit (still safe if the process dies): per-record imports got 1.6x faster.

@@ -296,17 +296,17 @@ def postgres_sites(tmp_path):
     medguide_chaos_int_<run>_<name> (a copy of `template` when given), and the environment
     for manage.py on it, with the Redis page cache under a key prefix of its own. Drops those
     databases and deletes those keys afterwards, and nothing else."""
-    psycopg2 = pytest.importorskip("psycopg2")
-    from psycopg2 import sql
+    psycopg = pytest.importorskip("psycopg")
+    from psycopg import sql
 
     redis = pytest.importorskip("redis")
     if not (SHARED_LABELS.exists() and NDFRT.exists()):
         unavailable(f"no shared data at {DATA}")
     try:
-        admin = psycopg2.connect(dbname="postgres", connect_timeout=3, **POSTGRES)
-    except psycopg2.OperationalError as error:
+        # Autocommit: CREATE and DROP DATABASE run outside a transaction.
+        admin = psycopg.connect(dbname="postgres", connect_timeout=3, autocommit=True, **POSTGRES)
+    except psycopg.OperationalError as error:
         unavailable(f"PostgreSQL does not answer: {error}")
-    admin.autocommit = True
     keys = redis.Redis.from_url(CHAOS_REDIS, socket_connect_timeout=3)
     try:
         keys.ping()
@@ -350,11 +350,10 @@ def postgres_sites(tmp_path):
 
 
 def connect(database: str):
-    import psycopg2
+    import psycopg
 
-    connection = psycopg2.connect(dbname=database, **POSTGRES)
-    connection.autocommit = True  # each query sees what the import has committed so far
-    return connection
+    # Autocommit: each query sees what the import has committed so far.
+    return psycopg.connect(dbname=database, autocommit=True, **POSTGRES)
 
 
 def ndfrt_interactions(connection) -> int:
@@ -381,7 +380,7 @@ def store_pages(env: dict[str, str], token: str) -> None:
 def postgres_state(database: str, env: dict[str, str]) -> dict[str, object]:
     """The rows (INTERACTION_STATE_QUERIES), the size of every table, and whether pages
     stored before the import (or between a kill and the rerun) would still be served."""
-    from psycopg2 import sql
+    from psycopg import sql
 
     from medguide.editorial.caching import GENERATION_KEY
 

@@ -73,15 +73,15 @@ def test_outside_a_request_everything_uses_the_primary():
 @pytest.fixture(scope="module")
 def primary():
     """A migrated PostgreSQL database of this module's own, its URL."""
-    psycopg2 = pytest.importorskip("psycopg2")
+    psycopg = pytest.importorskip("psycopg")
     name = f"medguide_replica_{uuid.uuid4().hex[:12]}"
     try:
-        admin = psycopg2.connect(f"{POSTGRES}/postgres", connect_timeout=3)
-    except psycopg2.OperationalError as error:
+        # Autocommit: CREATE and DROP DATABASE run outside a transaction.
+        admin = psycopg.connect(f"{POSTGRES}/postgres", connect_timeout=3, autocommit=True)
+    except psycopg.OperationalError as error:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL does not answer: {error}")
         pytest.skip(f"PostgreSQL does not answer: {error}")
-    admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}"')
     url = f"{POSTGRES}/{name}"

@@ -1,5 +1,6 @@
 """Production settings pass Django's deploy checks; a missing SECRET_KEY is reported."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -83,3 +84,50 @@ def test_the_documented_production_profile_passes_the_deploy_checks(tmp_path):
     result = check_deploy(tmp_path, **profile, SECRET_KEY=secrets.token_urlsafe(50))
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+READ_DATABASES = (
+    "import json; from django.conf import settings; "
+    "print(json.dumps({alias: [db['ENGINE'], db.get('OPTIONS', {})] "
+    "for alias, db in settings.DATABASES.items()}))"
+)
+
+
+def database_settings(**environment: str) -> subprocess.CompletedProcess:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DATABASE_URL": "postgres://medguide@db.invalid:5432/medguide",
+        "DATABASE_REPLICA_URL": "postgres://medguide@replica.invalid:5432/medguide",
+        **environment,
+    }
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {READ_DATABASES}"],
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "medguide.settings",
+            "PYTHONPATH": str(MANAGE.parent),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("given", "threshold"), [({}, 2), ({"DATABASE_PREPARE_THRESHOLD": "none"}, None)]
+)
+def test_postgresql_binds_on_the_server_and_prepares_as_the_environment_says(given, threshold):
+    """Every PostgreSQL alias, the replica too (docs/decisions/prepared-statements.md)."""
+    result = database_settings(**given)
+    assert result.returncode == 0, result.stderr
+    for engine, options in json.loads(result.stdout).values():
+        assert engine == "medguide.postgresql"
+        assert options["server_side_binding"] is True
+        assert options["prepare_threshold"] == threshold
+
+
+def test_a_prepare_threshold_that_is_not_a_number_is_refused_by_name():
+    result = database_settings(DATABASE_PREPARE_THRESHOLD="often")
+    assert result.returncode != 0
+    assert "DATABASE_PREPARE_THRESHOLD is 'often'" in result.stderr

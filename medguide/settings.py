@@ -109,10 +109,12 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     DATABASE_ROUTERS = ["medguide.replicas.ReplicaRouter"]
 # PostgreSQL binds parameters on the server, and a statement a connection runs a second time
-# is prepared there, so it is parsed and planned once per connection rather than for every
-# page (docs/decisions/prepared-statements.md). Django's own default prepares nothing. A
-# connection pooler in transaction mode older than PgBouncer 1.21 cannot keep prepared
-# statements: DATABASE_PREPARE_THRESHOLD=none turns them off, leaving the server binding.
+# is prepared there, so it is parsed once per connection rather than for every page
+# (docs/decisions/prepared-statements.md); Django's own default prepares nothing. It is still
+# planned for each run's values (plan_cache_mode): a plan made once for any values cost the
+# server up to twice the CPU for the guide list and the sitemap index. A connection pooler in
+# transaction mode older than PgBouncer 1.21 cannot keep prepared statements:
+# DATABASE_PREPARE_THRESHOLD=none turns them off, leaving the server binding.
 # medguide.postgresql is Django's backend told PostgreSQL's limit of parameters a statement.
 PREPARE_THRESHOLD = env.str("DATABASE_PREPARE_THRESHOLD", default="2").strip().lower()
 if PREPARE_THRESHOLD != "none" and not re.fullmatch("[0-9]+", PREPARE_THRESHOLD):
@@ -126,6 +128,11 @@ for _database in DATABASES.values():
             server_side_binding=True,
             prepare_threshold=None if PREPARE_THRESHOLD == "none" else int(PREPARE_THRESHOLD),
         )
+        if PREPARE_THRESHOLD != "none":
+            _options = _database["OPTIONS"].get("options", "")
+            _database["OPTIONS"]["options"] = (
+                f"{_options} -c plan_cache_mode=force_custom_plan".strip()
+            )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets pages be read while an import writes, and synchronous=NORMAL skips the disk
     # flush on every commit (still safe if the process dies): per-record imports got 1.6x faster.

@@ -47,6 +47,14 @@ def test_postgresql_prepares_a_statement_a_connection_repeats():
 
 
 @postgresql_only
+def test_postgresql_plans_a_prepared_statement_for_each_run_s_values():
+    """A plan made once for any values misjudged how many rows "published by now" keeps."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_custom_plan"
+
+
+@postgresql_only
 def test_postgresql_binds_parameters_on_the_server():
     assert connection.settings_dict["OPTIONS"]["server_side_binding"] is True
     with connection.cursor() as cursor:

@@ -125,6 +125,10 @@ def test_postgresql_binds_on_the_server_and_prepares_as_the_environment_says(giv
         assert engine == "medguide.postgresql"
         assert options["server_side_binding"] is True
         assert options["prepare_threshold"] == threshold
+        # Prepared statements are still planned for each run's values.
+        assert ("plan_cache_mode=force_custom_plan" in options.get("options", "")) is bool(
+            threshold
+        )
 
 
 def test_a_prepare_threshold_that_is_not_a_number_is_refused_by_name():

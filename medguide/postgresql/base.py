@@ -5,8 +5,8 @@ sends each one on its own, and PostgreSQL takes at most 65,535 a statement. Djan
 such a limit for Oracle, and with it splits a bulk_create, a bulk_update, an in_bulk and a
 cascade's deletions into statements under it; for PostgreSQL it knows none, because a
 client-bound statement has the values written into its text. This backend gives it the
-limit as Django's Oracle backend does: 20,000 medicines written at once, forty columns each,
-were 800,000 parameters in one statement."""
+limit as Django's Oracle backend does: 20,000 medicines written at once, 33 columns each,
+were 660,000 parameters in one statement."""
 
 from itertools import chain
 

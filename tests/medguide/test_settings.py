@@ -1,4 +1,5 @@
-"""Production settings pass Django's deploy checks; a missing SECRET_KEY is reported."""
+"""Production settings pass Django's deploy checks; a missing SECRET_KEY is reported; the
+admin's address and the database connection's options come from the environment."""
 
 import json
 import os
@@ -14,24 +15,27 @@ pytestmark = pytest.mark.processes
 MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
 
 
-def check_deploy(folder: Path, **environment: str) -> subprocess.CompletedProcess:
-    """`manage.py check --deploy` in a fresh process with only these settings variables
-    (and a database in the test's own folder)."""
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "example.org",
-        "DATABASE_URL": f"sqlite:///{folder / 'deploy.sqlite3'}",
-        **environment,
-    }
+def manage(*arguments: str, **environment: str) -> subprocess.CompletedProcess:
+    """`manage.py <arguments>` in a fresh process with only these settings variables."""
     return subprocess.run(
-        [sys.executable, str(MANAGE), "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
+        [sys.executable, str(MANAGE), *arguments],
+        env={"PATH": os.environ.get("PATH", ""), **environment},
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+
+
+def check_deploy(folder: Path, **environment: str) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy` with these settings variables (and a database in the
+    test's own folder)."""
+    defaults = {
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "example.org",
+        "DATABASE_URL": f"sqlite:///{folder / 'deploy.sqlite3'}",
+    }
+    return manage("check", "--deploy", "--fail-level", "WARNING", **{**defaults, **environment})
 
 
 def test_production_settings_pass_the_deploy_checks(tmp_path):
@@ -53,18 +57,13 @@ RESOLVE_ADMIN = "from django.urls import reverse; print(reverse('admin:index'))"
 
 def test_admin_url_comes_from_the_environment(tmp_path):
     # Slashes are optional: "/editorial-7f3a" and "editorial-7f3a/" give the same address.
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "ADMIN_URL": "/editorial-7f3a",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'admin-url.sqlite3'}",
-    }
-    result = subprocess.run(
-        [sys.executable, str(MANAGE), "shell", "--no-imports", "-c", RESOLVE_ADMIN],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        RESOLVE_ADMIN,
+        ADMIN_URL="/editorial-7f3a",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'admin-url.sqlite3'}",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "/editorial-7f3a/"
@@ -94,23 +93,15 @@ READ_DATABASES = (
 
 
 def database_settings(**environment: str) -> subprocess.CompletedProcess:
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "DATABASE_URL": "postgres://medguide@db.invalid:5432/medguide",
-        "DATABASE_REPLICA_URL": "postgres://medguide@replica.invalid:5432/medguide",
+    """The engine and options of each database alias, as JSON (nothing is connected to)."""
+    return manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        READ_DATABASES,
+        DATABASE_URL="postgres://medguide@db.invalid:5432/medguide",
+        DATABASE_REPLICA_URL="postgres://medguide@replica.invalid:5432/medguide",
         **environment,
-    }
-    return subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {READ_DATABASES}"],
-        env={
-            **env,
-            "DJANGO_SETTINGS_MODULE": "medguide.settings",
-            "PYTHONPATH": str(MANAGE.parent),
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
     )
 
 

@@ -117,21 +117,22 @@ if env.str("DATABASE_REPLICA_URL", default=""):
 # DATABASE_PREPARE_THRESHOLD=none turns them off, leaving the server binding.
 # medguide.postgresql is Django's backend told PostgreSQL's limit of parameters a statement.
 PREPARE_THRESHOLD = env.str("DATABASE_PREPARE_THRESHOLD", default="2").strip().lower()
-if PREPARE_THRESHOLD != "none" and not re.fullmatch("[0-9]+", PREPARE_THRESHOLD):
+if PREPARE_THRESHOLD == "none":
+    _prepare_threshold = None
+elif re.fullmatch("[0-9]+", PREPARE_THRESHOLD):
+    _prepare_threshold = int(PREPARE_THRESHOLD)
+else:
     raise ImproperlyConfigured(
         f"DATABASE_PREPARE_THRESHOLD is {PREPARE_THRESHOLD!r}: a whole number of runs, or none"
     )
 for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.postgresql":
         _database["ENGINE"] = "medguide.postgresql"
-        _database.setdefault("OPTIONS", {}).update(
-            server_side_binding=True,
-            prepare_threshold=None if PREPARE_THRESHOLD == "none" else int(PREPARE_THRESHOLD),
-        )
-        if PREPARE_THRESHOLD != "none":
-            _options = _database["OPTIONS"].get("options", "")
-            _database["OPTIONS"]["options"] = (
-                f"{_options} -c plan_cache_mode=force_custom_plan".strip()
+        _options = _database.setdefault("OPTIONS", {})
+        _options.update(server_side_binding=True, prepare_threshold=_prepare_threshold)
+        if _prepare_threshold is not None:
+            _options["options"] = (
+                f"{_options.get('options', '')} -c plan_cache_mode=force_custom_plan".strip()
             )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets pages be read while an import writes, and synchronous=NORMAL skips the disk

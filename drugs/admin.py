@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from drugs.forms import DrugNameFormSet, FormulationForm, InteractionForm, InteractionFormSet
-from drugs.interactions import interactions_concerning, severity_rank
+from drugs.interactions import interactions_concerning
 from drugs.models import (
     ChangeLogEntry,
     ClassMapping,
@@ -28,6 +28,7 @@ from drugs.models import (
     Product,
     Reference,
     SectionFeedback,
+    SeverityRank,
     SideEffect,
     Strength,
     Substance,
@@ -298,9 +299,7 @@ class DrugAdmin(EditorialAdmin):
         if drug.pk is None:
             return "—"
         rows, _ = interactions_concerning(drug)
-        rows = rows.exclude(drug=drug).order_by(
-            severity_rank("severity"), Lower("drug__generic_name"), "pk"
-        )
+        rows = rows.exclude(drug=drug).order_by(SeverityRank(), Lower("drug__generic_name"), "pk")
         total = rows.count()
         if not total:
             return "None."

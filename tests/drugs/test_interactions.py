@@ -6,11 +6,16 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps as django_apps
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import F
 from django.utils import timezone
 
-from drugs.interactions import DrugInteractions, class_ancestors, interactions_for
+from drugs.interactions import (
+    DrugInteractions,
+    class_ancestors,
+    interactions_for,
+    ranking_statement,
+)
 from drugs.models import Drug, Interaction, Severity
 from medguide.editorial.models import Status
 from tests.factories import (
@@ -208,20 +213,67 @@ def test_every_slice_is_the_start_of_the_whole_sorted_list(django_assert_max_num
             assert found.count() == len(whole)
 
 
-def test_the_rows_naming_a_drug_or_class_are_indexed_with_what_ranks_them():
-    """Ranking the rows other medicines store about a drug reads whose rows they are, how
-    severe, the name they sort by and their ids: the indexes by interactant hold all of it
-    (drugs 0018), so both engines rank phenytoin's 8,428 at scale from the indexes alone. Led
-    by the interactant, they replace its own."""
+def test_the_first_rows_naming_a_drug_or_its_classes_are_read_in_order_from_indexes():
+    """A monograph shows the ten most severe of the rows others store about a drug, by name:
+    each part of them (the rows naming the drug, those naming each class of its lineage) is a
+    range of an index in that order (drugs 0019), whose first entries are the first rows, so
+    neither engine sorts a part for them; only the parts' first rows are merged. The indexes
+    also hold whose rows they are and how severe (to leave out hidden medicines' rows and count
+    the rest), and lead with the interactant, so they serve its lookups and replace its own."""
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, "drugs_interaction")
     indexes = {name: found["columns"] for name, found in constraints.items() if found["index"]}
-
-    ranked = ["drug_id", "severity", "drug_name", "id"]
-    assert indexes["interaction_ranked_by_drug"] == ["interactant_drug_id", *ranked]
-    assert indexes["interaction_ranked_by_class"] == ["interactant_class_id", *ranked]
+    ordered = [None, None, "id", "drug_id", "severity"]  # the rank and the name are expressions
+    assert indexes["interaction_order_by_drug"] == ["interactant_drug_id", *ordered]
+    assert indexes["interaction_order_by_class"] == ["interactant_class_id", *ordered]
     assert ["interactant_drug_id"] not in indexes.values()
     assert ["interactant_class_id"] not in indexes.values()
+
+    depressants = DrugClassFactory(name="CNS depressants")
+    relaxants = DrugClassFactory(name="Muscle relaxants", parent=depressants)
+    baclofen = DrugFactory(generic_name="Baclofen", classes=[relaxants])
+    for severity in Severity.values:
+        InteractionFactory(drug=DrugFactory(), interactant_drug=baclofen, severity=severity)
+        InteractionFactory(drug=DrugFactory(), interactant_class=relaxants, severity=severity)
+    using, statement, params = ranking_statement(baclofen, [relaxants.pk, depressants.pk], 10)
+    with connections[using].cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {statement}", params)
+            plan = [row[-1] for row in cursor.fetchall()]
+            read = [line.split(" (")[0] for line in plan if "interaction_order_by" in line]
+            # "FOR ORDER BY", or "FOR RIGHT PART OF ORDER BY" past the part an index gives.
+            sorted_for = [line for line in plan if "TEMP B-TREE" in line and "ORDER BY" in line]
+        else:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # as on a catalogue of 20,000
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", params)
+            plan = plan_nodes(cursor.fetchone()[0][0]["Plan"])
+            # A part read in order is a Limit straight over its index, with no Sort between.
+            read = [
+                f"SEARCH drugs_interaction USING INDEX {node['Plans'][0]['Index Name']}"
+                for node in plan
+                if node["Node Type"] == "Limit"
+                and node["Plans"][0].get("Index Name", "").startswith("interaction_order_by")
+            ]
+            sorted_for = [  # rows sorted for a LIMIT (the GROUP BY may sort too)
+                node
+                for node in plan
+                if node["Node Type"] == "Limit" and node["Plans"][0]["Node Type"] == "Sort"
+            ]
+    # Both parts of the first ten, and the same indexes counting every row (SQLite's plan
+    # names them again, COVERING); only the merge of the parts' first rows is sorted.
+    assert "SEARCH drugs_interaction USING INDEX interaction_order_by_drug" in read
+    assert read.count("SEARCH drugs_interaction USING INDEX interaction_order_by_class") == 2
+    assert len(sorted_for) == 1, plan
+
+    found = DrugInteractions(Drug.objects.prefetch_related("classes").get(pk=baclofen.pk))
+    assert [entry.severity for entry in found[:3]] == ["major", "major", "moderate"]
+    assert found.by_severity() == [(severity, 2) for severity in Severity.values]
+
+
+def plan_nodes(node: dict) -> list[dict]:
+    """A PostgreSQL plan (EXPLAIN's JSON) as a list of its nodes."""
+    return [node, *(found for child in node.get("Plans", []) for found in plan_nodes(child))]
 
 
 def test_each_row_keeps_the_name_of_its_drug_however_it_is_written():

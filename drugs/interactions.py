@@ -451,25 +451,35 @@ def ranking_statement(drug: Drug, class_ids: list[int], stop: int) -> tuple[str,
         rank = SeverityRank.template % {"expressions": of + severity}
         return f"{rank}, LOWER({of}{name}), {of}{pk}"
 
+    # The hidden medicines' ids once, for every part (a hashed subquery each, each reading
+    # them from the medicines again, cost PostgreSQL 0.2 ms a part: 4 for nine classes).
+    others = f"{owner} <> %s AND {owner} NOT IN (SELECT pk FROM hidden)"
     parts = [(by_drug, drug.pk), *((by_class, class_id) for class_id in class_ids)]
-    rows = f"FROM {table} WHERE {{}} = %s AND {owner} <> %s AND {owner} NOT IN ({hidden_sql})"
     firsts = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT {pk}, {severity}, {name} {rows.format(column)}"
-        f" ORDER BY {order()} LIMIT %s) part"
+        f"SELECT * FROM (SELECT {pk}, {severity}, {name} FROM {table}"
+        f" WHERE {column} = %s AND {others} ORDER BY {order()} LIMIT %s) part"
         for column, _id in parts
     )
-    every = " UNION ALL ".join(f"SELECT {severity} {rows.format(column)}" for column, _id in parts)
+    # Counted without order: the rows naming any of the classes in one range scan each.
+    every = f"SELECT {severity} FROM {table} WHERE {by_drug} = %s AND {others}"
+    if class_ids:
+        listed = ", ".join("%s" for _ in class_ids)
+        every += (
+            f" UNION ALL SELECT {severity} FROM {table} WHERE {by_class} IN ({listed}) AND {others}"
+        )
     counts = "".join(f", SUM(CASE WHEN {severity} = %s THEN n ELSE 0 END)" for _ in Severity)
     statement = (
-        f"SELECT firsts.*, counted.* FROM ({firsts}) firsts CROSS JOIN ("
-        f"SELECT SUM(n){counts} FROM (SELECT {severity}, COUNT(*) AS n FROM ({every}) every_row"
-        f" GROUP BY {severity}) by_severity) counted ORDER BY {order('firsts.')} LIMIT %s"
+        f"WITH hidden AS ({hidden_sql}) SELECT firsts.*, counted.* FROM ({firsts}) firsts"
+        f" CROSS JOIN (SELECT SUM(n){counts} FROM (SELECT {severity}, COUNT(*) AS n FROM ({every})"
+        f" every_row GROUP BY {severity}) by_severity) counted ORDER BY {order('firsts.')} LIMIT %s"
     )
-    of_part = [[part_id, drug.pk, *hidden_params] for _column, part_id in parts]
     params = [
-        *(param for part in of_part for param in (*part, stop)),
+        *hidden_params,
+        *(param for _column, part_id in parts for param in (part_id, drug.pk, stop)),
         *Severity.values,
-        *(param for part in of_part for param in part),
+        drug.pk,
+        drug.pk,
+        *((*class_ids, drug.pk) if class_ids else ()),
         stop,
     ]
     return hidden.db, statement, params

@@ -434,7 +434,7 @@ def ranking_statement(drug: Drug, class_ids: list[int], stop: int) -> tuple[str,
     the readers' order (interaction_order_by_drug and _class), so the first `stop` of each
     part are read from the start of its range, and only those are merged: sorting every row
     for the first ten cost 10.8 ms on SQLite and 10 on PostgreSQL for phenytoin's 8,428 at
-    20,000 medicines, 3.5 and 4.4 this way. The same indexes hold whose rows they are and
+    20,000 medicines, 3.5 and 3.6 this way. The same indexes hold whose rows they are and
     how severe, so hidden medicines' rows are left out and the rest counted from them alone.
     Written out rather than composed by the ORM: it writes no LIMIT inside a union on SQLite,
     and compiling a queryset for each class cost the application more than the saving."""

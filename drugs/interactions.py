@@ -384,14 +384,10 @@ class DrugInteractions:
         # With the total, and how many of each severity (for by_severity()).
         ranked = self._ranked(stop)
         if stop > 0:  # ids from the first on: their counts came with them
-            self._total = ranked[0][3] if ranked else 0
-            self._others_by_severity = dict(
-                zip(
-                    Severity.values,
-                    ranked[0][4:] if ranked else [0] * len(Severity.values),
-                    strict=True,
-                )
-            )
+            # Sums of counts: PostgreSQL's are numeric (Decimal), SQLite's integers.
+            counts = [int(n) for n in ranked[0][3:]] if ranked else [0] * (1 + len(Severity))
+            self._total = counts[0]
+            self._others_by_severity = dict(zip(Severity.values, counts[1:], strict=True))
         keys = [(Severity.rank(row[1]), row[2].lower(), row[0]) for row in ranked]
         # Merged, not sorted again: the others keep the database's order (its collation may
         # place "co-trimoxazole" apart from Python's), so that every slice is the start of

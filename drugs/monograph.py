@@ -140,7 +140,9 @@ class LazyMonograph:
             "us_products": us_products(drug.products.all()),
             **converter_context(drug, query=self.query),
             **change_log_context(drug),
-            **open_data_context(self.request, drug, interactions=interactions),
+            **open_data_context(
+                self.request, drug, interactions=every_interaction, shown=interactions
+            ),
         }
         assert parts.keys() == set(self.PARTS), "LazyMonograph.PARTS must name every part"
         return parts
@@ -388,12 +390,20 @@ def site_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def open_data_context(request, drug: Drug, *, interactions) -> dict:
+def open_data_context(request, drug: Drug, *, interactions: DrugInteractions, shown) -> dict:
     """The open-data document the professional view's tables read, and the page's schema.org
-    JSON-LD, both from one serializer, with no queries: the monograph is prefetched, and the
-    JSON-LD names an interacting class rather than its members (the JSON lists those)."""
+    JSON-LD, both from one serializer, with no queries: the monograph is prefetched, its
+    interactions counted with the slice `shown` (the page's), and the JSON-LD names an
+    interacting class rather than its members (the JSON lists those). Its interactions are
+    the page's, so no next page of them follows on."""
     document = opendata.monograph_document(
-        drug, interactions=interactions, class_members=None, site_url=site_url(request)
+        drug,
+        interactions=shown,
+        interactions_count=interactions.count(),
+        interactions_by_severity=interactions.by_severity(),
+        interactions_next=None,
+        class_members=None,
+        site_url=site_url(request),
     )
     return {
         "open_data": document,

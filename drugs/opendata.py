@@ -28,12 +28,15 @@ from drugs.models import (
     NameKind,
     Population,
     Product,
+    Severity,
     Strength,
     choice_label,
 )
-from medguide.editorial.paths import slug_paths
+from medguide.editorial.paths import slug_path, slug_paths
 
-SCHEMA_VERSION = "1.1"  # 1.1 added us_products
+# 2.0: a monograph lists its first interactions and the rest come a page at a time
+# (interactions_document); 1.1 added us_products.
+SCHEMA_VERSION = "2.0"
 INDEX_PAGE_SIZE = 250
 
 Document = dict[str, Any]
@@ -114,16 +117,23 @@ def monograph_document(
     drug: Drug,
     *,
     interactions: list[InteractionEntry],
+    interactions_count: int,
+    interactions_by_severity: list[tuple[str, int]],
+    interactions_next: str | None,
     class_members: dict[int, list[Member]] | None,
     site_url: str,
 ) -> Document:
     """Everything a published monograph says, as plain JSON-ready values.
 
-    `drug` comes from Drug.objects.for_monograph() (or prefetch_monograph()), `interactions` from
-    drugs.interactions.interactions_for(drug) and `class_members` from class_members(), so
-    this makes no queries of its own. `site_url` is the scheme and host, e.g.
-    "https://medguide.example.org". With `class_members` None, an interaction with a class
-    lists no members ("drugs" is None): the page's JSON-LD names the class, not them."""
+    `drug` comes from Drug.objects.for_monograph() (or prefetch_monograph()), `interactions`
+    are the first of its interactions, most severe first (a slice of DrugInteractions), of
+    `interactions_count` in all (`interactions_by_severity`: DrugInteractions.by_severity()),
+    the rest from `interactions_next` on, a page of interactions_document(); `class_members`
+    comes from class_members(), so this makes no queries of its own. `site_url` is the
+    scheme and host, e.g. "https://medguide.example.org". With `class_members` None, an
+    interaction with a class lists no members ("drugs" is None): the page's JSON-LD names the
+    class, not them."""
+    counted = dict(interactions_by_severity)
     return {
         "schema_version": SCHEMA_VERSION,
         **DrugAddresses(site_url)(drug.slug),
@@ -193,6 +203,10 @@ def monograph_document(
         "interactions": [
             interaction_document(e, members=class_members, site_url=site_url) for e in interactions
         ],
+        "interactions_count": interactions_count,
+        "interactions_by_severity": {code: counted.get(code, 0) for code in Severity.values},
+        "interactions_url": site_url + slug_path("drugs:drug-interactions-json", drug.slug),
+        "interactions_next": interactions_next,
         "references": [
             {
                 "title": reference.title,
@@ -457,6 +471,33 @@ def index_document(page, *, site_url: str, page_url) -> Document:
         "next": page_url(page.next_page_number()) if page.has_next() else None,
         "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
         "drugs": [index_entry(drug, addresses=addresses) for drug in page.object_list],
+        "license": LICENSE,
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def interactions_document(
+    drug: Drug, page, *, class_members: dict[int, list[Member]], site_url: str, page_url
+) -> Document:
+    """One page of a published drug's interactions, most severe first. `page` is a Django
+    Page of DrugInteractions; `page_url(number)` gives the absolute URL of another page."""
+    paginator = page.paginator
+    html = site_url + slug_path("drugs:drug-interactions", drug.slug)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "url": html if page.number == 1 else f"{html}?page={page.number}",
+        "data_url": page_url(page.number),
+        "drug": {"name": drug.generic_name, **DrugAddresses(site_url)(drug.slug)},
+        "count": paginator.count,
+        "page": page.number,
+        "pages": paginator.num_pages,
+        "page_size": paginator.per_page,
+        "next": page_url(page.next_page_number()) if page.has_next() else None,
+        "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
+        "interactions": [
+            interaction_document(e, members=class_members, site_url=site_url)
+            for e in page.object_list
+        ],
         "license": LICENSE,
         "disclaimer": DISCLAIMER,
     }

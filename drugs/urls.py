@@ -19,6 +19,11 @@ urlpatterns = [
         views.DrugInteractionListView.as_view(),
         name="drug-interactions",
     ),
+    path(
+        "drugs/<slug:slug>/interactions.json",
+        views.drug_interactions_json,
+        name="drug-interactions-json",
+    ),
     path("drugs/<slug:slug>/feedback/", views.section_feedback, name="feedback"),
     path("drugs/<slug:slug>/diary/", views.diary, name="diary"),
     path("drug-classes/<slug:slug>/", views.DrugClassDetailView.as_view(), name="class-detail"),

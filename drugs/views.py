@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.core.paginator import InvalidPage
-from django.db.models import Prefetch
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -281,15 +281,55 @@ def drug_json(request, slug):
     except Drug.DoesNotExist:
         return open_data_not_found("No published monograph has this slug.")
     prefetch_monograph(drug, leave_out=["curated_guides"])  # the document lists no guides
+    # The first page of its interactions, as /drugs/<slug>/interactions.json has them: all
+    # of phenytoin's 8,400 at 20,000 medicines made a document of 6.6 MB and 710 ms of CPU.
     found = DrugInteractions(drug)
-    interactions = found[:]
+    interactions = found[:INTERACTIONS_PER_PAGE]
+    has_more = found.count() > len(interactions)
     document = opendata.monograph_document(
         drug,
         interactions=interactions,
+        interactions_count=found.count(),
+        interactions_by_severity=found.by_severity(),
+        interactions_next=interactions_json_url(request, drug, 2) if has_more else None,
         class_members=opendata.class_members(drug, interactions, tree=found.classes[0]),
         site_url=site_url(request),
     )
     return open_data_response(document)
+
+
+@reads_query(PageQuery)
+@require_safe
+def drug_interactions_json(request, slug, query):
+    """/drugs/<slug>/interactions.json: a published drug's interactions, most severe first,
+    a page at a time (INTERACTIONS_PER_PAGE, as its page of interactions shows them)."""
+    try:
+        drug = Drug.objects.published().get(slug=slug)
+    except Drug.DoesNotExist:
+        return open_data_not_found("No published monograph has this slug.")
+    prefetch_related_objects([drug], "classes")  # its lineage: which interactions reach it
+    found = DrugInteractions(drug)
+    try:
+        page = Paginator(found, INTERACTIONS_PER_PAGE).page(
+            1 if query["page"] is None else query["page"]
+        )
+    except InvalidPage:
+        return open_data_not_found("No such page of this drug's interactions.")
+    entries = page.object_list
+    document = opendata.interactions_document(
+        drug,
+        page,
+        class_members=opendata.class_members(drug, entries, tree=found.classes[0]),
+        site_url=site_url(request),
+        page_url=lambda number: interactions_json_url(request, drug, number),
+    )
+    return open_data_response(document)
+
+
+def interactions_json_url(request, drug: Drug, number: int) -> str:
+    """The absolute address of page `number` of a drug's interactions as open data."""
+    path = site_url(request) + reverse("drugs:drug-interactions-json", kwargs={"slug": drug.slug})
+    return path if number == 1 else f"{path}?page={number}"
 
 
 @reads_query(PageQuery)

@@ -282,6 +282,7 @@ def page_paths() -> dict[str, str]:
         "monograph, professional view": "/drugs/baclofen/?view=pro",
         f"monograph, named by {most_named[1]:,} rows": f"/drugs/{most_named[0]}/",
         "drug JSON": f"/drugs/{label_page}.json",
+        f"drug JSON, named by {most_named[1]:,} rows": f"/drugs/{most_named[0]}.json",
         "drugs.json (first page)": "/drugs.json",
         "change log": "/drugs/baclofen/changes/",
         "interactions (baclofen)": "/drugs/baclofen/interactions/",
@@ -611,7 +612,9 @@ def page_target(name: str) -> float | None:
         return 15
     if name.startswith("monograph"):
         return 15
-    if name in ("home", "guide", "checker, 3 medicines", "drug JSON", "drugs.json (first page)"):
+    if name.startswith("drug JSON"):
+        return 10
+    if name in ("home", "guide", "checker, 3 medicines", "drugs.json (first page)"):
         return 10
     return None
 

@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from drugs import opendata
-from drugs.models import LabelSource, ProductType
+from drugs import opendata, views
+from drugs.interactions import interactions_for
+from drugs.models import LabelSource, ProductType, Severity
 from medguide.editorial.models import Status
 from tests.drugs.test_views import monograph_with
 from tests.factories import (
@@ -37,6 +38,22 @@ CHOICE = {"code": str, "label": str}
 OPTIONAL_CHOICE = (CHOICE, type(None))
 LINK = {"name": str, "slug": str, "url": str}
 LICENSE = {"software": str, "fda_label_text": str, "interaction_tables": str, "editorial_text": str}
+
+INTERACTION = {
+    "with": {
+        "type": str,
+        "name": str,
+        "url": OPTIONAL_TEXT,
+        "drugs": [{"name": str, "url": str}],
+    },
+    "via_class": (LINK, type(None)),
+    "severity": CHOICE,
+    "effect": str,
+    "advice": str,
+    "source": OPTIONAL_TEXT,
+    "evidence": OPTIONAL_TEXT,
+    "label_section": OPTIONAL_TEXT,
+}
 
 MONOGRAPH_SCHEMA = {
     "schema_version": str,
@@ -124,23 +141,11 @@ MONOGRAPH_SCHEMA = {
             "advice": str,
         }
     ],
-    "interactions": [
-        {
-            "with": {
-                "type": str,
-                "name": str,
-                "url": OPTIONAL_TEXT,
-                "drugs": [{"name": str, "url": str}],
-            },
-            "via_class": (LINK, type(None)),
-            "severity": CHOICE,
-            "effect": str,
-            "advice": str,
-            "source": OPTIONAL_TEXT,
-            "evidence": OPTIONAL_TEXT,
-            "label_section": OPTIONAL_TEXT,
-        }
-    ],
+    "interactions": [INTERACTION],
+    "interactions_count": int,
+    "interactions_by_severity": dict.fromkeys(["major", "moderate", "minor", "ungraded"], int),
+    "interactions_url": str,
+    "interactions_next": OPTIONAL_TEXT,
     "references": [{"title": str, "publisher": str, "url": str, "accessed_on": OPTIONAL_TEXT}],
     "label_sources": [
         {
@@ -213,9 +218,28 @@ INDEX_SCHEMA = {
     "disclaimer": str,
 }
 
+INTERACTIONS_SCHEMA = {
+    "schema_version": str,
+    "url": str,
+    "data_url": str,
+    "drug": {"name": str, "url": str, "data_url": str},
+    "count": int,
+    "page": int,
+    "pages": int,
+    "page_size": int,
+    "next": OPTIONAL_TEXT,
+    "previous": OPTIONAL_TEXT,
+    "interactions": [INTERACTION],
+    "license": LICENSE,
+    "disclaimer": str,
+}
+
 # Measured with 3 rows in every section; 60 rows must cost the same.
 MONOGRAPH_JSON_QUERIES = 16  # US products: one prefetch, however many; interactions: three
 INDEX_JSON_QUERIES = 3  # the count in two cheap ones (count_published), then the page
+# The drug, its classes, the class tree, its own rows, the count, the page's ids with their
+# counts, the page's rows, and the members of the classes it names (none when it names none).
+INTERACTIONS_JSON_QUERIES = 8
 
 pytestmark = pytest.mark.django_db
 
@@ -366,6 +390,109 @@ def test_a_drug_in_two_classes_a_class_interaction_reaches_is_listed_once(client
     assert [d["name"] for d in via_class["with"]["drugs"]] == ["Clonazepam"]
 
 
+# A drug's interactions, a page at a time
+
+
+@pytest.fixture
+def warfarin(monkeypatch):
+    """A drug others name in seven interactions, two of each severity but one, and which
+    names a class itself; three to a page of interactions."""
+    monkeypatch.setattr(views, "INTERACTIONS_PER_PAGE", 3)
+    monkeypatch.setattr(views.DrugInteractionListView, "paginate_by", 3)
+    warfarin = DrugFactory(generic_name="Warfarin")
+    for index in range(6):
+        InteractionFactory(
+            drug=DrugFactory(generic_name=f"Other {index}"),
+            interactant_drug=warfarin,
+            severity=Severity.values[index % 3],
+        )
+    nsaids = DrugClassFactory(name="NSAIDs")
+    DrugFactory(generic_name="Ibuprofen", classes=[nsaids])
+    InteractionFactory(drug=warfarin, interactant_class=nsaids, severity=Severity.UNGRADED)
+    return warfarin
+
+
+def test_monograph_json_lists_the_first_interactions_and_links_the_rest(client, warfarin):
+    """All of phenytoin's 8,400 interactions at 20,000 medicines made its document 6.6 MB and
+    cost 710 ms of CPU: it lists the first page, most severe first, and says how many."""
+    document = client.get("/drugs/warfarin.json").json()
+    assert problems(document, MONOGRAPH_SCHEMA) == []
+    assert document["schema_version"] == "2.0"
+    assert [i["with"]["name"] for i in document["interactions"]] == [
+        "Other 0",
+        "Other 3",
+        "Other 1",
+    ]
+    assert document["interactions_count"] == 7
+    assert document["interactions_by_severity"] == {
+        "major": 2,
+        "moderate": 2,
+        "minor": 2,
+        "ungraded": 1,
+    }
+    data = "http://testserver/drugs/warfarin/interactions.json"
+    assert document["interactions_url"] == data
+    assert document["interactions_next"] == f"{data}?page=2"
+
+
+def test_interactions_json_pages_through_every_interaction_once(client, warfarin):
+    whole = [entry.other_name for entry in interactions_for(warfarin)]
+    url, pages = "/drugs/warfarin/interactions.json", []
+    while url:
+        pages.append(client.get(url).json())
+        url = pages[-1]["next"]
+    assert [problems(page, INTERACTIONS_SCHEMA) for page in pages] == [[], [], []]
+    assert [i["with"]["name"] for page in pages for i in page["interactions"]] == whole
+    first, second, last = pages
+    assert (first["count"], first["pages"], first["page_size"]) == (7, 3, 3)
+    assert first["previous"] is None
+    assert last["next"] is None
+    assert second["previous"] == "http://testserver/drugs/warfarin/interactions.json"
+    assert second["url"] == "http://testserver/drugs/warfarin/interactions/?page=2"
+    assert second["data_url"] == "http://testserver/drugs/warfarin/interactions.json?page=2"
+    assert first["drug"] == {
+        "name": "Warfarin",
+        "url": "http://testserver/drugs/warfarin/",
+        "data_url": "http://testserver/drugs/warfarin.json",
+    }
+    # The class it names lists the drugs it reaches, on whichever page it falls.
+    (nsaids,) = [i for i in last["interactions"] if i["with"]["type"] == "class"]
+    assert nsaids["with"]["drugs"] == [
+        {"name": "Ibuprofen", "url": "http://testserver/drugs/ibuprofen/"}
+    ]
+
+
+def test_the_page_of_interactions_links_its_open_data(client, warfarin):
+    page = client.get("/drugs/warfarin/interactions/", {"page": 2}).content.decode()
+    assert 'href="/drugs/warfarin/interactions.json?page=2"' in page
+
+
+@pytest.mark.parametrize("page", ["0", "4", "-1", "x", "1.5", "99999999999999999999"])
+def test_interactions_json_page_out_of_range_is_404(client, warfarin, page):
+    response = client.get("/drugs/warfarin/interactions.json", {"page": page})
+    assert response.status_code == 404
+    assert response.json()["error"] == "not found"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"status": Status.DRAFT}, {"published_at": timezone.now() + timedelta(days=1)}],
+    ids=["draft", "scheduled"],
+)
+def test_interactions_of_unpublished_monographs_are_not_open_data(client, fields):
+    drug = DrugFactory(generic_name="Bromidraft", **fields)
+    InteractionFactory(interactant_drug=drug)
+    for path in [f"/drugs/{drug.slug}/interactions.json", "/drugs/no-such/interactions.json"]:
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+
+
+def test_interactions_json_only_answers_reads(client, warfarin):
+    assert client.post("/drugs/warfarin/interactions.json").status_code == 405
+    assert client.head("/drugs/warfarin/interactions.json").status_code == 200
+
+
 def test_monograph_json_cites_sources_and_review(client, baclofen):
     baclofen.reviewed_by = "Dr A. Pharmacist, PharmD"
     baclofen.reviewed_on = timezone.localdate()
@@ -488,6 +615,17 @@ def test_monograph_json_queries_do_not_grow_with_content(client, django_assert_m
     with django_assert_max_num_queries(MONOGRAPH_JSON_QUERIES):
         response = client.get(f"/drugs/{many.slug}.json")
     assert len(response.json()["side_effects"]) == 60
+
+
+def test_interactions_json_queries_do_not_grow_with_content(client, django_assert_max_num_queries):
+    few = monograph_with(rows=3)
+    with django_assert_max_num_queries(INTERACTIONS_JSON_QUERIES):
+        client.get(f"/drugs/{few.slug}/interactions.json")
+    many = monograph_with(rows=60)
+    with django_assert_max_num_queries(INTERACTIONS_JSON_QUERIES):
+        response = client.get(f"/drugs/{many.slug}/interactions.json", {"page": 2})
+    # Three of its own a row, and two naming it or its parent class.
+    assert response.json()["count"] == 5 * 60
 
 
 def test_index_json_queries_do_not_grow_with_drugs(client, django_assert_num_queries):

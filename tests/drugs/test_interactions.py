@@ -244,8 +244,10 @@ def test_the_first_rows_naming_a_drug_or_its_classes_are_read_in_order_from_inde
             # "FOR ORDER BY", or "FOR RIGHT PART OF ORDER BY" past the part an index gives.
             sorted_for = [line for line in plan if "TEMP B-TREE" in line and "ORDER BY" in line]
         else:
-            cursor.execute("SET LOCAL enable_seqscan = off")  # as on a catalogue of 20,000
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            # Whether an index can give each part its order, whatever the planner makes of a
+            # few rows' statistics: with every other way to read them, or to sort them, off.
+            for way in ("seqscan", "bitmapscan", "sort"):
+                cursor.execute(f"SET LOCAL enable_{way} = off")
             cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", params)
             plan = plan_nodes(cursor.fetchone()[0][0]["Plan"])
             # A part read in order is a Limit straight over its index, with no Sort between.
@@ -257,10 +259,11 @@ def test_the_first_rows_naming_a_drug_or_its_classes_are_read_in_order_from_inde
             ]
             sorted_for = [node for node in limited if node["Node Type"] == "Sort"]
     # Both parts of the first ten, and the same indexes counting every row (SQLite's plan
-    # names them again, COVERING); only the merge of the parts' first rows is sorted.
-    assert "SEARCH drugs_interaction USING INDEX interaction_order_by_drug" in read
+    # names them again, COVERING); only the merge of the parts' first rows may be sorted
+    # (PostgreSQL, told not to sort, merges the ordered parts instead).
+    assert "SEARCH drugs_interaction USING INDEX interaction_order_by_drug" in read, plan
     assert read.count("SEARCH drugs_interaction USING INDEX interaction_order_by_class") == 2
-    assert len(sorted_for) == 1, plan
+    assert len(sorted_for) <= 1, plan
 
     found = DrugInteractions(Drug.objects.prefetch_related("classes").get(pk=baclofen.pk))
     assert [entry.severity for entry in found[:3]] == ["major", "major", "moderate"]

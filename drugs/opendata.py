@@ -457,19 +457,27 @@ def index_entry(drug: Drug, *, addresses: DrugAddresses) -> Document:
     }
 
 
-def index_document(page, *, site_url: str, page_url) -> Document:
-    """One page of the index of published drugs. `page` is a Django Page of drugs;
+def paging_fields(page, page_url) -> Document:
+    """Where a page of a paged document stands: `page` is a Django Page, and
     `page_url(number)` gives the absolute URL of another page."""
     paginator = page.paginator
-    addresses = DrugAddresses(site_url)
     return {
-        "schema_version": SCHEMA_VERSION,
         "count": paginator.count,
         "page": page.number,
         "pages": paginator.num_pages,
         "page_size": paginator.per_page,
         "next": page_url(page.next_page_number()) if page.has_next() else None,
         "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
+    }
+
+
+def index_document(page, *, site_url: str, page_url) -> Document:
+    """One page of the index of published drugs. `page` is a Django Page of drugs;
+    `page_url(number)` gives the absolute URL of another page."""
+    addresses = DrugAddresses(site_url)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        **paging_fields(page, page_url),
         "drugs": [index_entry(drug, addresses=addresses) for drug in page.object_list],
         "license": LICENSE,
         "disclaimer": DISCLAIMER,
@@ -481,19 +489,13 @@ def interactions_document(
 ) -> Document:
     """One page of a published drug's interactions, most severe first. `page` is a Django
     Page of DrugInteractions; `page_url(number)` gives the absolute URL of another page."""
-    paginator = page.paginator
     html = site_url + slug_path("drugs:drug-interactions", drug.slug)
     return {
         "schema_version": SCHEMA_VERSION,
         "url": html if page.number == 1 else f"{html}?page={page.number}",
         "data_url": page_url(page.number),
         "drug": {"name": drug.generic_name, **DrugAddresses(site_url)(drug.slug)},
-        "count": paginator.count,
-        "page": page.number,
-        "pages": paginator.num_pages,
-        "page_size": paginator.per_page,
-        "next": page_url(page.next_page_number()) if page.has_next() else None,
-        "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
+        **paging_fields(page, page_url),
         "interactions": [
             interaction_document(e, members=class_members, site_url=site_url)
             for e in page.object_list

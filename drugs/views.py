@@ -59,6 +59,7 @@ from medguide.editorial.paging import (
     NearestPageMixin,
     nearest_page_of,
 )
+from medguide.editorial.paths import slug_path
 
 INDEX_PER_PAGE = 60  # names to an A–Z page: a few screens on a phone
 
@@ -328,7 +329,7 @@ def drug_interactions_json(request, slug, query):
 
 def interactions_json_url(request, drug: Drug, number: int) -> str:
     """The absolute address of page `number` of a drug's interactions as open data."""
-    path = site_url(request) + reverse("drugs:drug-interactions-json", kwargs={"slug": drug.slug})
+    path = site_url(request) + slug_path("drugs:drug-interactions-json", drug.slug)
     return path if number == 1 else f"{path}?page={number}"
 
 

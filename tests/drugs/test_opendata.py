@@ -195,14 +195,19 @@ MONOGRAPH_SCHEMA = {
     "disclaimer": str,
 }
 
-INDEX_SCHEMA = {
-    "schema_version": str,
+# Where a page of a paged document stands (opendata.paging_fields).
+PAGING = {
     "count": int,
     "page": int,
     "pages": int,
     "page_size": int,
     "next": OPTIONAL_TEXT,
     "previous": OPTIONAL_TEXT,
+}
+
+INDEX_SCHEMA = {
+    "schema_version": str,
+    **PAGING,
     "drugs": [
         {
             "name": str,
@@ -223,12 +228,7 @@ INTERACTIONS_SCHEMA = {
     "url": str,
     "data_url": str,
     "drug": {"name": str, "url": str, "data_url": str},
-    "count": int,
-    "page": int,
-    "pages": int,
-    "page_size": int,
-    "next": OPTIONAL_TEXT,
-    "previous": OPTIONAL_TEXT,
+    **PAGING,
     "interactions": [INTERACTION],
     "license": LICENSE,
     "disclaimer": str,

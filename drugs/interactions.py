@@ -450,35 +450,44 @@ def ranking_statement(drug: Drug, class_ids: list[int], stop: int) -> tuple[str,
     # The hidden medicines' ids once, for every part (a hashed subquery each, each reading
     # them from the medicines again, cost PostgreSQL 0.2 ms a part: 4 for nine classes).
     others = f"{owner} <> %s AND {owner} NOT IN (SELECT pk FROM hidden)"
+    # Each part with its own parameters, in the order both are written.
     parts = [(by_drug, drug.pk), *((by_class, class_id) for class_id in class_ids)]
-    firsts = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT {pk}, {severity}, {name} FROM {table}"
-        f" WHERE {column} = %s AND {others} ORDER BY {order()} LIMIT %s) part"
-        for column, _id in parts
-    )
+    firsts = [
+        (
+            f"SELECT * FROM (SELECT {pk}, {severity}, {name} FROM {table}"
+            f" WHERE {column} = %s AND {others} ORDER BY {order()} LIMIT %s) part",
+            [value, drug.pk, stop],
+        )
+        for column, value in parts
+    ]
     # Counted without order: the rows naming any of the classes in one range scan each.
-    every = f"SELECT {severity} FROM {table} WHERE {by_drug} = %s AND {others}"
+    every = [
+        (f"SELECT {severity} FROM {table} WHERE {by_drug} = %s AND {others}", [drug.pk, drug.pk])
+    ]
     if class_ids:
         listed = ", ".join("%s" for _ in class_ids)
-        every += (
-            f" UNION ALL SELECT {severity} FROM {table} WHERE {by_class} IN ({listed}) AND {others}"
+        every.append(
+            (
+                f"SELECT {severity} FROM {table} WHERE {by_class} IN ({listed}) AND {others}",
+                [*class_ids, drug.pk],
+            )
         )
+    firsts_sql, firsts_params = union_all(firsts)
+    every_sql, every_params = union_all(every)
     counts = "".join(f", SUM(CASE WHEN {severity} = %s THEN n ELSE 0 END)" for _ in Severity)
     statement = (
-        f"WITH hidden AS ({hidden_sql}) SELECT firsts.*, counted.* FROM ({firsts}) firsts"
-        f" CROSS JOIN (SELECT SUM(n){counts} FROM (SELECT {severity}, COUNT(*) AS n FROM ({every})"
-        f" every_row GROUP BY {severity}) by_severity) counted ORDER BY {order('firsts.')} LIMIT %s"
+        f"WITH hidden AS ({hidden_sql}) SELECT firsts.*, counted.* FROM ({firsts_sql}) firsts"
+        f" CROSS JOIN (SELECT SUM(n){counts} FROM (SELECT {severity}, COUNT(*) AS n FROM"
+        f" ({every_sql}) every_row GROUP BY {severity}) by_severity) counted"
+        f" ORDER BY {order('firsts.')} LIMIT %s"
     )
-    params = [
-        *hidden_params,
-        *(param for _column, part_id in parts for param in (part_id, drug.pk, stop)),
-        *Severity.values,
-        drug.pk,
-        drug.pk,
-        *((*class_ids, drug.pk) if class_ids else ()),
-        stop,
-    ]
+    params = [*hidden_params, *firsts_params, *Severity.values, *every_params, stop]
     return hidden.db, statement, params
+
+
+def union_all(parts: list[tuple[str, list]]) -> tuple[str, list]:
+    """SELECT statements, each with its parameters, as one UNION ALL with all of them."""
+    return " UNION ALL ".join(sql for sql, _ in parts), [p for _, values in parts for p in values]
 
 
 def sort_key(entry: InteractionEntry) -> tuple:

@@ -121,7 +121,8 @@ class ChartTick:
 
 @dataclass(frozen=True)
 class TitrationChart:
-    """The geometry of a titration chart, in SVG user units; the template draws it."""
+    """The geometry of a titration chart, in SVG user units; dosing_tags.titration_svg draws
+    it."""
 
     unit: str
     bars: list[ChartBar]

@@ -4,6 +4,7 @@ a database."""
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from xml.etree import ElementTree
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from drugs.dosing import (
 )
 from drugs.forms import FormulationForm
 from drugs.models import DoseGuideline
+from drugs.templatetags.dosing_tags import titration_svg
 
 
 @dataclass
@@ -312,6 +314,60 @@ def test_long_schedules_widen_the_chart_instead_of_crowding_it():
 
 def test_no_chart_without_at_least_two_steps():
     assert titration_chart([], unit="mg", max_per_day=None) is None
+
+
+def drawn(unit: str = "mg", max_per_day: Decimal | None = Decimal(80)) -> ElementTree.Element:
+    """Baclofen's tablet schedule drawn in SVG, parsed: what a screen reader and a browser get."""
+    chart = titration_chart(
+        titration_schedule(baclofen_tablets(unit=unit)), unit=unit, max_per_day=max_per_day
+    )
+    return ElementTree.fromstring(titration_svg(chart, DoseGuideline(pk=7)))
+
+
+def texts(svg: ElementTree.Element, css_class: str) -> list[str]:
+    return [text.text for text in svg.iter("text") if text.get("class") == css_class]
+
+
+def test_chart_is_drawn_with_a_bar_and_its_figures_for_each_step():
+    svg = drawn()
+    chart = titration_chart(
+        titration_schedule(baclofen_tablets()), unit="mg", max_per_day=Decimal(80)
+    )
+    heights = [float(rect.get("height")) for rect in svg.iter("rect")]
+    assert heights == [bar.height for bar in chart.bars]
+    assert texts(svg, "titration-chart__value") == ["15", "30", "45", "60"]
+    assert texts(svg, "titration-chart__day") == ["Days 1–3", "Days 4–6", "Days 7–9", "Days 10–12"]
+    assert texts(svg, "titration-chart__dose") == ["5 mg ×3", "10 mg ×3", "15 mg ×3", "20 mg ×3"]
+    assert texts(svg, "titration-chart__tick") == ["0", "20", "40", "60", "80"]
+
+
+def test_chart_says_what_it_shows_in_words_under_ids_of_its_own():
+    svg = drawn()
+    assert svg.get("role") == "img"
+    assert svg.get("aria-labelledby") == "titration-7-svg-title titration-7-svg-desc"
+    assert svg.find("title").get("id") == "titration-7-svg-title"
+    description = svg.find("desc")
+    assert description.get("id") == "titration-7-svg-desc"
+    assert description.text == (
+        "Days 1–3: 5 mg three times a day, 15 mg a day. Days 4–6: 10 mg three times a day, "
+        "30 mg a day. Days 7–9: 15 mg three times a day, 45 mg a day. Days 10–12: 20 mg three "
+        "times a day, 60 mg a day. The dashed line is the maximum, 80 mg a day. The same figures "
+        "are in the table below."
+    )
+    maximum = svg.find("g[@class='titration-chart__maximum']")
+    assert maximum.find("text").text == "Maximum 80 mg a day"
+
+
+def test_chart_without_a_maximum_draws_and_says_none():
+    svg = drawn(max_per_day=None)
+    assert svg.find("g[@class='titration-chart__maximum']") is None
+    assert "maximum" not in svg.find("desc").text
+
+
+def test_chart_escapes_its_unit():
+    svg = drawn(unit='<b onclick="x()">mg</b>')  # parsed, so nothing broke out of its text
+    assert texts(svg, "titration-chart__dose")[0] == '5 <b onclick="x()">mg</b> ×3'
+    assert svg.find("title").text == 'Chart: total <b onclick="x()">mg</b> a day, step by step'
 
 
 def test_diary_has_a_day_for_every_day_of_the_schedule_with_its_dose():

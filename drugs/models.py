@@ -6,7 +6,7 @@ import heapq
 import json
 import re
 import string
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,7 +27,6 @@ from django.db.models import (
     Prefetch,
     Q,
     Value,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Greatest, Least, Lower
 from django.urls import reverse
@@ -526,32 +525,39 @@ class Substance(models.Model):
 
 def monograph_prefetch() -> list:
     """The related rows the monograph page shows (DrugQuerySet.for_monograph; one drug
-    already fetched takes prefetch_monograph)."""
-    return list(_monograph_lookups().values())
+    already fetched takes drugs.kept_rows.prefetch_monograph)."""
+    return list(monograph_lookups(*MONOGRAPH_LOOKUPS).values())
 
 
-def _monograph_lookups() -> dict[str, str | Prefetch]:
-    return {
-        "names": "names",
-        # Each class with its parent in the one query ("classes__parent" takes two).
-        "classes": Prefetch("classes", queryset=DrugClass.objects.select_related("parent")),
-        "indications": Prefetch(
-            "indications", queryset=Indication.objects.select_related("condition")
-        ),
-        "doses": Prefetch("doses", queryset=DoseGuideline.objects.select_related("condition")),
-        "formulations": Prefetch(
-            "formulations", queryset=Formulation.objects.prefetch_related("strengths")
-        ),
-        "side_effects": "side_effects",
-        "references": "references",
-        "label_sources": "label_sources",
-        # US products (Drugs@FDA), marketed first: one query however many there are.
-        "products": Prefetch("products", queryset=Product.objects.current_first()),
-        # The guides editors placed on the page, live ones only (drugs.monograph.guides_for).
-        "curated_guides": Prefetch(
-            "curated_guides", queryset=live_curations(), to_attr="live_curations"
-        ),
-    }
+def monograph_lookups(*names: str) -> dict[str, str | Prefetch]:
+    """The prefetch of each relation `names` the monograph page shows, built when asked: one
+    holds the time (the live guides), and building all ten cost 1.3 ms."""
+    return {name: MONOGRAPH_LOOKUPS[name]() for name in names}
+
+
+# The relations the monograph page shows, each with how it is prefetched.
+MONOGRAPH_LOOKUPS: dict[str, Callable[[], str | Prefetch]] = {
+    "names": lambda: "names",
+    # Each class with its parent in the one query ("classes__parent" takes two).
+    "classes": lambda: Prefetch("classes", queryset=DrugClass.objects.select_related("parent")),
+    "indications": lambda: Prefetch(
+        "indications", queryset=Indication.objects.select_related("condition")
+    ),
+    "doses": lambda: Prefetch("doses", queryset=DoseGuideline.objects.select_related("condition")),
+    "formulations": lambda: Prefetch(
+        "formulations", queryset=Formulation.objects.prefetch_related("strengths")
+    ),
+    "side_effects": lambda: "side_effects",
+    "references": lambda: "references",
+    "label_sources": lambda: "label_sources",
+    # US products (Drugs@FDA), marketed first: one query however many there are.
+    "products": lambda: Prefetch("products", queryset=Product.objects.current_first()),
+    # The guides editors placed on the page, live ones only (drugs.monograph.guides_for).
+    "curated_guides": lambda: Prefetch(
+        "curated_guides", queryset=live_curations(), to_attr=LIVE_CURATIONS
+    ),
+}
+LIVE_CURATIONS = "live_curations"  # the one relation prefetched into a list, not its manager
 
 
 def live_curations() -> models.QuerySet:
@@ -560,60 +566,6 @@ def live_curations() -> models.QuerySet:
     never imports `articles` (the dependency points the other way)."""
     curations = Drug._meta.get_field("curated_guides").related_model.objects
     return curations.filter(published_through("article")).for_cards()
-
-
-# What a monograph shows that most medicines have none of: a label page (19,600 of 20,000
-# medicines at scale) has no editor-written uses, doses, forms, side effects, sources or
-# change log, many have no US product, and few have guides an editor placed on them (3,000
-# at scale). The change log is not prefetched: the page reads its newest few when it has one.
-SPARSE_RELATIONS = (
-    "indications",
-    "doses",
-    "formulations",
-    "side_effects",
-    "references",
-    "products",
-    "curated_guides",
-    "changes",
-)
-
-
-@functools.cache
-def _sparse_relations_probe() -> models.QuerySet:
-    """Every drug with, for each of SPARSE_RELATIONS, whether it has rows: built once and
-    filtered to one drug per use, since building its subqueries cost 1.6 ms of CPU and
-    running them 0.1 ms (seven of them, PostgreSQL at 20,000 medicines). Never evaluated
-    itself: each .filter() is a new queryset, routed to its database when it runs."""
-    return Drug.objects.values_list(
-        *(
-            Exists(relation.related_model.objects.filter(**{relation.field.name: OuterRef("pk")}))
-            for relation in map(Drug._meta.get_field, SPARSE_RELATIONS)
-        )
-    )
-
-
-def prefetch_monograph(drug: "Drug", *, leave_out: Iterable[str] = ()) -> None:
-    """monograph_prefetch() for one drug, in fewer queries: one asks which of its
-    SPARSE_RELATIONS have rows, only those are fetched, and the others are recorded as
-    prefetched and empty, as Django's prefetch records them (an empty list for a Prefetch
-    `to_attr`, else an evaluated queryset in the instance's prefetch cache), so that reading
-    them costs no query. A label page makes up to eight queries fewer, a round trip each (the
-    first five: 3 ms of its 29 on PostgreSQL at 20,000 medicines, 5 of its JSON's 30).
-    Relations in `leave_out` (what a caller does not show) are not fetched at all."""
-    found = _sparse_relations_probe().filter(pk=drug.pk).get()
-    empty = [name for name, has_rows in zip(SPARSE_RELATIONS, found, strict=True) if not has_rows]
-    lookups = _monograph_lookups()
-    fetched = [name for name in lookups if name not in empty and name not in leave_out]
-    prefetch_related_objects([drug], *(lookups[name] for name in fetched))
-    cache = vars(drug).setdefault("_prefetched_objects_cache", {})
-    for name in empty:
-        lookup = lookups.get(name)
-        if isinstance(lookup, Prefetch) and lookup.to_attr:
-            setattr(drug, lookup.to_attr, [])
-            continue
-        rows = Drug._meta.get_field(name).related_model.objects.none()
-        rows._result_cache = []
-        cache[name] = rows
 
 
 # What a drug card (includes/drug_card.html) and a search's best match read of the drug itself.
@@ -1914,3 +1866,38 @@ class SectionFeedback(models.Model):
     @property
     def section_url(self) -> str:
         return f"{self.drug.get_absolute_url()}#{self.section}"
+
+
+class MonographVersion(models.Model):
+    """How many times the rows a monograph keeps (KeptRows) have been written, for each
+    medicine, and under subject 0 the conditions and classes those rows name. Counted by the
+    database's own triggers (drugs 0020) on every write to those tables, bulk ones and raw SQL
+    included, and never by the application: no save() can set a count back."""
+
+    SHARED = 0  # the subject of the conditions and classes every medicine's rows may name
+
+    subject = models.PositiveBigIntegerField(primary_key=True)  # a medicine's id, or SHARED
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.version}"
+
+
+class KeptRows(models.Model):
+    """A monograph's own related rows as its page reads them, kept with the versions they were
+    read at (drugs.kept_rows): one query for them instead of ten."""
+
+    drug = models.OneToOneField(
+        Drug, on_delete=models.CASCADE, primary_key=True, related_name="kept_rows"
+    )
+    version = models.PositiveBigIntegerField()  # the medicine's MonographVersion when read
+    shared_version = models.PositiveBigIntegerField()  # and MonographVersion.SHARED's
+    layout = models.CharField(max_length=64)  # drugs.kept_rows.layout(): what `rows` holds
+    rows = models.BinaryField()
+    kept_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "kept rows"
+
+    def __str__(self) -> str:
+        return f"{self.drug_id} at {self.version}/{self.shared_version}"

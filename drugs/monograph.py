@@ -15,6 +15,7 @@ from drugs.change_log import change_log_context
 from drugs.converter import converter_context
 from drugs.dosing import describe, format_amount, titration_schedule
 from drugs.interactions import DrugInteractions
+from drugs.kept_rows import prefetch_monograph
 from drugs.label_text import LabelPage, label_page, link_uses
 from drugs.models import (
     Condition,
@@ -31,7 +32,6 @@ from drugs.models import (
     Severity,
     lines_of,
     live_curations,
-    prefetch_monograph,
 )
 from medguide.editorial.paths import slug_paths
 

@@ -32,6 +32,7 @@ from drugs.forms import (
     SectionFeedbackForm,
 )
 from drugs.interactions import DrugInteractions, class_ancestors, class_tree
+from drugs.kept_rows import prefetch_monograph
 from drugs.models import (
     CARD_FIELDS,
     LETTERS,
@@ -43,7 +44,6 @@ from drugs.models import (
     Indication,
     az_initials,
     card_prefetch,
-    prefetch_monograph,
 )
 from drugs.monograph import INTERACTIONS_PER_PAGE, LazyMonograph, sections_for, site_url
 from medguide.editorial.caching import (

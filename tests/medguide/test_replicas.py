@@ -146,6 +146,7 @@ def aliases(send):
 reader, editor = Client(), Client()
 editor.cookies["sessionid"] = "an-editor"
 print(json.dumps({
+    "first page": aliases(lambda: reader.get(drug.get_absolute_url())),
     "page": aliases(lambda: reader.get(drug.get_absolute_url())),
     "search": aliases(lambda: reader.get("/search/", {"q": "replicazole"})),
     "admin": aliases(lambda: reader.get("/admin/login/")),
@@ -159,6 +160,9 @@ def test_readers_read_from_the_replica_and_writes_stay_on_the_primary(primary):
     env = environment(primary, DEBUG="true", PAGE_CACHE_SECONDS="0")
     seen = json.loads(manage(env, "shell", "-c", ROUTES_SEEN).strip().splitlines()[-1])
 
+    # A monograph's first reader keeps its rows on the primary (drugs.kept_rows); the next
+    # reads them, and all the rest, from the replica.
+    assert seen["first page"] == {"status": 200, "aliases": ["default", "replica"]}
     assert seen["page"] == {"status": 200, "aliases": ["replica"]}
     # The search log is written, then anything read after it comes from the primary.
     assert seen["search"]["status"] == 200

@@ -1,0 +1,313 @@
+"""A monograph's own rows, kept with it: its names, classes, uses, doses, forms, side effects,
+sources, labels and US products, read in the one query that asks which relations have rows,
+instead of one query each.
+
+Reading them was about a third of a monograph's CPU at 20,000 medicines, most of it Django
+building and compiling ten queries (docs/decisions/kept-rows.md; baclofen's page 161.2 → 136.5
+million instructions, a label page 71.9 → 63.4, its JSON 61.3 → 52.6). They are kept pickled,
+as Django's own database cache keeps values, the first time a page reads them after they
+change, and used only while they are still what the database holds: the database's triggers
+(drugs 0020) count every write to their tables in MonographVersion, for the medicine they
+belong to, and under MonographVersion.SHARED for the conditions and classes they name. Kept
+rows are used only when the counts they were read at are the current ones, so a write by any
+path (the admin, an import's bulk_create, raw SQL) is seen at once, and a publication's rows
+are what readers get.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import logging
+import pickle
+from collections.abc import Iterable
+
+import django
+from django.db import DatabaseError, connections, router, transaction
+from django.db.models import (
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from drugs.models import (
+    LIVE_CURATIONS,
+    MONOGRAPH_LOOKUPS,
+    Condition,
+    DoseGuideline,
+    Drug,
+    DrugClass,
+    DrugName,
+    Formulation,
+    Indication,
+    KeptRows,
+    LabelSource,
+    MonographVersion,
+    Product,
+    Reference,
+    SideEffect,
+    Strength,
+    monograph_lookups,
+)
+from medguide.editorial.drafts import is_rehearsing
+
+logger = logging.getLogger(__name__)
+
+# The relations kept: the medicine's own rows, with the conditions and classes they name. Not
+# the guides an editor placed on the page (which are live only while their guide is) nor the
+# change log (read when there is one).
+KEPT = (
+    "names",
+    "classes",
+    "indications",
+    "doses",
+    "formulations",
+    "side_effects",
+    "references",
+    "label_sources",
+    "products",
+)
+# What a monograph shows that most medicines have none of: a label page (19,600 of 20,000
+# medicines at scale) has no editor-written uses, doses, forms, side effects, sources or
+# change log, many have no US product, and few have guides an editor placed on them (3,000
+# at scale). The change log is not prefetched: the page reads its newest few when it has one.
+SPARSE_RELATIONS = (
+    "indications",
+    "doses",
+    "formulations",
+    "side_effects",
+    "references",
+    "products",
+    "curated_guides",
+    "changes",
+)
+# The tables whose writes drugs 0020's triggers count: kept rows are used only where every
+# trigger is there. A later migration that rebuilds one of these tables on SQLite (Django
+# copies it into a new one) drops its triggers with the old table, and rows kept from it
+# would go stale unseen.
+COUNTED_TABLES = (
+    "drugs_drugname",
+    "drugs_drug_classes",
+    "drugs_indication",
+    "drugs_doseguideline",
+    "drugs_formulation",
+    "drugs_strength",
+    "drugs_sideeffect",
+    "drugs_reference",
+    "drugs_labelsource",
+    "drugs_product",
+    "drugs_product_drugs",
+    "drugs_condition",
+    "drugs_drugclass",
+)
+WRITES = ("insert", "update", "delete")  # a trigger for each on SQLite, one for all on PostgreSQL
+# The models whose fields kept rows hold (layout()).
+KEPT_MODELS = (
+    Condition,
+    DoseGuideline,
+    DrugClass,
+    DrugName,
+    Formulation,
+    Indication,
+    LabelSource,
+    Product,
+    Reference,
+    SideEffect,
+    Strength,
+)
+LAYOUT_VERSION = "1"  # raise it when what is kept changes in a way layout() does not see
+
+
+def prefetch_monograph(drug: Drug, *, leave_out: Iterable[str] = ()) -> None:
+    """Drug.objects.for_monograph()'s related rows for one drug, in as few queries as it can.
+
+    One query asks which of SPARSE_RELATIONS have rows, the medicine's MonographVersion and
+    its kept rows. When the kept rows are current they are the KEPT relations, and only the
+    curated guides are read (when there are some); otherwise the relations with rows are read
+    and kept for the next reader, and the empty ones recorded as prefetched and empty, as
+    Django's prefetch records them, so that reading them costs no query. Relations in
+    `leave_out` (what a caller does not show) are not read at all. A preview (drafts applied
+    and rolled back) neither uses nor keeps them."""
+    alias = drug._state.db or "default"
+    triggers, version, shared, kept_version, kept_shared, kept_layout, kept, *found = (
+        _probe(connections[alias].vendor).filter(pk=drug.pk).get()
+    )
+    has_rows = dict(zip(SPARSE_RELATIONS, found, strict=True))
+    counted = triggers == len(trigger_names(connections[alias].vendor))
+    if not counted:
+        _warn_uncounted(alias)
+    keeping = counted and not is_rehearsing()
+    cache = vars(drug).setdefault("_prefetched_objects_cache", {})
+    current = kept is not None and (kept_version, kept_shared, kept_layout) == (
+        version,
+        shared,
+        layout(),
+    )
+    if keeping and current:
+        try:
+            cache.update(loads(bytes(kept), drug))
+        except Exception:  # whatever unpickling raises: the rows are read afresh instead
+            logger.warning("Kept rows of drug %s unreadable; reading them", drug.pk, exc_info=True)
+            current = False
+    wanted = [name for name in MONOGRAPH_LOOKUPS if name not in leave_out]
+    if not (keeping and current):
+        _read(drug, [name for name in wanted if name in KEPT], has_rows)
+        if keeping:
+            keep(drug, version=version, shared_version=shared)
+    _read(drug, [name for name in wanted if name not in KEPT], has_rows)
+
+
+def _read(drug: Drug, names: list[str], has_rows: dict[str, bool]) -> None:
+    """Prefetch the relations `names` that have rows, and record the empty ones (the change
+    log's too) as prefetched and empty."""
+    empty = [name for name in names if not has_rows.get(name, True)]
+    fetched = monograph_lookups(*(name for name in names if name not in empty))
+    prefetch_related_objects([drug], *fetched.values())
+    cache = vars(drug).setdefault("_prefetched_objects_cache", {})
+    if not has_rows["changes"]:
+        empty.append("changes")
+    for name in empty:
+        if name == "curated_guides":
+            setattr(drug, LIVE_CURATIONS, [])
+            continue
+        rows = Drug._meta.get_field(name).related_model.objects.none()
+        rows._result_cache = []
+        cache[name] = rows
+
+
+def keep(drug: Drug, *, version: int, shared_version: int) -> None:
+    """Keep the KEPT relations `drug` holds, prefetched, as read at these versions. A database
+    that refuses the write costs the next reader the reading, never this one its page."""
+    cache = vars(drug)["_prefetched_objects_cache"]
+    if not all(name in cache for name in KEPT):  # a caller left one out
+        return
+    kept = KeptRows(
+        drug_id=drug.pk,
+        version=version,
+        shared_version=shared_version,
+        layout=layout(),
+        rows=dumps({name: cache[name] for name in KEPT}, drug),
+        kept_at=timezone.now(),
+    )
+    fields = ["version", "shared_version", "layout", "rows", "kept_at"]
+    try:
+        with transaction.atomic(using=router.db_for_write(KeptRows)):
+            KeptRows.objects.bulk_create(
+                [kept], update_conflicts=True, unique_fields=["drug"], update_fields=fields
+            )
+    except DatabaseError:
+        logger.warning("Rows of drug %s not kept", drug.pk, exc_info=True)
+
+
+@functools.cache
+def _probe(vendor: str) -> QuerySet:
+    """Every drug with how many of the triggers that count writes to kept rows are in place,
+    its MonographVersion, the shared one, its kept rows and whether each of SPARSE_RELATIONS
+    has rows: built once for each kind of database and filtered to one drug per use, since
+    building its subqueries costs more than running them. Never evaluated itself: each
+    .filter() is a new queryset, routed to its database when it runs. The triggers are
+    counted in every probe, not once per process, so that a migration that dropped one stops
+    kept rows being used at once."""
+    names = sorted(trigger_names(vendor))
+    if vendor == "postgresql":
+        triggers = RawSQL(
+            "SELECT COUNT(*) FROM pg_trigger WHERE tgname = ANY(%s)", (names,), IntegerField()
+        )
+    else:
+        listed = ", ".join("%s" for _ in names)
+        triggers = RawSQL(
+            f"SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ({listed})",
+            names,
+            IntegerField(),
+        )
+    versions = MonographVersion.objects.values("version")
+    return Drug.objects.values_list(
+        triggers,
+        Coalesce(Subquery(versions.filter(subject=OuterRef("pk"))), Value(0)),
+        Coalesce(Subquery(versions.filter(subject=MonographVersion.SHARED)), Value(0)),
+        "kept_rows__version",
+        "kept_rows__shared_version",
+        "kept_rows__layout",
+        "kept_rows__rows",
+        *(
+            Exists(relation.related_model.objects.filter(**{relation.field.name: OuterRef("pk")}))
+            for relation in map(Drug._meta.get_field, SPARSE_RELATIONS)
+        ),
+    )
+
+
+@functools.cache
+def layout() -> str:
+    """What kept rows were pickled as: the Django version, LAYOUT_VERSION, the fields of every
+    model they hold and the SQL each kept relation is read by (its order, what it joins).
+    Rows kept by other code are read afresh, never unpickled into models whose fields they
+    do not match, nor shown in an order the code no longer reads them in."""
+    reads = [
+        str(lookup.queryset.query)
+        if isinstance(lookup, Prefetch)
+        else str(Drug._meta.get_field(lookup).related_model._default_manager.all().query)
+        for lookup in monograph_lookups(*KEPT).values()
+    ]
+    fields = [
+        f"{model._meta.label}:{','.join(field.attname for field in model._meta.concrete_fields)}"
+        for model in KEPT_MODELS
+    ]
+    described = [django.get_version(), LAYOUT_VERSION, *fields, *reads]
+    return hashlib.sha256("\n".join(described).encode()).hexdigest()
+
+
+@functools.cache
+def _warn_uncounted(alias: str) -> None:
+    """Once a process and database: kept rows are unused there, and why."""
+    logger.error(
+        "Kept monograph rows unused on database %s: a trigger of drugs 0020 is missing", alias
+    )
+
+
+def trigger_names(vendor: str) -> set[str]:
+    """The names drugs 0020 gave its triggers: one a table on PostgreSQL, one a table and
+    kind of write on SQLite."""
+    if vendor == "postgresql":
+        return {f"kept_{table}" for table in COUNTED_TABLES}
+    return {f"kept_{table}_{write}" for table in COUNTED_TABLES for write in WRITES}
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles the rows without the drug they belong to, which a reader has already."""
+
+    def __init__(self, file, drug: Drug):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.drug = drug
+
+    def persistent_id(self, obj):
+        return "drug" if obj is self.drug else None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file, drug: Drug):
+        super().__init__(file)
+        self.drug = drug
+
+    def persistent_load(self, pid):
+        if pid != "drug":
+            raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+        return self.drug
+
+
+def dumps(relations: dict[str, QuerySet], drug: Drug) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, drug).dump(relations)
+    return buffer.getvalue()
+
+
+def loads(data: bytes, drug: Drug) -> dict[str, QuerySet]:
+    return _Unpickler(io.BytesIO(data), drug).load()

@@ -1,0 +1,294 @@
+"""A monograph's own rows kept with it (drugs.kept_rows): read in one query, the same page as
+read afresh, and never used once the database holds anything else."""
+
+import logging
+from collections.abc import Callable
+
+import pytest
+from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
+
+from drugs.kept_rows import KEPT, _warn_uncounted, prefetch_monograph, trigger_names
+from drugs.models import (
+    Condition,
+    Drug,
+    DrugClass,
+    DrugName,
+    KeptRows,
+    LabelSource,
+    MonographVersion,
+    Product,
+    SideEffect,
+    Strength,
+)
+from medguide.editorial import caching
+from medguide.editorial.drafts import rehearsal
+from tests.caches import pages_cached
+from tests.drugs.test_views import KEEPING_QUERIES
+from tests.factories import (
+    ConditionFactory,
+    DoseGuidelineFactory,
+    DrugClassFactory,
+    DrugFactory,
+    DrugNameFactory,
+    FormulationFactory,
+    IndicationFactory,
+    ReferenceFactory,
+    SideEffectFactory,
+    StrengthFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def version_of(subject: int) -> int:
+    found = MonographVersion.objects.filter(subject=subject).first()
+    return found.version if found else 0
+
+
+def read(drug: Drug) -> Drug:
+    """The drug as a new reader fetches it, its monograph's rows prefetched."""
+    fresh = Drug.objects.get(pk=drug.pk)
+    prefetch_monograph(fresh)
+    return fresh
+
+
+def queries_to_read(drug: Drug) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        read(drug)
+    return len(queries)
+
+
+def relations(drug: Drug) -> dict[str, list]:
+    """What the page reads of each kept relation, as plain values."""
+    read_back = {name: list(getattr(drug, name).all()) for name in KEPT}
+    return {name: [values(row) for row in rows] for name, rows in read_back.items()} | {
+        "strengths": [[values(s) for s in f.strengths.all()] for f in read_back["formulations"]]
+    }
+
+
+def values(row) -> tuple:
+    return (str(row), *(getattr(row, field.attname) for field in row._meta.concrete_fields))
+
+
+def label(drug: Drug) -> LabelSource:
+    return LabelSource.objects.create(
+        drug=drug,
+        spl_id=f"spl-{drug.pk}",
+        set_id=f"set-{drug.pk}",
+        generic_name_raw=drug.generic_name.upper(),
+        sections={"indications_and_usage": "For spasticity."},
+        content_hash="x",
+    )
+
+
+def product(drug: Drug) -> Product:
+    made = Product.objects.create(
+        application_number="012345", product_number="001", name="Brandname"
+    )
+    made.drugs.add(drug)
+    return made
+
+
+# Reading them ------------------------------------------------------------------------------
+
+
+def test_a_second_reader_reads_the_kept_rows_in_the_one_query(baclofen):
+    afresh = read(baclofen)  # read, and kept
+    assert KeptRows.objects.filter(drug=baclofen).exists()
+    assert queries_to_read(baclofen) == 2  # the drug, then which have rows with the kept ones
+    assert relations(read(baclofen)) == relations(afresh)
+
+
+def test_kept_rows_belong_to_the_reader_s_own_drug(baclofen):
+    read(baclofen)
+    kept = bytes(KeptRows.objects.get(drug=baclofen).rows)
+    assert baclofen.summary.encode() not in kept  # the drug itself is not kept with them
+    reader = read(baclofen)
+    for name in ("names", "indications", "side_effects"):
+        assert all(row.drug is reader for row in getattr(reader, name).all())
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/drugs/baclofen/",
+        "/drugs/baclofen/?view=pro",
+        "/drugs/baclofen.json",
+    ],
+)
+def test_the_page_is_the_same_read_afresh_or_kept(client, baclofen, path):
+    label(baclofen)
+    product(baclofen)
+    afresh = client.get(path).content
+    with CaptureQueriesContext(connection) as kept_queries:
+        kept = client.get(path).content
+    assert kept == afresh
+    KeptRows.objects.all().delete()
+    with CaptureQueriesContext(connection) as afresh_queries:
+        assert client.get(path).content == afresh
+    assert len(kept_queries) <= len(afresh_queries) - KEEPING_QUERIES
+
+
+# Never used once the database holds anything else -------------------------------------------
+
+# Every kind of write to every table the kept rows come from, by the medicine it concerns. Bulk
+# writes and raw SQL send no signals: the database's triggers count them all the same.
+WRITES: dict[str, Callable[[Drug], object]] = {
+    "a name added": lambda drug: DrugNameFactory(drug=drug),
+    "names added in bulk": lambda drug: DrugName.objects.bulk_create(
+        [DrugName(drug=drug, name="Bulkname")]
+    ),
+    "a name's note changed by update()": lambda drug: DrugName.objects.filter(drug=drug).update(
+        note="Changed"
+    ),
+    "a name deleted": lambda drug: DrugName.objects.filter(drug=drug).delete(),
+    "a class added": lambda drug: drug.classes.add(DrugClassFactory()),
+    "a class taken off": lambda drug: drug.classes.clear(),
+    "a use added": lambda drug: IndicationFactory(drug=drug),
+    "a dose added": lambda drug: DoseGuidelineFactory(drug=drug),
+    "a dose changed": lambda drug: drug.doses.update(start_amount=7),
+    "a form added": lambda drug: FormulationFactory(drug=drug),
+    "a strength added": lambda drug: StrengthFactory(formulation=drug.formulations.first()),
+    "a strength changed": lambda drug: Strength.objects.filter(formulation__drug=drug).update(
+        amount=15
+    ),
+    "a side effect added": lambda drug: SideEffectFactory(drug=drug),
+    "a side effect changed by SQL": lambda drug: connection.cursor().execute(
+        "UPDATE drugs_sideeffect SET advice = 'Changed' WHERE drug_id = %s", [drug.pk]
+    ),
+    "a side effect deleted": lambda drug: SideEffect.objects.filter(drug=drug).delete(),
+    "a source added": lambda drug: ReferenceFactory(drug=drug),
+    "a label added": label,
+    "a product added": product,
+    "a product changed": lambda drug: Product.objects.filter(drugs=drug).update(name="Other"),
+}
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_any_write_to_a_medicine_s_rows_moves_its_version(baclofen, write):
+    if write == "a product changed":
+        product(baclofen)
+    before, other = version_of(baclofen.pk), DrugFactory()
+    other_before = version_of(other.pk)
+    WRITES[write](baclofen)
+    assert version_of(baclofen.pk) > before
+    assert version_of(other.pk) == other_before  # another medicine's rows are still current
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda: ConditionFactory(),
+        lambda: Condition.objects.update(synonyms="Another name"),
+        lambda: DrugClass.objects.update(name="Renamed"),
+        lambda: DrugClass.objects.all().delete(),
+    ],
+    ids=["condition added", "conditions' synonyms", "classes renamed", "classes deleted"],
+)
+def test_a_write_to_the_conditions_or_classes_moves_every_medicine_s_version(baclofen, write):
+    before = version_of(MonographVersion.SHARED)
+    write()
+    assert version_of(MonographVersion.SHARED) > before
+
+
+def test_a_side_effect_changed_in_bulk_is_read_at_once(client, baclofen):
+    client.get("/drugs/baclofen/")  # kept
+    SideEffect.objects.filter(drug=baclofen, name="Drowsiness").update(name="Sleepiness")
+    page = client.get("/drugs/baclofen/").content.decode()
+    assert "Sleepiness" in page
+    assert "Drowsiness" not in page
+
+
+def test_a_condition_renamed_is_read_at_once_on_every_kept_monograph(client, baclofen):
+    client.get("/drugs/baclofen/")  # kept, naming Spasticity
+    Condition.objects.filter(name="Spasticity").update(name="Muscle stiffness")
+    page = client.get("/drugs/baclofen/").content.decode()
+    assert "Muscle stiffness" in page
+    assert "Spasticity" not in page
+
+
+def test_rows_kept_by_other_code_are_read_afresh(baclofen):
+    afresh = relations(read(baclofen))
+    KeptRows.objects.filter(drug=baclofen).update(layout="kept by another version")
+    assert queries_to_read(baclofen) > 2 + KEEPING_QUERIES  # read, and kept again
+    assert KeptRows.objects.get(drug=baclofen).layout != "kept by another version"
+    assert relations(read(baclofen)) == afresh
+
+
+def test_unreadable_kept_rows_are_read_afresh(client, baclofen, caplog):
+    afresh = client.get("/drugs/baclofen/").content
+    KeptRows.objects.filter(drug=baclofen).update(rows=b"not a pickle")
+    with caplog.at_level(logging.WARNING, logger="drugs.kept_rows"):
+        assert client.get("/drugs/baclofen/").content == afresh
+    assert "unreadable" in caplog.text
+    assert bytes(KeptRows.objects.get(drug=baclofen).rows) != b"not a pickle"  # kept again
+
+
+def test_keeping_and_forgetting_them_leaves_the_page_cache_alone(settings, baclofen):
+    pages = pages_cached(settings)
+    next(pages)
+    generation = caching.current_generation().token
+    read(baclofen)  # kept
+    KeptRows.objects.all().delete()  # as a drug's deletion would, or an operator
+    caching.forget_request()
+    assert caching.current_generation().token == generation
+    next(pages, None)
+
+
+# Where they cannot be trusted, they are neither used nor kept ----------------------------------
+
+
+def test_a_preview_neither_uses_nor_keeps_them(baclofen):
+    read(baclofen)
+    with rehearsal():
+        SideEffectFactory(drug=baclofen, name="Draft side effect")
+        KeptRows.objects.filter(drug=baclofen).update(
+            version=version_of(baclofen.pk)  # as if kept after the draft's write
+        )
+        previewed = read(baclofen)
+        assert "Draft side effect" in [s.name for s in previewed.side_effects.all()]
+    assert "Draft side effect" not in [s.name for s in read(baclofen).side_effects.all()]
+
+
+def test_without_all_their_triggers_rows_are_neither_used_nor_kept(baclofen, caplog):
+    read(baclofen)
+    (dropped,) = [name for name in trigger_names(connection.vendor) if "sideeffect" in name][:1]
+    table = "drugs_sideeffect"
+    with connection.cursor() as cursor:  # the test's transaction puts it back
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DROP TRIGGER {dropped} ON {table}")
+        else:
+            cursor.execute(f"DROP TRIGGER {dropped}")
+    KeptRows.objects.all().delete()
+    _warn_uncounted.cache_clear()
+    with caplog.at_level(logging.ERROR, logger="drugs.kept_rows"):
+        reader = read(baclofen)
+    assert list(reader.side_effects.all())  # read afresh
+    assert not KeptRows.objects.exists()
+    assert "a trigger of drugs 0020 is missing" in caplog.text
+    _warn_uncounted.cache_clear()
+
+
+def test_a_database_refusing_to_keep_them_costs_the_reader_nothing(client, baclofen, caplog):
+    def refuse(execute, sql, params, many, context):
+        if "drugs_keptrows" in sql and sql.lstrip().upper().startswith("INSERT"):
+            raise DatabaseError("read-only")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse), caplog.at_level(logging.WARNING):
+        response = client.get("/drugs/baclofen/")
+    assert response.status_code == 200
+    assert "Drowsiness" in response.content.decode()
+    assert "not kept" in caplog.text
+    assert not KeptRows.objects.exists()
+
+
+def test_every_table_the_rows_come_from_has_its_triggers():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        found = {name for (name,) in cursor.fetchall()}
+    assert trigger_names(connection.vendor) <= found

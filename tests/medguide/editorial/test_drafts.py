@@ -11,7 +11,7 @@ from PIL import Image
 from reversion.models import Version
 
 from articles.models import Article
-from drugs.models import Drug
+from drugs.models import Drug, KeptRows
 from medguide.editorial import caching
 from medguide.editorial.models import Status
 from medguide.search import index as search_index
@@ -185,6 +185,22 @@ def test_publishing_the_draft_refreshes_the_page_cache(
     assert OLD_SUMMARY in public(reader, baclofen)
     save(reviewer_client, baclofen, button="publish")
     assert NEW_SUMMARY in public(reader, baclofen)
+
+
+def test_a_dose_edited_in_a_draft_reaches_a_kept_monograph_only_when_published(
+    baclofen, editor_client, reviewer_client
+):
+    """The monograph's dose rows are kept with it after its first reader (drugs.kept_rows):
+    the draft, applied and rolled back to be shown to its editors, leaves them as they were;
+    the reviewer's publish writes the rows, and readers read them afresh."""
+    reader = Client()
+    assert DOSE_NOTE not in public(reader, baclofen)  # its rows read, and kept
+    assert KeptRows.objects.filter(drug=baclofen).exists()
+    edit_baclofen(editor_client, baclofen)
+    assert editor_client.get(f"{change_url(baclofen)}").status_code == 200
+    assert DOSE_NOTE not in public(reader, baclofen)
+    assert save(reviewer_client, baclofen, button="publish").status_code == 302
+    assert DOSE_NOTE in public(reader, baclofen)
 
 
 def test_the_bulk_publish_action_publishes_pending_drafts(baclofen, editor_client, person):

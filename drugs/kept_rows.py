@@ -138,11 +138,12 @@ def prefetch_monograph(drug: Drug, *, leave_out: Iterable[str] = ()) -> None:
     `leave_out` (what a caller does not show) are not read at all. A preview (drafts applied
     and rolled back) neither uses nor keeps them."""
     alias = drug._state.db or "default"
+    vendor = connections[alias].vendor
     triggers, version, shared, kept_version, kept_shared, kept_layout, kept, *found = (
-        _probe(connections[alias].vendor).filter(pk=drug.pk).get()
+        _probe(vendor).filter(pk=drug.pk).get()
     )
     has_rows = dict(zip(SPARSE_RELATIONS, found, strict=True))
-    counted = triggers == len(trigger_names(connections[alias].vendor))
+    counted = triggers == len(trigger_names(vendor))
     if not counted:
         _warn_uncounted(alias)
     keeping = counted and not is_rehearsing()
@@ -163,18 +164,19 @@ def prefetch_monograph(drug: Drug, *, leave_out: Iterable[str] = ()) -> None:
         _read(drug, [name for name in wanted if name in KEPT], has_rows)
         if keeping:
             keep(drug, version=version, shared_version=shared)
-    _read(drug, [name for name in wanted if name not in KEPT], has_rows)
+    # The change log is read when there is one (drugs.change_log), and never kept.
+    _read(drug, [name for name in wanted if name not in KEPT] + ["changes"], has_rows)
 
 
 def _read(drug: Drug, names: list[str], has_rows: dict[str, bool]) -> None:
-    """Prefetch the relations `names` that have rows, and record the empty ones (the change
-    log's too) as prefetched and empty."""
+    """Prefetch the relations `names` that have rows, and record the empty ones as prefetched
+    and empty (the change log, which is not prefetched, only when it is empty)."""
     empty = [name for name in names if not has_rows.get(name, True)]
-    fetched = monograph_lookups(*(name for name in names if name not in empty))
+    fetched = monograph_lookups(
+        *(name for name in names if name not in empty and name in MONOGRAPH_LOOKUPS)
+    )
     prefetch_related_objects([drug], *fetched.values())
     cache = vars(drug).setdefault("_prefetched_objects_cache", {})
-    if not has_rows["changes"]:
-        empty.append("changes")
     for name in empty:
         if name == "curated_guides":
             setattr(drug, LIVE_CURATIONS, [])
@@ -273,12 +275,13 @@ def _warn_uncounted(alias: str) -> None:
     )
 
 
-def trigger_names(vendor: str) -> set[str]:
+@functools.cache
+def trigger_names(vendor: str) -> frozenset[str]:
     """The names drugs 0020 gave its triggers: one a table on PostgreSQL, one a table and
     kind of write on SQLite."""
     if vendor == "postgresql":
-        return {f"kept_{table}" for table in COUNTED_TABLES}
-    return {f"kept_{table}_{write}" for table in COUNTED_TABLES for write in WRITES}
+        return frozenset(f"kept_{table}" for table in COUNTED_TABLES)
+    return frozenset(f"kept_{table}_{write}" for table in COUNTED_TABLES for write in WRITES)
 
 
 class _Pickler(pickle.Pickler):

@@ -253,11 +253,10 @@ def test_a_preview_neither_uses_nor_keeps_them(baclofen):
 
 def test_without_all_their_triggers_rows_are_neither_used_nor_kept(baclofen, caplog):
     read(baclofen)
-    (dropped,) = [name for name in trigger_names(connection.vendor) if "sideeffect" in name][:1]
-    table = "drugs_sideeffect"
+    dropped = min(name for name in trigger_names(connection.vendor) if "sideeffect" in name)
     with connection.cursor() as cursor:  # the test's transaction puts it back
         if connection.vendor == "postgresql":
-            cursor.execute(f"DROP TRIGGER {dropped} ON {table}")
+            cursor.execute(f"DROP TRIGGER {dropped} ON drugs_sideeffect")
         else:
             cursor.execute(f"DROP TRIGGER {dropped}")
     KeptRows.objects.all().delete()

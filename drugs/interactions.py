@@ -229,6 +229,30 @@ class DrugInteractions:
         self.drug = drug
         self._total: int | None = None  # of the rows written by others
         self._others_by_severity: dict[str, int] | None = None  # and of each severity
+        # What is known without reading: the first entries, as [0:_known_stop], how many in
+        # all and of each severity (known()).
+        self._known: list[InteractionEntry] | None = None
+        self._known_stop = 0
+        self._known_count: int | None = None
+        self._known_by_severity: list[tuple[str, int]] | None = None
+
+    @classmethod
+    def known(
+        cls,
+        drug: Drug,
+        *,
+        first: list[InteractionEntry],
+        stop: int,
+        count: int,
+        by_severity: list[tuple[str, int]],
+    ) -> DrugInteractions:
+        """The list of which `first` is [0:stop] and the rest is counted (by_severity()), as
+        kept (drugs.kept_interactions): slices within it and the counts cost no query, and a
+        slice past it is read as in any list."""
+        found = cls(drug)
+        found._known, found._known_stop = first, stop
+        found._known_count, found._known_by_severity = count, by_severity
+        return found
 
     @cached_property
     def classes(self) -> tuple[dict[int, tuple[int, ...]], list[tuple[Substance, DrugClass]]]:
@@ -339,7 +363,18 @@ class DrugInteractions:
             )
         return entries
 
+    def know_first(self, stop: int) -> tuple[list[InteractionEntry], int, list[tuple[str, int]]]:
+        """Read the first `stop`, how many there are in all and of each severity (with the
+        slice, no more queries), and know them from now on: what known() is given."""
+        first = self[:stop]
+        count, by_severity = self.count(), self.by_severity()
+        self._known, self._known_stop = first, stop
+        self._known_count, self._known_by_severity = count, by_severity
+        return first, count, by_severity
+
     def count(self) -> int:
+        if self._known_count is not None:
+            return self._known_count
         if self._total is None:
             self._total = self._others_apart().count()
         return len(self._own) + self._total
@@ -351,6 +386,8 @@ class DrugInteractions:
         """How many of the whole list are of each severity, most severe first, severities
         with none left out: what a page that shows the first few says of the rest. Counted
         with a slice (its window counts), else in one grouped query."""
+        if self._known_by_severity is not None:
+            return list(self._known_by_severity)
         counts = dict.fromkeys(Severity.values, 0)
         for entry in self._own:
             counts[entry.severity] += 1
@@ -372,6 +409,8 @@ class DrugInteractions:
         stop = index.stop
         if stop is not None and (stop < 0 or (index.start or 0) < 0):
             raise TypeError("DrugInteractions takes no negative bounds")
+        if self._known is not None and stop is not None and stop <= self._known_stop:
+            return self._known[index]
         if stop is None:
             rows = list(self._with_related(self._others()))
             self._total = len(rows)

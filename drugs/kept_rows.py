@@ -49,6 +49,7 @@ from drugs.models import (
     DrugName,
     Formulation,
     Indication,
+    KeptInteractions,
     KeptRows,
     LabelSource,
     MonographVersion,
@@ -145,7 +146,7 @@ def prefetch_monograph(drug: Drug, *, leave_out: Iterable[str] = ()) -> None:
     has_rows = dict(zip(SPARSE_RELATIONS, found, strict=True))
     counted = triggers == len(trigger_names(vendor))
     if not counted:
-        _warn_uncounted(alias)
+        warn_uncounted(alias, "Kept monograph rows", "drugs 0020")
     keeping = counted and not is_rehearsing()
     cache = vars(drug).setdefault("_prefetched_objects_cache", {})
     current = kept is not None and (kept_version, kept_shared, kept_layout) == (
@@ -200,14 +201,25 @@ def keep(drug: Drug, *, version: int, shared_version: int) -> None:
         rows=dumps({name: cache[name] for name in KEPT}, drug),
         kept_at=timezone.now(),
     )
-    fields = ["version", "shared_version", "layout", "rows", "kept_at"]
+    keep_row(kept, unique_fields=["drug"], what=f"Rows of drug {drug.pk}")
+
+
+def keep_row(kept: KeptRows | KeptInteractions, *, unique_fields: list[str], what: str) -> None:
+    """Write `kept` over the row it replaces (or as a new one): two readers keeping the same
+    at once write one row. A database that refuses the write is logged, never raised."""
+    model = type(kept)
+    fields = [
+        field.name
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.name not in unique_fields
+    ]
     try:
-        with transaction.atomic(using=router.db_for_write(KeptRows)):
-            KeptRows.objects.bulk_create(
-                [kept], update_conflicts=True, unique_fields=["drug"], update_fields=fields
+        with transaction.atomic(using=router.db_for_write(model)):
+            model.objects.bulk_create(
+                [kept], update_conflicts=True, unique_fields=unique_fields, update_fields=fields
             )
     except DatabaseError:
-        logger.warning("Rows of drug %s not kept", drug.pk, exc_info=True)
+        logger.warning("%s not kept", what, exc_info=True)
 
 
 @functools.cache
@@ -219,21 +231,9 @@ def _probe(vendor: str) -> QuerySet:
     .filter() is a new queryset, routed to its database when it runs. The triggers are
     counted in every probe, not once per process, so that a migration that dropped one stops
     kept rows being used at once."""
-    names = sorted(trigger_names(vendor))
-    if vendor == "postgresql":
-        triggers = RawSQL(
-            "SELECT COUNT(*) FROM pg_trigger WHERE tgname = ANY(%s)", (names,), IntegerField()
-        )
-    else:
-        listed = ", ".join("%s" for _ in names)
-        triggers = RawSQL(
-            f"SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ({listed})",
-            names,
-            IntegerField(),
-        )
     versions = MonographVersion.objects.values("version")
     return Drug.objects.values_list(
-        triggers,
+        triggers_in_place(vendor, trigger_names(vendor)),
         Coalesce(Subquery(versions.filter(subject=OuterRef("pk"))), Value(0)),
         Coalesce(Subquery(versions.filter(subject=MonographVersion.SHARED)), Value(0)),
         "kept_rows__version",
@@ -244,6 +244,21 @@ def _probe(vendor: str) -> QuerySet:
             Exists(relation.related_model.objects.filter(**{relation.field.name: OuterRef("pk")}))
             for relation in map(Drug._meta.get_field, SPARSE_RELATIONS)
         ),
+    )
+
+
+def triggers_in_place(vendor: str, names: Iterable[str]) -> RawSQL:
+    """How many of the triggers `names` the database has, as an expression of a query."""
+    names = sorted(names)
+    if vendor == "postgresql":
+        return RawSQL(
+            "SELECT COUNT(*) FROM pg_trigger WHERE tgname = ANY(%s)", (names,), IntegerField()
+        )
+    listed = ", ".join("%s" for _ in names)
+    return RawSQL(
+        f"SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ({listed})",
+        names,
+        IntegerField(),
     )
 
 
@@ -268,20 +283,24 @@ def layout() -> str:
 
 
 @functools.cache
-def _warn_uncounted(alias: str) -> None:
-    """Once a process and database: kept rows are unused there, and why."""
-    logger.error(
-        "Kept monograph rows unused on database %s: a trigger of drugs 0020 is missing", alias
-    )
+def warn_uncounted(alias: str, what: str, migration: str) -> None:
+    """Once a process, database and kind of kept row: they are unused there, and why."""
+    logger.error("%s unused on database %s: a trigger of %s is missing", what, alias, migration)
 
 
 @functools.cache
 def trigger_names(vendor: str) -> frozenset[str]:
     """The names drugs 0020 gave its triggers: one a table on PostgreSQL, one a table and
     kind of write on SQLite."""
+    return named_triggers(vendor, "kept", COUNTED_TABLES)
+
+
+def named_triggers(vendor: str, prefix: str, tables: Iterable[str]) -> frozenset[str]:
+    """Triggers named `prefix`_`table`: one a table on PostgreSQL, one a table and kind of
+    write (WRITES) on SQLite."""
     if vendor == "postgresql":
-        return frozenset(f"kept_{table}" for table in COUNTED_TABLES)
-    return frozenset(f"kept_{table}_{write}" for table in COUNTED_TABLES for write in WRITES)
+        return frozenset(f"{prefix}_{table}" for table in tables)
+    return frozenset(f"{prefix}_{table}_{write}" for table in tables for write in WRITES)
 
 
 class _Pickler(pickle.Pickler):
@@ -306,11 +325,12 @@ class _Unpickler(pickle.Unpickler):
         return self.drug
 
 
-def dumps(relations: dict[str, QuerySet], drug: Drug) -> bytes:
+def dumps(kept: object, drug: Drug) -> bytes:
+    """`kept` pickled without `drug`, which loads() is given back."""
     buffer = io.BytesIO()
-    _Pickler(buffer, drug).dump(relations)
+    _Pickler(buffer, drug).dump(kept)
     return buffer.getvalue()
 
 
-def loads(data: bytes, drug: Drug) -> dict[str, QuerySet]:
+def loads(data: bytes, drug: Drug):
     return _Unpickler(io.BytesIO(data), drug).load()

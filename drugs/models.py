@@ -1901,3 +1901,44 @@ class KeptRows(models.Model):
 
     def __str__(self) -> str:
         return f"{self.drug_id} at {self.version}/{self.shared_version}"
+
+
+class InteractionsVersion(models.Model):
+    """How many times anything a medicine's interactions are read from has been written: the
+    interactions themselves, the medicines (their names, addresses and publication), their
+    classes and the classes' tree, substances and labels. One count for the whole catalogue,
+    kept by the database's own triggers (drugs 0021) and never by the application, since an
+    interaction stored by one medicine is read on the page of every medicine it names."""
+
+    ONLY = 1  # the one row
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=ONLY)
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"interactions: {self.version}"
+
+
+class KeptInteractions(models.Model):
+    """The first `stop` of a medicine's interactions as its page reads them, with how many
+    there are of each severity, kept at the InteractionsVersion they were read at
+    (drugs.kept_interactions): one query instead of four."""
+
+    drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="kept_interactions")
+    stop = models.PositiveIntegerField()  # how many of the first were read: [0:stop]
+    version = models.PositiveBigIntegerField()  # InteractionsVersion when read
+    # The first scheduled publication of a medicine then still to come: from then on, a
+    # medicine hidden when they were read may be public, so they are read afresh.
+    valid_until = models.DateTimeField(null=True)
+    layout = models.CharField(max_length=64)  # drugs.kept_interactions.layout()
+    rows = models.BinaryField()
+    kept_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "kept interactions"
+        constraints = [
+            models.UniqueConstraint(fields=["drug", "stop"], name="kept_interactions_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.drug_id}[:{self.stop}] at {self.version}"

@@ -15,6 +15,7 @@ from drugs.change_log import change_log_context
 from drugs.converter import converter_context
 from drugs.dosing import describe, format_amount, titration_schedule
 from drugs.interactions import DrugInteractions
+from drugs.kept_interactions import first_interactions
 from drugs.kept_rows import prefetch_monograph
 from drugs.label_text import LabelPage, label_page, link_uses
 from drugs.models import (
@@ -103,7 +104,7 @@ class LazyMonograph:
         doses = list(drug.doses.all())
         indications = list(drug.indications.all())
         side_effects = list(drug.side_effects.all())
-        every_interaction = DrugInteractions(drug)
+        every_interaction = first_interactions(drug, MONOGRAPH_INTERACTIONS)
         interactions = every_interaction[:MONOGRAPH_INTERACTIONS]
         # What the rest are, when there are more than shown: counted with the slice.
         by_severity = (

@@ -52,8 +52,15 @@ logger = logging.getLogger(__name__)
 # Models whose changes can show on a public page.
 CONTENT_APPS = {"drugs", "articles", "taggit"}
 # Models in those apps that readers never see: a reader's report must not empty the cache,
-# nor a monograph's rows kept or forgotten (drugs.kept_rows: copies of what readers see).
-UNSEEN_MODELS = {"drugs.sectionfeedback", "drugs.keptrows", "drugs.monographversion"}
+# nor a monograph's rows or interactions kept or forgotten (drugs.kept_rows,
+# drugs.kept_interactions: copies of what readers see).
+UNSEEN_MODELS = {
+    "drugs.sectionfeedback",
+    "drugs.keptrows",
+    "drugs.monographversion",
+    "drugs.keptinteractions",
+    "drugs.interactionsversion",
+}
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 WAIT_STEP_SECONDS = 0.05  # how often a reader waiting for another's render looks again
 

@@ -331,16 +331,21 @@ def measure_page(client, path: str, clock: DatabaseClock, *, before=lambda: None
     }
 
 
-# The monographs measured again with their own rows read afresh on every request.
+# The monographs measured again with their own rows and interactions read afresh each request.
 AFRESH = ("monograph, label page", "monograph, editorial (baclofen)")
 
 
-def forget_kept_rows(path: str):
-    """A function that forgets the rows kept for the monograph at `path`."""
-    from drugs.models import KeptRows
+def forget_kept(path: str):
+    """A function that forgets the rows and interactions kept for the monograph at `path`."""
+    from drugs.models import KeptInteractions, KeptRows
 
     slug = path.strip("/").split("/")[-1]
-    return lambda: KeptRows.objects.filter(drug__slug=slug).delete()
+
+    def forget() -> None:
+        KeptRows.objects.filter(drug__slug=slug).delete()
+        KeptInteractions.objects.filter(drug__slug=slug).delete()
+
+    return forget
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -477,14 +482,14 @@ def phase_measure() -> dict:
         ok_figures = baseline(client, clock)
         oks.append(ok_figures)
         pages[name] = {**measure_page(client, path, clock), "ok": ok_figures}
-    # A monograph's own rows are kept after its first request (drugs.kept_rows), so the
-    # figures above read them kept. Read afresh, and kept, on every request: what the first
-    # reader after a change to them pays.
+    # A monograph's own rows and first interactions are kept after its first request
+    # (drugs.kept_rows, drugs.kept_interactions), so the figures above read them kept. Read
+    # afresh, and kept, on every request: what the first reader after a change pays.
     for name in AFRESH:
         ok_figures = baseline(client, clock)
         oks.append(ok_figures)
-        forget = forget_kept_rows(paths[name])
-        pages[f"{name}, its rows read afresh"] = {
+        forget = forget_kept(paths[name])
+        pages[f"{name}, read afresh"] = {
             **measure_page(client, paths[name], clock, before=forget),
             "ok": ok_figures,
         }

@@ -8,7 +8,7 @@ import pytest
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
-from drugs.kept_rows import KEPT, _warn_uncounted, prefetch_monograph, trigger_names
+from drugs.kept_rows import KEPT, prefetch_monograph, trigger_names, warn_uncounted
 from drugs.models import (
     Condition,
     Drug,
@@ -260,13 +260,13 @@ def test_without_all_their_triggers_rows_are_neither_used_nor_kept(baclofen, cap
         else:
             cursor.execute(f"DROP TRIGGER {dropped}")
     KeptRows.objects.all().delete()
-    _warn_uncounted.cache_clear()
+    warn_uncounted.cache_clear()
     with caplog.at_level(logging.ERROR, logger="drugs.kept_rows"):
         reader = read(baclofen)
     assert list(reader.side_effects.all())  # read afresh
     assert not KeptRows.objects.exists()
     assert "a trigger of drugs 0020 is missing" in caplog.text
-    _warn_uncounted.cache_clear()
+    warn_uncounted.cache_clear()
 
 
 def test_a_database_refusing_to_keep_them_costs_the_reader_nothing(client, baclofen, caplog):

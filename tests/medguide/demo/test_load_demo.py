@@ -75,9 +75,11 @@ def test_loading_twice_changes_nothing():
     load_demo()
     assert snapshot() == before
     # Label sources come from the FDA label import, US products from Drugs@FDA, reader reports
-    # from readers, a monograph's kept rows from its first reader (drugs.kept_rows) and change
-    # log entries from publishing: none from the demo.
+    # from readers, a monograph's kept rows and interactions from its first reader
+    # (drugs.kept_rows, drugs.kept_interactions) and change log entries from publishing: none
+    # from the demo.
     not_demo = {
+        "drugs_keptinteractions",
         "drugs_keptrows",
         "drugs_labelsource",
         "drugs_product",

@@ -30,10 +30,10 @@ from django.utils import timezone
 from drugs import interactions
 from drugs.interactions import DrugInteractions
 from drugs.kept_rows import (
+    WRITES,
     dumps,
     keep_row,
     loads,
-    named_triggers,
     triggers_in_place,
     warn_uncounted,
 )
@@ -149,5 +149,9 @@ def layout() -> str:
 
 @functools.cache
 def trigger_names(vendor: str) -> frozenset[str]:
-    """The names drugs 0021 gave its triggers."""
-    return named_triggers(vendor, "kept_interactions", COUNTED_TABLES)
+    """The names drugs 0021 gave its triggers: one a table and kind of write, and on
+    PostgreSQL one for TRUNCATE too."""
+    writes = [*WRITES, "truncate"] if vendor == "postgresql" else WRITES
+    return frozenset(
+        f"kept_interactions_{table}_{write}" for table in COUNTED_TABLES for write in writes
+    )

@@ -292,15 +292,9 @@ def warn_uncounted(alias: str, what: str, migration: str) -> None:
 def trigger_names(vendor: str) -> frozenset[str]:
     """The names drugs 0020 gave its triggers: one a table on PostgreSQL, one a table and
     kind of write on SQLite."""
-    return named_triggers(vendor, "kept", COUNTED_TABLES)
-
-
-def named_triggers(vendor: str, prefix: str, tables: Iterable[str]) -> frozenset[str]:
-    """Triggers named `prefix`_`table`: one a table on PostgreSQL, one a table and kind of
-    write (WRITES) on SQLite."""
     if vendor == "postgresql":
-        return frozenset(f"{prefix}_{table}" for table in tables)
-    return frozenset(f"{prefix}_{table}_{write}" for table in tables for write in WRITES)
+        return frozenset(f"kept_{table}" for table in COUNTED_TABLES)
+    return frozenset(f"kept_{table}_{write}" for table in COUNTED_TABLES for write in WRITES)
 
 
 class _Pickler(pickle.Pickler):

@@ -8,7 +8,8 @@ on the page of every medicine it names or whose class it names, and what is show
 (the other medicine's name, address and publication, the classes' tree, the substances a
 class reaches, the label it quotes) comes from rows of other medicines: so one count for the
 whole catalogue, moved by a write to any of these tables. On PostgreSQL once a statement
-(an import's bulk_create of thousands of rows moves it once); SQLite has row triggers only.
+that wrote rows (an import's bulk_create of thousands of rows moves it once); SQLite has row
+triggers only.
 drugs.kept_interactions.COUNTED_TABLES names the same tables and checks that every trigger is
 still there before it uses kept interactions.
 """
@@ -33,18 +34,32 @@ COUNT = (
 )
 
 
+# On PostgreSQL, the rows a statement wrote, as each statement trigger names them: a statement
+# that wrote none (an UPDATE whose WHERE matched nothing) is not counted, as on SQLite.
+WRITTEN = {"insert": "NEW", "update": "NEW", "delete": "OLD"}
+
+
 def create_triggers(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         count = COUNT.format(qualified="drugs_interactionsversion.")
         schema_editor.execute(
             "CREATE FUNCTION kept_interactions() RETURNS trigger LANGUAGE plpgsql AS $$"
-            f" BEGIN {count} RETURN NULL; END $$"
+            f" BEGIN IF EXISTS (SELECT 1 FROM written) THEN {count} END IF; RETURN NULL; END $$"
+        )
+        schema_editor.execute(
+            "CREATE FUNCTION kept_interactions_truncated() RETURNS trigger LANGUAGE plpgsql AS"
+            f" $$ BEGIN {count} RETURN NULL; END $$"
         )
         for table in COUNTED:
+            for write, rows in WRITTEN.items():
+                schema_editor.execute(
+                    f"CREATE TRIGGER kept_interactions_{table}_{write} AFTER {write.upper()}"
+                    f" ON {table} REFERENCING {rows} TABLE AS written"
+                    " FOR EACH STATEMENT EXECUTE FUNCTION kept_interactions()"
+                )
             schema_editor.execute(
-                f"CREATE TRIGGER kept_interactions_{table}"
-                f" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}"
-                " FOR EACH STATEMENT EXECUTE FUNCTION kept_interactions()"
+                f"CREATE TRIGGER kept_interactions_{table}_truncate AFTER TRUNCATE ON {table}"
+                " FOR EACH STATEMENT EXECUTE FUNCTION kept_interactions_truncated()"
             )
         return
     count = COUNT.format(qualified="")
@@ -59,8 +74,12 @@ def create_triggers(apps, schema_editor):
 def drop_triggers(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for table in COUNTED:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS kept_interactions_{table} ON {table}")
+            for write in [*WRITTEN, "truncate"]:
+                schema_editor.execute(
+                    f"DROP TRIGGER IF EXISTS kept_interactions_{table}_{write} ON {table}"
+                )
         schema_editor.execute("DROP FUNCTION IF EXISTS kept_interactions()")
+        schema_editor.execute("DROP FUNCTION IF EXISTS kept_interactions_truncated()")
         return
     for table in COUNTED:
         for write in WRITES:

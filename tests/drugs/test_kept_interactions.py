@@ -184,6 +184,21 @@ def test_any_write_they_are_read_from_moves_the_version(named, write):
     assert version() > before
 
 
+def test_a_statement_that_writes_no_row_moves_nothing(named):
+    before = version()
+    Interaction.objects.filter(severity="no such severity").update(effect="Changed")
+    Drug.objects.filter(slug="no-such-medicine").delete()
+    assert version() == before  # PostgreSQL's statement triggers look at the rows written
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
+def test_a_table_emptied_by_truncate_moves_the_version(named):
+    before = version()
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE drugs_substance_classes")
+    assert version() > before
+
+
 @pytest.mark.parametrize(
     "write",
     [

@@ -11,7 +11,7 @@ from PIL import Image
 from reversion.models import Version
 
 from articles.models import Article
-from drugs.models import Drug, KeptRows
+from drugs.models import Drug, KeptInteractions, KeptRows
 from medguide.editorial import caching
 from medguide.editorial.models import Status
 from medguide.search import index as search_index
@@ -318,3 +318,22 @@ def test_a_new_hero_image_waits_in_the_draft_and_arrives_on_publish(editor_clien
     guide.refresh_from_db()
     assert guide.hero_image.name.startswith("articles/hero")
     assert not guide.has_pending_draft
+
+
+def test_an_interaction_in_a_draft_reaches_kept_monographs_only_when_published(
+    baclofen, editor_client, reviewer_client
+):
+    """Baclofen's first interactions are kept with it after its first reader
+    (drugs.kept_interactions), among them one tizanidine's monograph stores: an edit of it in
+    tizanidine's draft leaves baclofen's page as it was; the reviewer's publish of tizanidine
+    writes the row, and baclofen's readers read its interactions afresh."""
+    tizanidine = Drug.objects.get(generic_name="Tizanidine")
+    effect = "In the draft, blood pressure can fall too far."
+    reader = Client()
+    assert "Together they lower blood pressure further." in public(reader, baclofen)  # kept
+    assert KeptInteractions.objects.filter(drug=baclofen).exists()
+    response = save(editor_client, tizanidine, **{"interactions-0-effect": effect})
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert effect not in public(reader, baclofen)
+    assert save(reviewer_client, tizanidine, button="publish").status_code == 302
+    assert effect in public(reader, baclofen)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ from drugs.models import (
 from medguide.editorial.drafts import rehearsal
 from medguide.editorial.models import Status
 from tests.drugs.test_views import KEEPING_INTERACTIONS_QUERIES
+from tests.drugs.triggers import drop_trigger, refusing_inserts_into, triggers_in_database
 from tests.factories import (
     DrugClassFactory,
     DrugFactory,
@@ -302,11 +303,7 @@ def test_a_preview_neither_uses_nor_keeps_them(named):
 def test_without_all_their_triggers_they_are_neither_used_nor_kept(named, caplog):
     entries(named)
     dropped = min(name for name in trigger_names(connection.vendor) if "_drugs_interaction" in name)
-    with connection.cursor() as cursor:  # the test's transaction puts it back
-        if connection.vendor == "postgresql":
-            cursor.execute(f"DROP TRIGGER {dropped} ON drugs_interaction")
-        else:
-            cursor.execute(f"DROP TRIGGER {dropped}")
+    drop_trigger(dropped, "drugs_interaction")
     KeptInteractions.objects.all().delete()
     warn_uncounted.cache_clear()
     with caplog.at_level(logging.ERROR, logger="drugs.kept_rows"):
@@ -317,12 +314,10 @@ def test_without_all_their_triggers_they_are_neither_used_nor_kept(named, caplog
 
 
 def test_a_database_refusing_to_keep_them_costs_the_reader_nothing(client, named, caplog):
-    def refuse(execute, sql, params, many, context):
-        if "drugs_keptinteractions" in sql and sql.lstrip().upper().startswith("INSERT"):
-            raise DatabaseError("read-only")
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(refuse), caplog.at_level(logging.WARNING):
+    with (
+        connection.execute_wrapper(refusing_inserts_into("drugs_keptinteractions")),
+        caplog.at_level(logging.WARNING),
+    ):
         response = client.get("/drugs/baclofen/")
     assert response.status_code == 200
     assert "Examplamine" in response.content.decode()
@@ -331,10 +326,4 @@ def test_a_database_refusing_to_keep_them_costs_the_reader_nothing(client, named
 
 
 def test_every_table_they_are_read_from_has_its_triggers():
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-        else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        found = {name for (name,) in cursor.fetchall()}
-    assert trigger_names(connection.vendor) <= found
+    assert trigger_names(connection.vendor) <= triggers_in_database()

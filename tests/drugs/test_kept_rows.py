@@ -5,7 +5,7 @@ import logging
 from collections.abc import Callable
 
 import pytest
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from drugs.kept_rows import KEPT, prefetch_monograph, trigger_names, warn_uncounted
@@ -25,6 +25,7 @@ from medguide.editorial import caching
 from medguide.editorial.drafts import rehearsal
 from tests.caches import pages_cached
 from tests.drugs.test_views import KEEPING_QUERIES
+from tests.drugs.triggers import drop_trigger, refusing_inserts_into, triggers_in_database
 from tests.factories import (
     ConditionFactory,
     DoseGuidelineFactory,
@@ -254,11 +255,7 @@ def test_a_preview_neither_uses_nor_keeps_them(baclofen):
 def test_without_all_their_triggers_rows_are_neither_used_nor_kept(baclofen, caplog):
     read(baclofen)
     dropped = min(name for name in trigger_names(connection.vendor) if "sideeffect" in name)
-    with connection.cursor() as cursor:  # the test's transaction puts it back
-        if connection.vendor == "postgresql":
-            cursor.execute(f"DROP TRIGGER {dropped} ON drugs_sideeffect")
-        else:
-            cursor.execute(f"DROP TRIGGER {dropped}")
+    drop_trigger(dropped, "drugs_sideeffect")
     KeptRows.objects.all().delete()
     warn_uncounted.cache_clear()
     with caplog.at_level(logging.ERROR, logger="drugs.kept_rows"):
@@ -270,12 +267,10 @@ def test_without_all_their_triggers_rows_are_neither_used_nor_kept(baclofen, cap
 
 
 def test_a_database_refusing_to_keep_them_costs_the_reader_nothing(client, baclofen, caplog):
-    def refuse(execute, sql, params, many, context):
-        if "drugs_keptrows" in sql and sql.lstrip().upper().startswith("INSERT"):
-            raise DatabaseError("read-only")
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(refuse), caplog.at_level(logging.WARNING):
+    with (
+        connection.execute_wrapper(refusing_inserts_into("drugs_keptrows")),
+        caplog.at_level(logging.WARNING),
+    ):
         response = client.get("/drugs/baclofen/")
     assert response.status_code == 200
     assert "Drowsiness" in response.content.decode()
@@ -284,10 +279,4 @@ def test_a_database_refusing_to_keep_them_costs_the_reader_nothing(client, baclo
 
 
 def test_every_table_the_rows_come_from_has_its_triggers():
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-        else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        found = {name for (name,) in cursor.fetchall()}
-    assert trigger_names(connection.vendor) <= found
+    assert trigger_names(connection.vendor) <= triggers_in_database()

@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-from datetime import datetime
 from pathlib import Path
 
 import django
@@ -98,7 +97,7 @@ def first_interactions(drug: Drug, stop: int) -> DrugInteractions:
                 drug, first=first, stop=stop, count=count, by_severity=by_severity
             )
     # Read after the version (the probe), so that a write in between leaves them stale.
-    until = next_publication()
+    until = Drug.objects.next_publication()
     found = DrugInteractions(drug)
     kept = KeptInteractions(
         drug_id=drug.pk,
@@ -111,13 +110,6 @@ def first_interactions(drug: Drug, stop: int) -> DrugInteractions:
     )
     keep_row(kept, unique_fields=["drug", "stop"], what=f"Interactions of drug {drug.pk}")
     return found
-
-
-def next_publication() -> datetime | None:
-    """When the first medicine still scheduled is published: until then, the medicines the
-    public does not see are those it did not see when this was asked."""
-    scheduled = Drug.objects.scheduled().order_by("published_at")
-    return scheduled.values_list("published_at", flat=True).first()
 
 
 @functools.cache

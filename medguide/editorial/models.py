@@ -42,6 +42,12 @@ class PublishableQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
 
+    def next_publication(self):
+        """When the first of these still scheduled is published (None if none is): until
+        then, the rows the public does not see are those it does not see now."""
+        scheduled = self.scheduled().order_by("published_at")
+        return scheduled.values_list("published_at", flat=True).first()
+
     def count_published(self) -> int:
         """published().count() as two cheap counts: the rows whose status is published, which
         its index alone answers, less the scheduled among the few rows dated later, which the

@@ -141,9 +141,20 @@ def layout() -> str:
 
 @functools.cache
 def trigger_names(vendor: str) -> frozenset[str]:
-    """The names drugs 0021 gave its triggers: one a table and kind of write, and on
-    PostgreSQL one for TRUNCATE too."""
-    writes = [*WRITES, "truncate"] if vendor == "postgresql" else WRITES
+    """The names drugs 0021 gave its triggers: on PostgreSQL a deferred one a table (which
+    SET CONSTRAINTS names) and one for TRUNCATE; on SQLite one a table and kind of write."""
+    if vendor == "postgresql":
+        return frozenset(
+            name
+            for table in COUNTED_TABLES
+            for name in (f"kept_interactions_{table}", f"kept_interactions_{table}_truncate")
+        )
     return frozenset(
-        f"kept_interactions_{table}_{write}" for table in COUNTED_TABLES for write in writes
+        f"kept_interactions_{table}_{write}" for table in COUNTED_TABLES for write in WRITES
     )
+
+
+def deferred_triggers() -> list[str]:
+    """drugs 0021's triggers that PostgreSQL fires when a transaction commits, as SET
+    CONSTRAINTS names them: `SET CONSTRAINTS … IMMEDIATE` counts the writes so far at once."""
+    return [f"kept_interactions_{table}" for table in COUNTED_TABLES]

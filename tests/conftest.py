@@ -5,11 +5,13 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
+from django.db import connections
 from django.forms.renderers import get_default_renderer
 from django.template.base import Template
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from drugs.kept_interactions import deferred_triggers
 from drugs.models import (
     DosageForm,
     FrequencyBand,
@@ -57,6 +59,26 @@ def pytest_collection_modifyitems(items):
         return 2
 
     items.sort(key=slowness)
+
+
+@pytest.fixture(autouse=True)
+def interactions_counted_at_each_statement(request):
+    """A test's transaction never commits, and PostgreSQL counts writes for kept interactions
+    when a transaction commits (drugs 0021): so in each test that runs in one, they are
+    counted at the end of each statement instead, as a reader in another transaction would
+    see them after each commit. Tests that commit (transaction=True) count as production does;
+    tests/drugs/test_kept_interactions.py checks both."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker and marker.kwargs.get("transaction")) or (
+        "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    )
+    if transactional or not (marker or "db" in request.fixturenames):
+        return
+    request.getfixturevalue("db")
+    for connection in connections.all(initialized_only=True):
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET CONSTRAINTS {', '.join(deferred_triggers())} IMMEDIATE")
 
 
 @pytest.fixture(scope="session", autouse=True)

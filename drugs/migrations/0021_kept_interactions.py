@@ -7,9 +7,9 @@ count they were read at. Unlike a monograph's own rows (drugs 0020), an interact
 on the page of every medicine it names or whose class it names, and what is shown of it
 (the other medicine's name, address and publication, the classes' tree, the substances a
 class reaches, the label it quotes) comes from rows of other medicines: so one count for the
-whole catalogue, moved by a write to any of these tables. On PostgreSQL once a statement
-that wrote rows (an import's bulk_create of thousands of rows moves it once); SQLite has row
-triggers only.
+whole catalogue, moved by a write to any of these tables: on PostgreSQL once a transaction,
+when it commits (an import's batch of thousands of rows moves it once); on SQLite, which has
+row triggers only and one writer at a time, once a row.
 drugs.kept_interactions.COUNTED_TABLES names the same tables and checks that every trigger is
 still there before it uses kept interactions.
 """
@@ -34,9 +34,19 @@ COUNT = (
 )
 
 
-# On PostgreSQL, the rows a statement wrote, as each statement trigger names them: a statement
-# that wrote none (an UPDATE whose WHERE matched nothing) is not counted, as on SQLite.
-WRITTEN = {"insert": "NEW", "update": "NEW", "delete": "OLD"}
+# On PostgreSQL the count moves when the transaction commits, once: each write queues a
+# deferred event, and the events fire together at COMMIT, so the count's one row is taken
+# last and held only while the transaction commits. Taken at the first write instead, two
+# writers could each hold a row the other waits for (an editor saving a label page the
+# import's batch in progress also writes) and one of them would end as a deadlock. Events
+# fired together share their statement's start time, by which the count moves once for
+# them; SET CONSTRAINTS … IMMEDIATE fires the events so far at once (the tests do).
+COUNT_ONCE = (
+    "IF current_setting('medguide.interactions_counted_at', true)"
+    " IS DISTINCT FROM statement_timestamp()::text THEN"
+    " PERFORM set_config('medguide.interactions_counted_at', statement_timestamp()::text, true);"
+    " {count} END IF;"
+)
 
 
 def create_triggers(apps, schema_editor):
@@ -44,19 +54,20 @@ def create_triggers(apps, schema_editor):
         count = COUNT.format(qualified="drugs_interactionsversion.")
         schema_editor.execute(
             "CREATE FUNCTION kept_interactions() RETURNS trigger LANGUAGE plpgsql AS $$"
-            f" BEGIN IF EXISTS (SELECT 1 FROM written) THEN {count} END IF; RETURN NULL; END $$"
+            f" BEGIN {COUNT_ONCE.format(count=count)} RETURN NULL; END $$"
         )
+        # TRUNCATE fires no row's event, and takes the whole table: counted at once.
         schema_editor.execute(
             "CREATE FUNCTION kept_interactions_truncated() RETURNS trigger LANGUAGE plpgsql AS"
             f" $$ BEGIN {count} RETURN NULL; END $$"
         )
         for table in COUNTED:
-            for write, rows in WRITTEN.items():
-                schema_editor.execute(
-                    f"CREATE TRIGGER kept_interactions_{table}_{write} AFTER {write.upper()}"
-                    f" ON {table} REFERENCING {rows} TABLE AS written"
-                    " FOR EACH STATEMENT EXECUTE FUNCTION kept_interactions()"
-                )
+            schema_editor.execute(
+                f"CREATE CONSTRAINT TRIGGER kept_interactions_{table}"
+                f" AFTER INSERT OR UPDATE OR DELETE ON {table}"
+                " DEFERRABLE INITIALLY DEFERRED"
+                " FOR EACH ROW EXECUTE FUNCTION kept_interactions()"
+            )
             schema_editor.execute(
                 f"CREATE TRIGGER kept_interactions_{table}_truncate AFTER TRUNCATE ON {table}"
                 " FOR EACH STATEMENT EXECUTE FUNCTION kept_interactions_truncated()"
@@ -74,10 +85,8 @@ def create_triggers(apps, schema_editor):
 def drop_triggers(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for table in COUNTED:
-            for write in [*WRITTEN, "truncate"]:
-                schema_editor.execute(
-                    f"DROP TRIGGER IF EXISTS kept_interactions_{table}_{write} ON {table}"
-                )
+            for trigger in (f"kept_interactions_{table}", f"kept_interactions_{table}_truncate"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
         schema_editor.execute("DROP FUNCTION IF EXISTS kept_interactions()")
         schema_editor.execute("DROP FUNCTION IF EXISTS kept_interactions_truncated()")
         return

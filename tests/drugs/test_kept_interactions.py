@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -198,6 +198,22 @@ def test_a_table_emptied_by_truncate_moves_the_version(named):
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE drugs_substance_classes")
     assert version() > before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL counts at commit")
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_counts_a_transaction_once_when_it_commits():
+    """Counted at commit, the count's row is taken last: a writer holds it only while it
+    commits, so two writers never each hold what the other waits for (drugs 0021)."""
+    drug, other = DrugFactory(), DrugFactory()
+    before = version()
+    with transaction.atomic():
+        for severity in (Severity.MINOR, Severity.MODERATE, Severity.MAJOR):
+            InteractionFactory(drug=DrugFactory(), interactant_drug=drug, severity=severity)
+        Drug.objects.filter(pk=other.pk).update(generic_name="Renamedazole")
+        assert version() == before  # nothing counted before the commit
+    assert version() == before + 1
+    assert [row[2] for row in entries(drug)[:3]] == ["major", "moderate", "minor"]
 
 
 @pytest.mark.parametrize(

@@ -144,11 +144,8 @@ def trigger_names(vendor: str) -> frozenset[str]:
     """The names drugs 0021 gave its triggers: on PostgreSQL a deferred one a table (which
     SET CONSTRAINTS names) and one for TRUNCATE; on SQLite one a table and kind of write."""
     if vendor == "postgresql":
-        return frozenset(
-            name
-            for table in COUNTED_TABLES
-            for name in (f"kept_interactions_{table}", f"kept_interactions_{table}_truncate")
-        )
+        deferred = deferred_triggers()
+        return frozenset([*deferred, *(f"{name}_truncate" for name in deferred)])
     return frozenset(
         f"kept_interactions_{table}_{write}" for table in COUNTED_TABLES for write in WRITES
     )

@@ -7,8 +7,9 @@ building and compiling ten queries (docs/decisions/kept-rows.md; baclofen's page
 million instructions, a label page 71.9 → 63.4, its JSON 61.3 → 52.6). They are kept pickled,
 as Django's own database cache keeps values, the first time a page reads them after they
 change, and used only while they are still what the database holds: the database's triggers
-(drugs 0020) count every write to their tables in MonographVersion, for the medicine they
-belong to, and under MonographVersion.SHARED for the conditions and classes they name. Kept
+(drugs 0020; on PostgreSQL at commit, drugs 0022) count every write to their tables in
+MonographVersion, for the medicine they belong to, and under MonographVersion.SHARED for the
+conditions and classes they name. Kept
 rows are used only when the counts they were read at are the current ones, so a write by any
 path (the admin, an import's bulk_create, raw SQL) is seen at once, and a publication's rows
 are what readers get.
@@ -91,10 +92,10 @@ SPARSE_RELATIONS = (
     "curated_guides",
     "changes",
 )
-# The tables whose writes drugs 0020's triggers count: kept rows are used only where every
-# trigger is there. A later migration that rebuilds one of these tables on SQLite (Django
-# copies it into a new one) drops its triggers with the old table, and rows kept from it
-# would go stale unseen.
+# The tables whose writes drugs 0020's and 0022's triggers count: kept rows are used only
+# where every trigger is there. A later migration that rebuilds one of these tables on SQLite
+# (Django copies it into a new one) drops its triggers with the old table, and rows kept
+# from it would go stale unseen.
 COUNTED_TABLES = (
     "drugs_drugname",
     "drugs_drug_classes",
@@ -146,7 +147,7 @@ def prefetch_monograph(drug: Drug, *, leave_out: Iterable[str] = ()) -> None:
     has_rows = dict(zip(SPARSE_RELATIONS, found, strict=True))
     counted = triggers == len(trigger_names(vendor))
     if not counted:
-        warn_uncounted(alias, "Kept monograph rows", "drugs 0020")
+        warn_uncounted(alias, "Kept monograph rows", "drugs 0020 or 0022")
     keeping = counted and not is_rehearsing()
     cache = vars(drug).setdefault("_prefetched_objects_cache", {})
     current = kept is not None and (kept_version, kept_shared, kept_layout) == (
@@ -290,11 +291,19 @@ def warn_uncounted(alias: str, what: str, migration: str) -> None:
 
 @functools.cache
 def trigger_names(vendor: str) -> frozenset[str]:
-    """The names drugs 0020 gave its triggers: one a table on PostgreSQL, one a table and
-    kind of write on SQLite."""
+    """The names of the triggers that count writes to kept rows: on PostgreSQL a deferred
+    one a table (drugs 0022, which SET CONSTRAINTS names) and one for TRUNCATE; on SQLite
+    one a table and kind of write (drugs 0020)."""
     if vendor == "postgresql":
-        return frozenset(f"kept_{table}" for table in COUNTED_TABLES)
+        deferred = deferred_triggers()
+        return frozenset([*deferred, *(f"{name}_truncate" for name in deferred)])
     return frozenset(f"kept_{table}_{write}" for table in COUNTED_TABLES for write in WRITES)
+
+
+def deferred_triggers() -> list[str]:
+    """The triggers PostgreSQL fires when a transaction commits (drugs 0022), as SET
+    CONSTRAINTS names them: `SET CONSTRAINTS … IMMEDIATE` counts the writes so far at once."""
+    return [f"kept_{table}" for table in COUNTED_TABLES]
 
 
 class _Pickler(pickle.Pickler):

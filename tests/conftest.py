@@ -11,7 +11,7 @@ from django.template.base import Template
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from drugs.kept_interactions import deferred_triggers
+from drugs import kept_interactions, kept_rows
 from drugs.models import (
     DosageForm,
     FrequencyBand,
@@ -62,12 +62,13 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def interactions_counted_at_each_statement(request):
-    """A test's transaction never commits, and PostgreSQL counts writes for kept interactions
-    when a transaction commits (drugs 0021): so in each test that runs in one, they are
-    counted at the end of each statement instead, as a reader in another transaction would
-    see them after each commit. Tests that commit (transaction=True) count as production does;
-    tests/drugs/test_kept_interactions.py checks both."""
+def kept_data_counted_at_each_statement(request):
+    """A test's transaction never commits, and PostgreSQL counts writes for kept rows and
+    kept interactions when a transaction commits (drugs 0022 and 0021): so in each test that
+    runs in one, they are counted at the end of each statement instead, as a reader in
+    another transaction would see them after each commit. Tests that commit
+    (transaction=True) count as production does; tests/drugs/test_kept_rows.py and
+    test_kept_interactions.py check both."""
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker and marker.kwargs.get("transaction")) or (
         "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
@@ -78,7 +79,8 @@ def interactions_counted_at_each_statement(request):
     for connection in connections.all(initialized_only=True):
         if connection.vendor == "postgresql" and connection.in_atomic_block:
             with connection.cursor() as cursor:
-                cursor.execute(f"SET CONSTRAINTS {', '.join(deferred_triggers())} IMMEDIATE")
+                deferred = [*kept_rows.deferred_triggers(), *kept_interactions.deferred_triggers()]
+                cursor.execute(f"SET CONSTRAINTS {', '.join(deferred)} IMMEDIATE")
 
 
 @pytest.fixture(scope="session", autouse=True)

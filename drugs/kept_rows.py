@@ -41,7 +41,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from drugs.models import (
-    LIVE_CURATIONS,
     MONOGRAPH_LOOKUPS,
     Condition,
     DoseGuideline,
@@ -64,9 +63,9 @@ from medguide.editorial.drafts import is_rehearsing
 
 logger = logging.getLogger(__name__)
 
-# The relations kept: the medicine's own rows, with the conditions and classes they name. Not
-# the guides an editor placed on the page (which are live only while their guide is) nor the
-# change log (read when there is one).
+# The relations kept: the medicine's own rows, with the conditions and classes they name, and
+# the guides an editor placed on the page, live or not (which are live is asked as the page is
+# shown). Not the change log (read when there is one).
 KEPT = (
     "names",
     "classes",
@@ -77,6 +76,7 @@ KEPT = (
     "references",
     "label_sources",
     "products",
+    "curated_guides",
 )
 # What a monograph shows that most medicines have none of: a label page (19,600 of 20,000
 # medicines at scale) has no editor-written uses, doses, forms, side effects, sources or
@@ -110,9 +110,12 @@ COUNTED_TABLES = (
     "drugs_product_drugs",
     "drugs_condition",
     "drugs_drugclass",
+    "articles_curatedguide",  # articles 0008's, as are the two below
+    "articles_article",
+    "articles_category",
 )
 WRITES = ("insert", "update", "delete")  # a trigger for each on SQLite, one for all on PostgreSQL
-# The models whose fields kept rows hold (layout()).
+# The models whose fields kept rows hold (layout()), with the placed guides' (kept_models()).
 KEPT_MODELS = (
     Condition,
     DoseGuideline,
@@ -129,16 +132,15 @@ KEPT_MODELS = (
 LAYOUT_VERSION = "1"  # raise it when what is kept changes in a way layout() does not see
 
 
-def prefetch_monograph(drug: Drug, *, leave_out: Iterable[str] = ()) -> None:
+def prefetch_monograph(drug: Drug) -> None:
     """Drug.objects.for_monograph()'s related rows for one drug, in as few queries as it can.
 
     One query asks which of SPARSE_RELATIONS have rows, the medicine's MonographVersion and
-    its kept rows. When the kept rows are current they are the KEPT relations, and only the
-    curated guides are read (when there are some); otherwise the relations with rows are read
-    and kept for the next reader, and the empty ones recorded as prefetched and empty, as
-    Django's prefetch records them, so that reading them costs no query. Relations in
-    `leave_out` (what a caller does not show) are not read at all. A preview (drafts applied
-    and rolled back) neither uses nor keeps them."""
+    its kept rows. When the kept rows are current they are the KEPT relations, and nothing
+    more is read but the change log (when there is one); otherwise the relations with rows
+    are read and kept for the next reader, and the empty ones recorded as prefetched and
+    empty, as Django's prefetch records them, so that reading them costs no query. A preview
+    (drafts applied and rolled back) neither uses nor keeps them."""
     alias = drug._state.db or "default"
     vendor = connections[alias].vendor
     triggers, version, shared, kept_version, kept_shared, kept_layout, kept, *found = (
@@ -161,13 +163,12 @@ def prefetch_monograph(drug: Drug, *, leave_out: Iterable[str] = ()) -> None:
         except Exception:  # whatever unpickling raises: the rows are read afresh instead
             logger.warning("Kept rows of drug %s unreadable; reading them", drug.pk, exc_info=True)
             current = False
-    wanted = [name for name in MONOGRAPH_LOOKUPS if name not in leave_out]
     if not (keeping and current):
-        _read(drug, [name for name in wanted if name in KEPT], has_rows)
+        _read(drug, list(KEPT), has_rows)
         if keeping:
             keep(drug, version=version, shared_version=shared)
     # The change log is read when there is one (drugs.change_log), and never kept.
-    _read(drug, [name for name in wanted if name not in KEPT] + ["changes"], has_rows)
+    _read(drug, ["changes"], has_rows)
 
 
 def _read(drug: Drug, names: list[str], has_rows: dict[str, bool]) -> None:
@@ -180,9 +181,6 @@ def _read(drug: Drug, names: list[str], has_rows: dict[str, bool]) -> None:
     prefetch_related_objects([drug], *fetched.values())
     cache = vars(drug).setdefault("_prefetched_objects_cache", {})
     for name in empty:
-        if name == "curated_guides":
-            setattr(drug, LIVE_CURATIONS, [])
-            continue
         rows = Drug._meta.get_field(name).related_model.objects.none()
         rows._result_cache = []
         cache[name] = rows
@@ -277,10 +275,18 @@ def layout() -> str:
     ]
     fields = [
         f"{model._meta.label}:{','.join(field.attname for field in model._meta.concrete_fields)}"
-        for model in KEPT_MODELS
+        for model in kept_models()
     ]
     described = [django.get_version(), LAYOUT_VERSION, *fields, *reads]
     return hashlib.sha256("\n".join(described).encode()).hexdigest()
+
+
+def kept_models() -> tuple:
+    """KEPT_MODELS, and the placed guides' models, which `drugs` reaches through the reverse
+    relation's name (it never imports `articles`)."""
+    placed = Drug._meta.get_field("curated_guides").related_model
+    guide = placed._meta.get_field("article").related_model
+    return (*KEPT_MODELS, placed, guide, guide._meta.get_field("category").related_model)
 
 
 @functools.cache

@@ -530,8 +530,8 @@ def monograph_prefetch() -> list:
 
 
 def monograph_lookups(*names: str) -> dict[str, str | Prefetch]:
-    """The prefetch of each relation `names` the monograph page shows, built when asked: one
-    holds the time (the live guides), and building all ten cost 1.3 ms."""
+    """The prefetch of each relation `names` the monograph page shows, built when asked:
+    building all ten cost 1.3 ms."""
     return {name: MONOGRAPH_LOOKUPS[name]() for name in names}
 
 
@@ -552,20 +552,23 @@ MONOGRAPH_LOOKUPS: dict[str, Callable[[], str | Prefetch]] = {
     "label_sources": lambda: "label_sources",
     # US products (Drugs@FDA), marketed first: one query however many there are.
     "products": lambda: Prefetch("products", queryset=Product.objects.current_first()),
-    # The guides editors placed on the page, live ones only (drugs.monograph.guides_for).
-    "curated_guides": lambda: Prefetch(
-        "curated_guides", queryset=live_curations(), to_attr=LIVE_CURATIONS
-    ),
+    # Every guide editors placed on the page, live or not: which are live is asked as the page
+    # is shown (drugs.monograph.guides_for), so that rows kept with the monograph
+    # (drugs.kept_rows) stay true when a scheduled guide's time comes.
+    "curated_guides": lambda: Prefetch("curated_guides", queryset=placed_guides()),
 }
-LIVE_CURATIONS = "live_curations"  # the one relation prefetched into a list, not its manager
+
+
+def placed_guides() -> models.QuerySet:
+    """The guides editors placed on drugs' pages, in the editors' order, each guide as its
+    card shows it. Reached by the reverse relation's name: `drugs` never imports `articles`
+    (the dependency points the other way)."""
+    return Drug._meta.get_field("curated_guides").related_model.objects.for_cards()
 
 
 def live_curations() -> models.QuerySet:
-    """The guides editors placed on drugs' pages whose guide the public sees, in the editors'
-    order, each guide as its card shows it. Reached by the reverse relation's name: `drugs`
-    never imports `articles` (the dependency points the other way)."""
-    curations = Drug._meta.get_field("curated_guides").related_model.objects
-    return curations.filter(published_through("article")).for_cards()
+    """The placed guides whose guide the public sees."""
+    return placed_guides().filter(published_through("article"))
 
 
 # What a drug card (includes/drug_card.html) and a search's best match read of the drug itself.

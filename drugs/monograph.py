@@ -206,13 +206,14 @@ def guides_for(drug: Drug) -> tuple[list, bool]:
     live curated guides in the editor's order, else the newest live guides on the drug.
 
     `drugs` never imports `articles` (the dependency points the other way), so the guides are
-    reached through the reverse relations by name. The curated ones come with the monograph's
-    prefetch (for most medicines, none to fetch); else one query for them. One more for the
+    reached through the reverse relations by name. The placed ones come with the monograph's
+    prefetch, live or not, and the live ones are chosen here, so that kept rows show a
+    scheduled guide once its time comes; else one query for the live ones. One more for the
     newest when none is curated."""
-    curations = getattr(drug, "live_curations", None)
-    if curations is None:
-        curations = live_curations().filter(drug=drug)
-    guides = [curation.article for curation in curations]
+    if "curated_guides" in getattr(drug, "_prefetched_objects_cache", {}):
+        guides = [c.article for c in drug.curated_guides.all() if c.article.is_live]
+    else:
+        guides = [curation.article for curation in live_curations().filter(drug=drug)]
     if guides:
         return guides, True
     newest = drug.articles.published().for_cards()[:FALLBACK_GUIDES]  # no guide text

@@ -282,7 +282,7 @@ def drug_json(request, slug):
         drug = Drug.objects.published().get(slug=slug)
     except Drug.DoesNotExist:
         return open_data_not_found("No published monograph has this slug.")
-    prefetch_monograph(drug, leave_out=["curated_guides"])  # the document lists no guides
+    prefetch_monograph(drug)  # kept with the page's, guides and all, though it lists none
     # The first page of its interactions, as /drugs/<slug>/interactions.json has them: all
     # of phenytoin's 8,400 at 20,000 medicines made a document of 6.6 MB and 710 ms of CPU.
     found = first_interactions(drug, INTERACTIONS_PER_PAGE)

@@ -3,11 +3,15 @@ read afresh, and never used once the database holds anything else."""
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from articles.models import Article, Category, CuratedGuide
 from drugs.kept_rows import KEPT, prefetch_monograph, trigger_names, warn_uncounted
 from drugs.models import (
     Condition,
@@ -23,11 +27,14 @@ from drugs.models import (
 )
 from medguide.editorial import caching
 from medguide.editorial.drafts import rehearsal
+from medguide.editorial.models import Status
 from tests.caches import pages_cached
 from tests.drugs.test_views import KEEPING_QUERIES
 from tests.drugs.triggers import drop_trigger, refusing_inserts_into, triggers_in_database
 from tests.factories import (
+    CategoryFactory,
     ConditionFactory,
+    CuratedGuideFactory,
     DoseGuidelineFactory,
     DrugClassFactory,
     DrugFactory,
@@ -163,6 +170,12 @@ WRITES: dict[str, Callable[[Drug], object]] = {
     "a label added": label,
     "a product added": product,
     "a product changed": lambda drug: Product.objects.filter(drugs=drug).update(name="Other"),
+    "a guide placed": lambda drug: CuratedGuideFactory(drug=drug),
+    "a placed guide retitled by update()": lambda drug: Article.objects.filter(
+        curations__drug=drug
+    ).update(title="Retitled"),
+    "a placed guide taken off": lambda drug: CuratedGuide.objects.filter(drug=drug).delete(),
+    "a placed guide deleted": lambda drug: Article.objects.filter(curations__drug=drug).delete(),
 }
 
 
@@ -170,6 +183,8 @@ WRITES: dict[str, Callable[[Drug], object]] = {
 def test_any_write_to_a_medicine_s_rows_moves_its_version(baclofen, write):
     if write == "a product changed":
         product(baclofen)
+    if write.startswith("a placed guide"):
+        CuratedGuideFactory(drug=baclofen)
     before, other = version_of(baclofen.pk), DrugFactory()
     other_before = version_of(other.pk)
     WRITES[write](baclofen)
@@ -184,10 +199,20 @@ def test_any_write_to_a_medicine_s_rows_moves_its_version(baclofen, write):
         lambda: Condition.objects.update(synonyms="Another name"),
         lambda: DrugClass.objects.update(name="Renamed"),
         lambda: DrugClass.objects.all().delete(),
+        lambda: CategoryFactory(),
+        lambda: Category.objects.update(name="Renamed"),
     ],
-    ids=["condition added", "conditions' synonyms", "classes renamed", "classes deleted"],
+    ids=[
+        "condition added",
+        "conditions' synonyms",
+        "classes renamed",
+        "classes deleted",
+        "guides' category added",
+        "guides' categories renamed",
+    ],
 )
 def test_a_write_to_the_conditions_or_classes_moves_every_medicine_s_version(baclofen, write):
+    CategoryFactory()  # a category to rename
     before = version_of(MonographVersion.SHARED)
     write()
     assert version_of(MonographVersion.SHARED) > before
@@ -264,6 +289,40 @@ def test_a_condition_renamed_is_read_at_once_on_every_kept_monograph(client, bac
     page = client.get("/drugs/baclofen/").content.decode()
     assert "Muscle stiffness" in page
     assert "Spasticity" not in page
+
+
+def test_a_placed_guide_retitled_is_read_at_once(client, baclofen):
+    CuratedGuideFactory(drug=baclofen, article__title="Living with spasticity")
+    assert "Living with spasticity" in client.get("/drugs/baclofen/").content.decode()  # kept
+    Article.objects.filter(title="Living with spasticity").update(title="Stiff muscles at home")
+    page = client.get("/drugs/baclofen/").content.decode()
+    assert "Stiff muscles at home" in page
+    assert "Living with spasticity" not in page
+
+
+def test_a_placed_guide_unpublished_leaves_the_page_at_once(client, baclofen):
+    CuratedGuideFactory(drug=baclofen, article__title="Living with spasticity")
+    client.get("/drugs/baclofen/")  # kept
+    Article.objects.filter(title="Living with spasticity").update(status=Status.ARCHIVED)
+    assert "Living with spasticity" not in client.get("/drugs/baclofen/").content.decode()
+
+
+def test_a_scheduled_guide_shows_once_its_time_comes_with_no_write(client, baclofen):
+    """Every placed guide is kept, live or not; which are live is asked as the page is shown."""
+    CuratedGuideFactory(
+        drug=baclofen,
+        article__title="Living with spasticity",
+        article__published_at=timezone.now() + timedelta(hours=1),
+    )
+    assert "Living with spasticity" not in client.get("/drugs/baclofen/").content.decode()
+    assert KeptRows.objects.filter(drug=baclofen).exists()
+    with (
+        time_machine.travel(timezone.now() + timedelta(hours=2)),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        page = client.get("/drugs/baclofen/").content.decode()
+    assert "Living with spasticity" in page
+    assert not [q for q in queries if "keptrows" in q["sql"] and "INSERT" in q["sql"]]  # kept
 
 
 def test_rows_kept_by_other_code_are_read_afresh(baclofen):

@@ -243,7 +243,9 @@ INTERACTIONS_SCHEMA = {
 # drug; which relations have rows, with the kept rows; the kept interactions; the class tree
 # and the classes' members (the interacting classes' medicines, listed live).
 MONOGRAPH_JSON_KEPT_QUERIES = 5
-MONOGRAPH_JSON_QUERIES = 17  # US products: one prefetch, however many; interactions: four
+# US products: one prefetch, however many; interactions: four; the guides placed on its
+# page, which it lists none of, read with the rest so that what it keeps serves the page.
+MONOGRAPH_JSON_QUERIES = 18
 MONOGRAPH_JSON_FIRST_QUERIES = (
     MONOGRAPH_JSON_QUERIES + KEEPING_QUERIES + KEEPING_INTERACTIONS_QUERIES
 )

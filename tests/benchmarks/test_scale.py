@@ -661,9 +661,12 @@ def table(results: dict, *, load: list[str]) -> str:
         return f"{value / ok_value:,.0f}x" if ok_value else ""
 
     first = results[engines[0]]
+    # A kept catalogue is measured only: its engine has no build or rebuild figures this run.
+    built = [e for e in engines if "build" in results[e]]
+    kept = ("kept", "", "", "", "")
     lines = []
-    if "build" in first:
-        c = first["build"]["catalogue"]
+    if built:
+        c = results[built[0]]["build"]["catalogue"]
         lines.append(
             f"Catalogue: {c['drugs']:,} medicines ({c['published_drugs']:,} published), "
             f"{c['guides']:,} guides, {c['conditions']:,} conditions, {c['classes']:,} classes, "
@@ -751,9 +754,12 @@ def table(results: dict, *, load: list[str]) -> str:
                 )
             )
         row(f"  {name}", "" if target is None else f"{target}", cells)
-    if "rebuild" in first:
+    if built:
         cells = []
         for e in engines:
+            if e not in built:
+                cells.append(kept)
+                continue
             rebuild = results[e]["rebuild"]
             target = REBUILD_SECONDS * rebuild["documents"] / REBUILD_DOCUMENTS
             value = rebuild["rebuild_s"]
@@ -766,7 +772,7 @@ def table(results: dict, *, load: list[str]) -> str:
                     verdict(value, target),
                 )
             )
-        documents = first["rebuild"]["documents"]
+        documents = results[built[0]]["rebuild"]["documents"]
         target = REBUILD_SECONDS * documents / REBUILD_DOCUMENTS
         row(f"index rebuild s ({documents:,} documents)", f"{target:.0f}", cells)
         row(
@@ -781,6 +787,8 @@ def table(results: dict, *, load: list[str]) -> str:
                     "",
                     "",
                 )
+                if e in built
+                else kept
                 for e in engines
             ],
         )
@@ -789,17 +797,20 @@ def table(results: dict, *, load: list[str]) -> str:
         ("rebuild", "peak memory MB: rebuilding"),
         ("measure", "peak memory MB: serving"),
     ):
-        if phase not in first:
+        if not any(phase in results[e] for e in engines):
             continue
         cells = []
         for e in engines:
+            if phase not in results[e]:
+                cells.append(kept)
+                continue
             figures = results[e][phase]
             bare = figures.get("bare_mb") or results[e]["measure"]["bare_mb"]
             cells.append(
                 (f"{figures['peak_mb']:,.0f}", f"{figures['peak_mb'] / bare:.1f}x", "", "", "")
             )
         row(label, "", cells)
-    if "build" in first:
+    if built:
         row(
             "build s (migrate + catalogue)",
             "",
@@ -811,6 +822,8 @@ def table(results: dict, *, load: list[str]) -> str:
                     "",
                     "",
                 )
+                if e in built
+                else kept
                 for e in engines
             ],
         )

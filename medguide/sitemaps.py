@@ -1,7 +1,8 @@
 """/sitemap.xml for crawlers: an index of the sections below, each at /sitemap-<section>.xml
 and split into pages of SITEMAP_LIMIT addresses (?p=2), so no response lists the whole
-catalogue: the site's pages, the published drugs, classes and conditions that have published
-drugs, and the live guides, each with the time it last changed."""
+catalogue: the site's pages, the published drugs, the page of all interactions of each that
+has some, classes and conditions that have published drugs, and the live guides, each with
+the time it last changed where that is known."""
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
@@ -9,8 +10,9 @@ from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.urls import reverse
 
 from articles.models import Article
-from drugs.models import Condition, Drug, DrugClass
+from drugs.models import Condition, Drug, DrugClass, Interaction
 from medguide.editorial.models import published_through
+from medguide.editorial.paths import slug_path
 
 # Addresses to a sitemap page (the protocol allows 50,000); at scale a page of 5,000 took
 # 371 ms of CPU to render, which is too long for one request.
@@ -56,6 +58,7 @@ class PageSitemap(PagedSitemap):
             "drugs:list",
             "drugs:condition-list",
             "articles:list",
+            "drugs:interactions",  # the checker
             "editorial-policy",
         ]
 
@@ -72,6 +75,29 @@ class DrugSitemap(PagedSitemap):
 
     def lastmod(self, drug: Drug):
         return drug.updated_at
+
+
+class InteractionsSitemap(PagedSitemap):
+    """The page of all interactions of each published medicine that stores one or is named
+    by one: what a reader searching for "<medicine> interactions" wants. A row with a medicine
+    readers do not see is not shown on the page, which then says it knows of none; one named
+    only through its class is left to its monograph, which links the page when it has more
+    than it shows. No lastmod: the page changes with other medicines' rows too."""
+
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        # Any row, whoever's: asking also whether the other medicine is public joined a
+        # medicine to every probe (38 ms against 11 for the index's count at 20,000).
+        rows = Interaction.objects.order_by()
+        with_rows = Exists(rows.filter(drug=OuterRef("pk"))) | Exists(
+            rows.filter(interactant_drug=OuterRef("pk"))
+        )
+        return Drug.objects.published().filter(with_rows).only("slug").order_by("generic_name")
+
+    def location(self, drug: Drug) -> str:
+        return slug_path("drugs:drug-interactions", drug.slug)
 
 
 class DrugClassSitemap(PagedSitemap):
@@ -130,6 +156,7 @@ class GuideSitemap(PagedSitemap):
 SITEMAPS = {
     "pages": PageSitemap,
     "drugs": DrugSitemap,
+    "interactions": InteractionsSitemap,
     "classes": DrugClassSitemap,
     "conditions": ConditionSitemap,
     "guides": GuideSitemap,

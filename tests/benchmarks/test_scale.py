@@ -299,6 +299,7 @@ def page_paths() -> dict[str, str]:
         "editorial policy": "/about/editorial-policy/",
         "sitemap.xml (the index)": "/sitemap.xml",
         "sitemap-drugs.xml (first page)": "/sitemap-drugs.xml",
+        "sitemap-interactions.xml (first page)": "/sitemap-interactions.xml",
     }
 
 

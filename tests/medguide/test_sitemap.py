@@ -14,6 +14,7 @@ from tests.factories import (
     DrugClassFactory,
     DrugFactory,
     IndicationFactory,
+    InteractionFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def test_sitemap_lists_public_pages_with_last_changes(client):
     IndicationFactory(drug=drug, condition=ConditionFactory(name="Spasticity", slug="spasticity"))
     guide = ArticleFactory(slug="living-with-spasticity")
     urls = sitemap(client)
-    for path in ["/", "/drugs/", "/conditions/", "/articles/"]:
+    for path in ["/", "/drugs/", "/conditions/", "/articles/", "/interactions/"]:
         assert path in urls
     assert urls["/drugs/baclofen/"] == drug.updated_at.date().isoformat()
     assert "/drug-classes/relaxants/" in urls
@@ -70,6 +71,26 @@ def test_sitemap_leaves_out_what_readers_cannot_see(client):
     urls = " ".join(sitemap(client))
     for slug in ["draft-drug", "archived-drug", "later-drug", "tomorrow", "hidden-class"]:
         assert slug not in urls
+
+
+def test_sitemap_lists_the_interactions_of_each_public_medicine_that_has_some(client):
+    stores = DrugFactory(slug="stores-one")
+    InteractionFactory(drug=stores, interactant_drug=DrugFactory(slug="named-by-one"))
+    InteractionFactory(drug=stores, interactant_class=DrugClassFactory())
+    draft = DrugFactory(slug="draft-drug", status=Status.DRAFT)
+    InteractionFactory(drug=draft, interactant_class=DrugClassFactory())
+    DrugFactory(slug="no-interactions")
+    # Each medicine's page of interactions (the checker, /interactions/, is a page of the site).
+    listed = [path for path in sitemap(client) if path.startswith("/drugs/")]
+    listed = [path for path in listed if path.endswith("/interactions/")]
+    assert sorted(listed) == [
+        "/drugs/named-by-one/interactions/",
+        "/drugs/stores-one/interactions/",
+    ]
+    for path in listed:  # each a page readers can open, with what it is listed for
+        page = client.get(path)
+        assert page.status_code == 200
+        assert "Effect" in page.content.decode()
 
 
 def test_no_sitemap_page_lists_more_than_its_limit(client, monkeypatch):
@@ -136,13 +157,19 @@ def test_a_sitemap_page_that_does_not_exist_is_404(client, path):
 
 def test_sitemap_queries_do_not_grow(client, django_assert_max_num_queries):
     for n in range(3):
-        DrugFactory(generic_name=f"Few {n}")
+        InteractionFactory(drug=DrugFactory(generic_name=f"Few {n}"))
         ArticleFactory()
-    for path in ("/sitemap.xml", "/sitemap-drugs.xml", "/sitemap-guides.xml"):
+    paths = (
+        "/sitemap.xml",
+        "/sitemap-drugs.xml",
+        "/sitemap-interactions.xml",
+        "/sitemap-guides.xml",
+    )
+    for path in paths:
         with django_assert_max_num_queries(8) as few:
             client.get(path)
         for n in range(40):
-            DrugFactory(generic_name=f"Many {path} {n}")
+            InteractionFactory(drug=DrugFactory(generic_name=f"Many {path} {n}"))
             ArticleFactory()
         with django_assert_max_num_queries(len(few.captured_queries)):
             client.get(path)

@@ -63,6 +63,10 @@ COUNTED_TABLES = (
     "drugs_substance_classes",
     "drugs_labelsource",
 )
+# The tables whose updates count only when they change a column interactions show
+# (interactions.SHOWN_OF_RELATED; drugs 0023): a medicine's summary or draft, or a label's
+# text, changes no medicine's interactions.
+UPDATES_COUNTED_BY_COLUMN = ("drugs_drug", "drugs_labelsource")
 # The models whose fields kept interactions hold (layout()).
 KEPT_MODELS = (Drug, DrugClass, Interaction, LabelSource, Substance)
 LAYOUT_VERSION = "1"  # raise it when what is kept changes in a way layout() does not see
@@ -141,17 +145,22 @@ def layout() -> str:
 
 @functools.cache
 def trigger_names(vendor: str) -> frozenset[str]:
-    """The names drugs 0021 gave its triggers: on PostgreSQL a deferred one a table (which
-    SET CONSTRAINTS names) and one for TRUNCATE; on SQLite one a table and kind of write."""
+    """The names drugs 0021 and 0023 gave its triggers: on PostgreSQL the deferred ones
+    (which SET CONSTRAINTS names) and one a table for TRUNCATE; on SQLite one a table and
+    kind of write."""
     if vendor == "postgresql":
-        deferred = deferred_triggers()
-        return frozenset([*deferred, *(f"{name}_truncate" for name in deferred)])
+        truncated = [f"kept_interactions_{table}_truncate" for table in COUNTED_TABLES]
+        return frozenset([*deferred_triggers(), *truncated])
     return frozenset(
         f"kept_interactions_{table}_{write}" for table in COUNTED_TABLES for write in WRITES
     )
 
 
 def deferred_triggers() -> list[str]:
-    """drugs 0021's triggers that PostgreSQL fires when a transaction commits, as SET
-    CONSTRAINTS names them: `SET CONSTRAINTS … IMMEDIATE` counts the writes so far at once."""
-    return [f"kept_interactions_{table}" for table in COUNTED_TABLES]
+    """The triggers PostgreSQL fires when a transaction commits, as SET CONSTRAINTS names
+    them: one a table (drugs 0021), and one more for the updates of a medicine or a label,
+    which count only a change to what interactions show of them (drugs 0023). `SET
+    CONSTRAINTS … IMMEDIATE` counts the writes so far at once."""
+    return [f"kept_interactions_{table}" for table in COUNTED_TABLES] + [
+        f"kept_interactions_{table}_update" for table in UPDATES_COUNTED_BY_COLUMN
+    ]

@@ -1,18 +1,18 @@
 """A monograph's own rows, kept with it: its names, classes, uses, doses, forms, side effects,
-sources, labels and US products, read in the one query that asks which relations have rows,
-instead of one query each.
+sources, labels, US products and the guides an editor placed on it, read in the one query
+that asks which relations have rows, instead of one query each.
 
 Reading them was about a third of a monograph's CPU at 20,000 medicines, most of it Django
 building and compiling ten queries (docs/decisions/kept-rows.md; baclofen's page 161.2 → 136.5
 million instructions, a label page 71.9 → 63.4, its JSON 61.3 → 52.6). They are kept pickled,
 as Django's own database cache keeps values, the first time a page reads them after they
 change, and used only while they are still what the database holds: the database's triggers
-(drugs 0020; on PostgreSQL at commit, drugs 0022) count every write to their tables in
-MonographVersion, for the medicine they belong to, and under MonographVersion.SHARED for the
-conditions and classes they name. Kept
-rows are used only when the counts they were read at are the current ones, so a write by any
-path (the admin, an import's bulk_create, raw SQL) is seen at once, and a publication's rows
-are what readers get.
+(drugs 0020 and articles 0008; on PostgreSQL at commit, drugs 0022) count every write to
+their tables in MonographVersion, for the medicine they belong to, and under
+MonographVersion.SHARED for the conditions, classes and guide categories they name. Kept rows
+are used only when the counts they were read at are the current ones, so a write by any path
+(the admin, an import's bulk_create, raw SQL) is seen at once, and a publication's rows are
+what readers get.
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ from drugs.kept_rows import (
     dumps,
     keep_row,
     loads,
+    probe,
     triggers_in_place,
     warn_uncounted,
 )
@@ -78,8 +79,8 @@ def first_interactions(drug: Drug, stop: int) -> DrugInteractions:
     (drafts applied and rolled back) neither uses nor keeps them."""
     alias = drug._state.db or "default"
     vendor = connections[alias].vendor
-    triggers, version, kept_version, valid_until, kept_layout, kept = (
-        _probe(vendor, stop).filter(pk=drug.pk).get()
+    triggers, version, kept_version, valid_until, kept_layout, kept = probe(
+        _probe(vendor, stop), drug
     )
     counted = triggers == len(trigger_names(vendor))
     if not counted:

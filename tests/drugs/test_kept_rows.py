@@ -12,12 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Category, CuratedGuide
-from drugs.kept_rows import KEPT, prefetch_monograph, trigger_names, warn_uncounted
+from drugs import kept_interactions, kept_rows
+from drugs.kept_rows import KEPT, prefetch_monograph, probe, trigger_names, warn_uncounted
 from drugs.models import (
     Condition,
     Drug,
     DrugClass,
     DrugName,
+    KeptInteractions,
     KeptRows,
     LabelSource,
     MonographVersion,
@@ -115,6 +117,33 @@ def test_kept_rows_belong_to_the_reader_s_own_drug(baclofen):
     reader = read(baclofen)
     for name in ("names", "indications", "side_effects"):
         assert all(row.drug is reader for row in getattr(reader, name).all())
+
+
+@pytest.mark.parametrize(
+    "query",
+    [kept_rows._probe(connection.vendor), kept_interactions._probe(connection.vendor, 10)],
+    ids=["kept rows", "kept interactions"],
+)
+def test_a_probe_is_compiled_once_and_asks_what_the_orm_asks(baclofen, query, monkeypatch):
+    other = DrugFactory()
+    read(baclofen)
+    first_interactions = kept_interactions.first_interactions
+    first_interactions(Drug.objects.get(pk=baclofen.pk), 10)  # its interactions kept too
+    # A time, which SQLite returns as text and the ORM converts.
+    KeptInteractions.objects.update(valid_until=timezone.now() + timedelta(days=1))
+    compiled = []
+    compile_sql = kept_rows._compile
+    monkeypatch.setattr(kept_rows, "_compiled", {})
+    monkeypatch.setattr(
+        kept_rows, "_compile", lambda *args: compiled.append(args) or compile_sql(*args)
+    )
+    for drug in (baclofen, other, baclofen):
+        assert probe(query, drug) == query.filter(pk=drug.pk).get()
+    assert len(compiled) == 1
+    gone = DrugFactory()
+    gone.delete()
+    with pytest.raises(Drug.DoesNotExist):
+        probe(query, gone)
 
 
 @pytest.mark.parametrize(

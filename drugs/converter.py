@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from drugs.dosing import format_amount
+from drugs.models import choice_label
 
 LIQUID_FORMS = {"oral-solution", "oral-suspension"}
 MG_IN = {"mg": Decimal(1), "mcg": Decimal("0.001"), "g": Decimal(1000)}
@@ -91,7 +92,7 @@ def liquid_products(formulations) -> list[LiquidProduct]:
     for formulation in formulations:
         if formulation.dosage_form not in LIQUID_FORMS or formulation.route != "oral":
             continue
-        name = formulation.get_dosage_form_display().lower()
+        name = choice_label(formulation, "dosage_form").lower()
         name = f"{formulation.brand} {name}" if formulation.brand else name[:1].upper() + name[1:]
         for strength in formulation.strengths.all():
             if strength.unit not in MG_IN or strength.per_unit != "mL":

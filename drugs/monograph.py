@@ -31,6 +31,7 @@ from drugs.models import (
     ReferenceKind,
     Route,
     Severity,
+    choice_label,
     lines_of,
     live_curations,
 )
@@ -355,13 +356,13 @@ def strength_text(product: Product) -> str:
 
 
 def form_and_route_text(product: Product) -> str:
-    form = product.get_dosage_form_display() if product.dosage_form else ""
+    form = choice_label(product, "dosage_form") if product.dosage_form else ""
     if product.dosage_form in ("", DosageForm.OTHER):
         form = product.form_raw.partition(";")[0].strip().capitalize()
     if product.route in ("", Route.OTHER):
         route = product.form_raw.partition(";")[2].strip().lower()
     else:
-        route = product.get_route_display().lower()
+        route = choice_label(product, "route").lower()
     if not route or route == "n/a" or route in form.lower():  # "Injection, injection"
         return form
     return f"{form}, {route}"

@@ -316,6 +316,9 @@ def test_the_page_lists_us_products_by_form_and_combinations_apart(client, drugs
     assert "Valium" in page
     assert "Waylis Therap" in page
     assert "discontinued" in page.lower()
+    # Each product's marketing status, as its choice's label.
+    assert '<td data-label="Status">Prescription</td>' in page
+    assert '<td data-label="Status"><strong>Discontinued</strong></td>' in page
     codeine = client.get(drugs["Codeine"].get_absolute_url()).content.decode()
     assert "Also in combination products" in codeine
     assert "Tablet, by mouth" not in codeine  # a combination is never shown as the generic

@@ -1,13 +1,13 @@
 """A monograph's own rows, kept with it: its names, classes, uses, doses, forms, side effects,
-sources, labels, US products and the guides an editor placed on it, read in the one query
-that asks which relations have rows, instead of one query each.
+sources, labels, US products, the guides an editor placed on it and its change log, read in
+the one query that asks which relations have rows, instead of one query each.
 
 Reading them was about a third of a monograph's CPU at 20,000 medicines, most of it Django
 building and compiling ten queries (docs/decisions/kept-rows.md; baclofen's page 161.2 → 136.5
 million instructions, a label page 71.9 → 63.4, its JSON 61.3 → 52.6). They are kept pickled,
 as Django's own database cache keeps values, the first time a page reads them after they
 change, and used only while they are still what the database holds: the database's triggers
-(drugs 0020 and articles 0008; on PostgreSQL at commit, drugs 0022) count every write to
+(drugs 0020 and 0024, articles 0008; on PostgreSQL at commit, drugs 0022) count every write to
 their tables in MonographVersion, for the medicine they belong to, and under
 MonographVersion.SHARED for the conditions, classes and guide categories they name. Kept rows
 are used only when the counts they were read at are the current ones, so a write by any path
@@ -41,7 +41,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from drugs.models import (
-    MONOGRAPH_LOOKUPS,
+    ChangeLogEntry,
     Condition,
     DoseGuideline,
     Drug,
@@ -63,9 +63,9 @@ from medguide.editorial.drafts import is_rehearsing
 
 logger = logging.getLogger(__name__)
 
-# The relations kept: the medicine's own rows, with the conditions and classes they name, and
-# the guides an editor placed on the page, live or not (which are live is asked as the page is
-# shown). Not the change log (read when there is one).
+# The relations kept: the medicine's own rows, with the conditions and classes they name, the
+# guides an editor placed on the page, live or not (which are live is asked as the page is
+# shown), and its change log (the page shows the newest few).
 KEPT = (
     "names",
     "classes",
@@ -77,11 +77,12 @@ KEPT = (
     "label_sources",
     "products",
     "curated_guides",
+    "changes",
 )
 # What a monograph shows that most medicines have none of: a label page (19,600 of 20,000
 # medicines at scale) has no editor-written uses, doses, forms, side effects, sources or
 # change log, many have no US product, and few have guides an editor placed on them (3,000
-# at scale). The change log is not prefetched: the page reads its newest few when it has one.
+# at scale).
 SPARSE_RELATIONS = (
     "indications",
     "doses",
@@ -113,10 +114,12 @@ COUNTED_TABLES = (
     "articles_curatedguide",  # articles 0008's, as are the two below
     "articles_article",
     "articles_category",
+    "drugs_changelogentry",  # drugs 0024's
 )
 WRITES = ("insert", "update", "delete")  # a trigger for each on SQLite, one for all on PostgreSQL
 # The models whose fields kept rows hold (layout()), with the placed guides' (kept_models()).
 KEPT_MODELS = (
+    ChangeLogEntry,
     Condition,
     DoseGuideline,
     DrugClass,
@@ -137,7 +140,7 @@ def prefetch_monograph(drug: Drug) -> None:
 
     One query asks which of SPARSE_RELATIONS have rows, the medicine's MonographVersion and
     its kept rows. When the kept rows are current they are the KEPT relations, and nothing
-    more is read but the change log (when there is one); otherwise the relations with rows
+    more is read; otherwise the relations with rows
     are read and kept for the next reader, and the empty ones recorded as prefetched and
     empty, as Django's prefetch records them, so that reading them costs no query. A preview
     (drafts applied and rolled back) neither uses nor keeps them."""
@@ -167,17 +170,13 @@ def prefetch_monograph(drug: Drug) -> None:
         _read(drug, list(KEPT), has_rows)
         if keeping:
             keep(drug, version=version, shared_version=shared)
-    # The change log is read when there is one (drugs.change_log), and never kept.
-    _read(drug, ["changes"], has_rows)
 
 
 def _read(drug: Drug, names: list[str], has_rows: dict[str, bool]) -> None:
     """Prefetch the relations `names` that have rows, and record the empty ones as prefetched
-    and empty (the change log, which is not prefetched, only when it is empty)."""
+    and empty."""
     empty = [name for name in names if not has_rows.get(name, True)]
-    fetched = monograph_lookups(
-        *(name for name in names if name not in empty and name in MONOGRAPH_LOOKUPS)
-    )
+    fetched = monograph_lookups(*(name for name in names if name not in empty))
     prefetch_related_objects([drug], *fetched.values())
     cache = vars(drug).setdefault("_prefetched_objects_cache", {})
     for name in empty:

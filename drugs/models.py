@@ -556,6 +556,8 @@ MONOGRAPH_LOOKUPS: dict[str, Callable[[], str | Prefetch]] = {
     # is shown (drugs.monograph.guides_for), so that rows kept with the monograph
     # (drugs.kept_rows) stay true when a scheduled guide's time comes.
     "curated_guides": lambda: Prefetch("curated_guides", queryset=placed_guides()),
+    # The change log, newest first: the page shows the newest few (drugs.change_log).
+    "changes": lambda: "changes",
 }
 
 

@@ -15,6 +15,7 @@ from articles.models import Article, Category, CuratedGuide
 from drugs import kept_interactions, kept_rows
 from drugs.kept_rows import KEPT, prefetch_monograph, probe, trigger_names, warn_uncounted
 from drugs.models import (
+    ChangeLogEntry,
     Condition,
     Drug,
     DrugClass,
@@ -77,6 +78,12 @@ def relations(drug: Drug) -> dict[str, list]:
     }
 
 
+def logged(drug: Drug) -> ChangeLogEntry:
+    return ChangeLogEntry.objects.create(
+        drug=drug, summary="Dose table corrected", section="dosage", section_title="Dosage"
+    )
+
+
 def values(row) -> tuple:
     return (str(row), *(getattr(row, field.attname) for field in row._meta.concrete_fields))
 
@@ -104,6 +111,7 @@ def product(drug: Drug) -> Product:
 
 
 def test_a_second_reader_reads_the_kept_rows_in_the_one_query(baclofen):
+    logged(baclofen)
     afresh = read(baclofen)  # read, and kept
     assert KeptRows.objects.filter(drug=baclofen).exists()
     assert queries_to_read(baclofen) == 2  # the drug, then which have rows with the kept ones
@@ -157,6 +165,7 @@ def test_a_probe_is_compiled_once_and_asks_what_the_orm_asks(baclofen, query, mo
 def test_the_page_is_the_same_read_afresh_or_kept(client, baclofen, path):
     label(baclofen)
     product(baclofen)
+    logged(baclofen)
     afresh = client.get(path).content
     with CaptureQueriesContext(connection) as kept_queries:
         kept = client.get(path).content
@@ -205,6 +214,9 @@ WRITES: dict[str, Callable[[Drug], object]] = {
     ).update(title="Retitled"),
     "a placed guide taken off": lambda drug: CuratedGuide.objects.filter(drug=drug).delete(),
     "a placed guide deleted": lambda drug: Article.objects.filter(curations__drug=drug).delete(),
+    "a change logged": lambda drug: logged(drug),
+    "a logged change reworded by update()": lambda drug: drug.changes.update(summary="Reworded"),
+    "a logged change deleted": lambda drug: drug.changes.all().delete(),
 }
 
 
@@ -214,6 +226,8 @@ def test_any_write_to_a_medicine_s_rows_moves_its_version(baclofen, write):
         product(baclofen)
     if write.startswith("a placed guide"):
         CuratedGuideFactory(drug=baclofen)
+    if write.startswith("a logged change"):
+        logged(baclofen)
     before, other = version_of(baclofen.pk), DrugFactory()
     other_before = version_of(other.pk)
     WRITES[write](baclofen)
@@ -318,6 +332,16 @@ def test_a_condition_renamed_is_read_at_once_on_every_kept_monograph(client, bac
     page = client.get("/drugs/baclofen/").content.decode()
     assert "Muscle stiffness" in page
     assert "Spasticity" not in page
+
+
+def test_a_change_logged_is_read_at_once(client, baclofen):
+    assert "What changed" not in client.get("/drugs/baclofen/").content.decode()  # kept
+    logged(baclofen)
+    assert "Dose table corrected" in client.get("/drugs/baclofen/").content.decode()
+    baclofen.changes.update(summary="Dose table rechecked")
+    page = client.get("/drugs/baclofen/").content.decode()
+    assert "Dose table rechecked" in page
+    assert "Dose table corrected" not in page
 
 
 def test_a_placed_guide_retitled_is_read_at_once(client, baclofen):

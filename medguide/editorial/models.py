@@ -44,9 +44,14 @@ class PublishableQuerySet(models.QuerySet):
 
     def next_publication(self):
         """When the first of these still scheduled is published (None if none is): until
-        then, the rows the public does not see are those it does not see now."""
-        scheduled = self.scheduled().order_by("published_at")
-        return scheduled.values_list("published_at", flat=True).first()
+        then, the rows the public does not see are those it does not see now. Read as
+        count_published() reads them, from the few rows dated later, which the publication
+        time's index finds: asked with the status too, SQLite's planner, whose sampled
+        statistics put 501 medicines to a status, read every published one for it (8.5 ms of
+        a monograph read afresh at 20,000 medicines)."""
+        later = self.filter(published_at__gt=timezone.now()).order_by("published_at")
+        rows = later.values_list("published_at", "status")
+        return next((at for at, status in rows if status == Status.PUBLISHED), None)
 
     def count_published(self) -> int:
         """published().count() as two cheap counts: the rows whose status is published, which

@@ -120,6 +120,19 @@ def test_count_published_counts_what_the_public_sees():
     assert Article.objects.count_published() == 0
 
 
+def test_next_publication_is_the_first_scheduled_one_and_never_a_draft_s_time():
+    now = timezone.now()
+    assert Drug.objects.next_publication() is None
+    DrugFactory(status=Status.PUBLISHED, published_at=now - timedelta(minutes=1))  # live
+    DrugFactory(status=Status.DRAFT, published_at=now + timedelta(hours=1))  # not scheduled
+    assert Drug.objects.next_publication() is None
+    later = DrugFactory(status=Status.PUBLISHED, published_at=now + timedelta(days=2))
+    first = DrugFactory(status=Status.PUBLISHED, published_at=now + timedelta(days=1))
+    assert Drug.objects.next_publication() == first.published_at
+    assert Drug.objects.exclude(pk=first.pk).next_publication() == later.published_at
+    assert Article.objects.next_publication() is None
+
+
 def test_a_scheduled_monograph_appears_when_its_time_comes(client):
     drug = DrugFactory(published_at=timezone.now() + timedelta(hours=2))
     assert client.get(drug.get_absolute_url()).status_code == 404

@@ -22,6 +22,7 @@ import hashlib
 import io
 import logging
 import pickle
+import threading
 from collections.abc import Iterable
 
 import django
@@ -227,10 +228,11 @@ def probe(query: QuerySet, drug: Drug) -> tuple:
     running them 0.2 (docs/decisions/kept-rows.md). A probe's other parameters are fixed when
     it is built (no time of day), so the compiled SQL asks what the ORM would every time."""
     connection = connections[drug._state.db or "default"]
-    compiled = _compiled.get((query, connection))
-    if compiled is None:
-        compiled = _compiled[(query, connection)] = _compile(query, connection.alias)
-    compiler, sql, params = compiled
+    compiled = _compiled.probes.get((query, connection.alias))
+    if compiled is None or compiled[0] is not connection:
+        compiled = (connection, *_compile(query, connection.alias))
+        _compiled.probes[(query, connection.alias)] = compiled
+    _, compiler, sql, params = compiled
     with connection.cursor() as cursor:
         cursor.execute(sql, (*params, drug.pk))
         row = cursor.fetchone()
@@ -240,8 +242,16 @@ def probe(query: QuerySet, drug: Drug) -> tuple:
     return next(iter(compiler.results_iter([[row]], tuple_expected=True)))
 
 
-# Compiled probes by query and connection: connections are one a thread, and so is their use.
-_compiled: dict[tuple[QuerySet, object], tuple] = {}
+class _Compiled(threading.local):
+    """Each thread's compiled probes, by query and database, with the connection they were
+    compiled for (Django's connections are one a thread): they go with the thread, so a
+    server that starts a thread for each request (runserver) keeps none of them."""
+
+    def __init__(self) -> None:
+        self.probes: dict[tuple[QuerySet, str], tuple] = {}
+
+
+_compiled = _Compiled()
 _STAND_IN_PK = -987_654_321  # compiled in the medicine's id's place, which follows it
 
 

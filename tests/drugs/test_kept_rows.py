@@ -1,13 +1,16 @@
 """A monograph's own rows kept with it (drugs.kept_rows): read in one query, the same page as
 read afresh, and never used once the database holds anything else."""
 
+import gc
 import logging
+import threading
+import weakref
 from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -141,7 +144,7 @@ def test_a_probe_is_compiled_once_and_asks_what_the_orm_asks(baclofen, query, mo
     KeptInteractions.objects.update(valid_until=timezone.now() + timedelta(days=1))
     compiled = []
     compile_sql = kept_rows._compile
-    monkeypatch.setattr(kept_rows, "_compiled", {})
+    monkeypatch.setattr(kept_rows._compiled, "probes", {})
     monkeypatch.setattr(
         kept_rows, "_compile", lambda *args: compiled.append(args) or compile_sql(*args)
     )
@@ -152,6 +155,28 @@ def test_a_probe_is_compiled_once_and_asks_what_the_orm_asks(baclofen, query, mo
     gone.delete()
     with pytest.raises(Drug.DoesNotExist):
         probe(query, gone)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_thread_s_compiled_probes_go_with_it():
+    """A server that starts a thread for each request (runserver) keeps none of them."""
+    drug = DrugFactory()
+    seen = {}
+
+    def read() -> None:
+        try:
+            prefetch_monograph(Drug.objects.get(pk=drug.pk))
+            seen["probes"] = len(kept_rows._compiled.probes)
+            seen["connection"] = weakref.ref(connections["default"])
+        finally:
+            connections.close_all()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    reader.join()
+    assert seen["probes"] == 1
+    gc.collect()
+    assert seen["connection"]() is None  # nothing kept holds the thread's connection
 
 
 @pytest.mark.parametrize(

@@ -46,6 +46,11 @@ def interaction_source(facts, class_name: str = "interaction-source") -> SafeStr
     return mark_safe("")
 
 
+def _link(item) -> SafeString:
+    """A link to a drug class's (or any page's) address, named by its name."""
+    return format_html('<a href="{}">{}</a>', item.get_absolute_url(), item.name)
+
+
 def _row(drug, entry) -> SafeString:
     if entry.other_url:
         other = format_html('<a href="{}">{}</a>', entry.other_url, entry.other_name)
@@ -55,32 +60,25 @@ def _row(drug, entry) -> SafeString:
     if entry.via_class:
         listed = entry.interaction.interactant_class
         also = (
-            format_html(', part of <a href="{}">{}</a>', listed.get_absolute_url(), listed.name)
+            format_html(", part of {}", _link(listed))
             if listed and listed != entry.via_class
             else ""
         )
         heading.append(
             format_html(
-                '<span class="interactions__via">Applies because {} is in the class '
-                '<a href="{}">{}</a>{}</span>',
+                '<span class="interactions__via">Applies because {} is in the class {}{}</span>',
                 drug.generic_name.lower(),
-                entry.via_class.get_absolute_url(),
-                entry.via_class.name,
+                _link(entry.via_class),
                 also,
             )
         )
     if entry.through_class:
         listed = entry.interaction.interactant_class
-        if entry.through_class == listed:
-            classes = format_html('<a href="{}">{}</a>', listed.get_absolute_url(), listed.name)
-        else:
-            classes = format_html(
-                '<a href="{}">{}</a>, part of <a href="{}">{}</a>',
-                entry.through_class.get_absolute_url(),
-                entry.through_class.name,
-                listed.get_absolute_url(),
-                listed.name,
-            )
+        classes = (
+            _link(listed)
+            if entry.through_class == listed
+            else format_html("{}, part of {}", _link(entry.through_class), _link(listed))
+        )
         heading.append(
             format_html(
                 '<span class="interactions__via">Applies because {} is one of the {}</span>',

@@ -1,13 +1,15 @@
 """A monograph's own rows, kept with it: its names, classes, uses, doses, forms, side effects,
-sources, labels, US products, the guides an editor placed on it and its change log, read in
-the one query that asks which relations have rows, instead of one query each.
+sources, labels, US products, the guides an editor placed on it, its change log and its
+newest guides, read in the one query that asks which relations have rows, instead of one
+query each.
 
 Reading them was about a third of a monograph's CPU at 20,000 medicines, most of it Django
 building and compiling ten queries (docs/decisions/kept-rows.md; baclofen's page 161.2 → 136.5
 million instructions, a label page 71.9 → 63.4, its JSON 61.3 → 52.6). They are kept pickled,
 as Django's own database cache keeps values, the first time a page reads them after they
 change, and used only while they are still what the database holds: the database's triggers
-(drugs 0020 and 0024, articles 0008; on PostgreSQL at commit, drugs 0022) count every write to
+(drugs 0020 and 0024,
+articles 0008 and 0009; on PostgreSQL at commit, drugs 0022) count every write to
 their tables in MonographVersion, for the medicine they belong to, and under
 MonographVersion.SHARED for the conditions, classes and guide categories they name. Kept rows
 are used only when the counts they were read at are the current ones, so a write by any path
@@ -59,6 +61,8 @@ from drugs.models import (
     SideEffect,
     Strength,
     monograph_lookups,
+    newest_guides,
+    newest_guides_query,
 )
 from medguide.editorial.drafts import is_rehearsing
 
@@ -83,7 +87,7 @@ KEPT = (
 # What a monograph shows that most medicines have none of: a label page (19,600 of 20,000
 # medicines at scale) has no editor-written uses, doses, forms, side effects, sources or
 # change log, many have no US product, and few have guides an editor placed on them (3,000
-# at scale).
+# at scale). Most have a guide about them at scale (18,458), few in the demo catalogue.
 SPARSE_RELATIONS = (
     "indications",
     "doses",
@@ -93,6 +97,7 @@ SPARSE_RELATIONS = (
     "products",
     "curated_guides",
     "changes",
+    "articles",  # the guides about it, of which the newest are kept (NEWEST_GUIDES)
 )
 # The tables whose writes drugs 0020's and 0022's triggers count: kept rows are used only
 # where every trigger is there. A later migration that rebuilds one of these tables on SQLite
@@ -116,6 +121,7 @@ COUNTED_TABLES = (
     "articles_article",
     "articles_category",
     "drugs_changelogentry",  # drugs 0024's
+    "articles_article_related_drugs",  # articles 0009's
 )
 WRITES = ("insert", "update", "delete")  # a trigger for each on SQLite, one for all on PostgreSQL
 # The models whose fields kept rows hold (layout()), with the placed guides' (kept_models()).
@@ -134,17 +140,21 @@ KEPT_MODELS = (
     Strength,
 )
 LAYOUT_VERSION = "1"  # raise it when what is kept changes in a way layout() does not see
+# Kept with the relations, and set on the drug as this attribute: its newest guides, which its
+# page shows when no guide an editor placed on it is live (drugs.models.newest_guides).
+NEWEST_GUIDES = "newest_guides"
 
 
 def prefetch_monograph(drug: Drug) -> None:
     """Drug.objects.for_monograph()'s related rows for one drug, in as few queries as it can.
 
     One query asks which of SPARSE_RELATIONS have rows, the medicine's MonographVersion and
-    its kept rows. When the kept rows are current they are the KEPT relations, and nothing
-    more is read; otherwise the relations with rows
-    are read and kept for the next reader, and the empty ones recorded as prefetched and
-    empty, as Django's prefetch records them, so that reading them costs no query. A preview
-    (drafts applied and rolled back) neither uses nor keeps them."""
+    its kept rows. When the kept rows are current they are the KEPT relations and the
+    medicine's newest guides (`drug.newest_guides`), and nothing more is read; otherwise the
+    relations with rows and the newest guides are read and kept for the next reader, and the
+    empty relations recorded as prefetched and empty, as Django's prefetch records them, so
+    that reading them costs no query. A preview (drafts applied and rolled back) neither uses
+    nor keeps them."""
     alias = drug._state.db or "default"
     vendor = connections[alias].vendor
     triggers, version, shared, kept_version, kept_shared, kept_layout, kept, *found = probe(
@@ -163,7 +173,9 @@ def prefetch_monograph(drug: Drug) -> None:
     )
     if keeping and current:
         try:
-            cache.update(loads(bytes(kept), drug))
+            read_back = loads(bytes(kept), drug)
+            setattr(drug, NEWEST_GUIDES, read_back.pop(NEWEST_GUIDES))
+            cache.update(read_back)
         except Exception:  # whatever unpickling raises: the rows are read afresh instead
             logger.warning("Kept rows of drug %s unreadable; reading them", drug.pk, exc_info=True)
             current = False
@@ -175,7 +187,7 @@ def prefetch_monograph(drug: Drug) -> None:
 
 def _read(drug: Drug, names: list[str], has_rows: dict[str, bool]) -> None:
     """Prefetch the relations `names` that have rows, and record the empty ones as prefetched
-    and empty."""
+    and empty; and read the medicine's newest guides, unless a guide placed on it is live."""
     empty = [name for name in names if not has_rows.get(name, True)]
     fetched = monograph_lookups(*(name for name in names if name not in empty))
     prefetch_related_objects([drug], *fetched.values())
@@ -184,20 +196,31 @@ def _read(drug: Drug, names: list[str], has_rows: dict[str, bool]) -> None:
         rows = Drug._meta.get_field(name).related_model.objects.none()
         rows._result_cache = []
         cache[name] = rows
+    # None to read when no guide is about it, nor shown while a guide an editor placed is
+    # live, which it stays until a write.
+    placed = cache.get("curated_guides", [])
+    if not has_rows.get("articles", True) or any(c.article.is_live for c in placed):
+        setattr(drug, NEWEST_GUIDES, [])
+    else:
+        guides = newest_guides(drug.pk, timezone.now(), using=drug._state.db or "default")
+        setattr(drug, NEWEST_GUIDES, guides)
 
 
 def keep(drug: Drug, *, version: int, shared_version: int) -> None:
     """Keep the KEPT relations `drug` holds, prefetched, as read at these versions. A database
     that refuses the write costs the next reader the reading, never this one its page."""
     cache = vars(drug)["_prefetched_objects_cache"]
-    if not all(name in cache for name in KEPT):  # a caller left one out
-        return
+    if not all(name in cache for name in KEPT) or not hasattr(drug, NEWEST_GUIDES):
+        return  # a caller left one out
     kept = KeptRows(
         drug_id=drug.pk,
         version=version,
         shared_version=shared_version,
         layout=layout(),
-        rows=dumps({name: cache[name] for name in KEPT}, drug),
+        rows=dumps(
+            {**{name: cache[name] for name in KEPT}, NEWEST_GUIDES: getattr(drug, NEWEST_GUIDES)},
+            drug,
+        ),
         kept_at=timezone.now(),
     )
     keep_row(kept, unique_fields=["drug"], what=f"Rows of drug {drug.pk}")
@@ -306,15 +329,17 @@ def triggers_in_place(vendor: str, names: Iterable[str]) -> RawSQL:
 @functools.cache
 def layout() -> str:
     """What kept rows were pickled as: the Django version, LAYOUT_VERSION, the fields of every
-    model they hold and the SQL each kept relation is read by (its order, what it joins).
-    Rows kept by other code are read afresh, never unpickled into models whose fields they
-    do not match, nor shown in an order the code no longer reads them in."""
+    model they hold and the SQL each kept relation and the newest guides are read by (its
+    order, what it joins). Rows kept by other code are read afresh, never unpickled into
+    models whose fields they do not match, nor shown in an order the code no longer reads
+    them in."""
     reads = [
         str(lookup.queryset.query)
         if isinstance(lookup, Prefetch)
         else str(Drug._meta.get_field(lookup).related_model._default_manager.all().query)
         for lookup in monograph_lookups(*KEPT).values()
     ]
+    reads.append(str(newest_guides_query(0).query))  # the same for every medicine
     fields = [
         f"{model._meta.label}:{','.join(field.attname for field in model._meta.concrete_fields)}"
         for model in kept_models()

@@ -568,6 +568,40 @@ def placed_guides() -> models.QuerySet:
     return Drug._meta.get_field("curated_guides").related_model.objects.for_cards()
 
 
+FALLBACK_GUIDES = 4  # newest guides a monograph shows when an editor has placed none
+# Guides about one medicine scheduled at once that reading its newest guides expects at most:
+# more, and a second query looks for the live ones past them.
+SCHEDULED_GUIDES_READ = 2
+
+
+def newest_guides(drug_id: int, now, *, using: str = "default") -> list:
+    """The FALLBACK_GUIDES newest guides about the medicine `drug_id` that are live at `now`,
+    and every one of its guides scheduled after `now`, as cards show them, newest first.
+
+    Kept with the monograph's rows (drugs.kept_rows), they give its newest live guides at any
+    later time until a write: a scheduled guide's time coming is no write, and it is newer
+    than every guide live when they were read. Its newest published guides are read, the
+    scheduled first, in one query of the same shape as the live ones' alone; only when more
+    are scheduled than SCHEDULED_GUIDES_READ are the live ones looked for past them. Reached
+    by the reverse relation's name: `drugs` never imports `articles`."""
+    guides = newest_guides_query(drug_id).using(using)
+    read = list(guides[: FALLBACK_GUIDES + SCHEDULED_GUIDES_READ])
+    if len(read) == FALLBACK_GUIDES + SCHEDULED_GUIDES_READ and (
+        sum(guide.published_at <= now for guide in read) < FALLBACK_GUIDES
+    ):
+        live = guides.filter(published_at__lte=now).values("pk")[:FALLBACK_GUIDES]
+        read = list(guides.filter(Q(published_at__gt=now) | Q(pk__in=live)))
+    coming = [guide for guide in read if guide.published_at > now]
+    return coming + [guide for guide in read if guide.published_at <= now][:FALLBACK_GUIDES]
+
+
+def newest_guides_query(drug_id: int) -> models.QuerySet:
+    """The published guides about the medicine `drug_id`, scheduled or not, newest first, as
+    cards show them."""
+    guides = Drug._meta.get_field("articles").related_model.objects
+    return guides.filter(related_drugs=drug_id, status=Status.PUBLISHED).for_cards()
+
+
 def live_curations() -> models.QuerySet:
     """The placed guides whose guide the public sees."""
     return placed_guides().filter(published_through("article"))

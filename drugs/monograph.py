@@ -16,9 +16,10 @@ from drugs.converter import converter_context
 from drugs.dosing import describe, format_amount, titration_schedule
 from drugs.interactions import DrugInteractions
 from drugs.kept_interactions import first_interactions
-from drugs.kept_rows import prefetch_monograph
+from drugs.kept_rows import NEWEST_GUIDES, prefetch_monograph
 from drugs.label_text import LabelPage, label_page, link_uses
 from drugs.models import (
+    FALLBACK_GUIDES,
     Condition,
     DosageForm,
     DoseGuideline,
@@ -37,7 +38,6 @@ from drugs.models import (
 )
 from medguide.editorial.paths import slug_paths
 
-FALLBACK_GUIDES = 4  # newest related guides shown when an editor has curated none
 # A monograph shows this many interactions, the most severe first, says how many there are of
 # each severity, and links to the page of all of them. At 20,000 medicines baclofen's classes
 # reach 779: all of them cost 240 ms of CPU on every view; the 50 most severe still made its
@@ -207,18 +207,20 @@ def guides_for(drug: Drug) -> tuple[list, bool]:
     live curated guides in the editor's order, else the newest live guides on the drug.
 
     `drugs` never imports `articles` (the dependency points the other way), so the guides are
-    reached through the reverse relations by name. The placed ones come with the monograph's
-    prefetch, live or not, and the live ones are chosen here, so that kept rows show a
-    scheduled guide once its time comes; else one query for the live ones. One more for the
-    newest when none is curated."""
+    reached through the reverse relations by name. The placed ones and the newest come with
+    the monograph's rows (prefetch_monograph()), live or not, and the live ones are chosen
+    here, so that kept rows show a scheduled guide once its time comes; else one query for
+    the live placed ones, and one more for the newest when none is."""
     if "curated_guides" in getattr(drug, "_prefetched_objects_cache", {}):
         guides = [c.article for c in drug.curated_guides.all() if c.article.is_live]
     else:
         guides = [curation.article for curation in live_curations().filter(drug=drug)]
     if guides:
         return guides, True
-    newest = drug.articles.published().for_cards()[:FALLBACK_GUIDES]  # no guide text
-    return list(newest), False
+    newest = getattr(drug, NEWEST_GUIDES, None)
+    if newest is None:
+        return list(drug.articles.published().for_cards()[:FALLBACK_GUIDES]), False
+    return [guide for guide in newest if guide.is_live][:FALLBACK_GUIDES], False
 
 
 @dataclass(frozen=True)

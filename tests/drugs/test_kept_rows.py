@@ -18,6 +18,7 @@ from articles.models import Article, Category, CuratedGuide
 from drugs import kept_interactions, kept_rows
 from drugs.kept_rows import KEPT, prefetch_monograph, probe, trigger_names, warn_uncounted
 from drugs.models import (
+    SCHEDULED_GUIDES_READ,
     ChangeLogEntry,
     Condition,
     Drug,
@@ -38,6 +39,7 @@ from tests.caches import pages_cached
 from tests.drugs.test_views import KEEPING_QUERIES
 from tests.drugs.triggers import drop_trigger, refusing_inserts_into, triggers_in_database
 from tests.factories import (
+    ArticleFactory,
     CategoryFactory,
     ConditionFactory,
     CuratedGuideFactory,
@@ -239,6 +241,15 @@ WRITES: dict[str, Callable[[Drug], object]] = {
     ).update(title="Retitled"),
     "a placed guide taken off": lambda drug: CuratedGuide.objects.filter(drug=drug).delete(),
     "a placed guide deleted": lambda drug: Article.objects.filter(curations__drug=drug).delete(),
+    "a guide about it added": lambda drug: ArticleFactory(related_drugs=[drug]),
+    "a guide about it retitled by update()": lambda drug: Article.objects.filter(
+        related_drugs=drug
+    ).update(title="Retitled"),
+    "a guide about it placed on it too, retitled": lambda drug: Article.objects.filter(
+        related_drugs=drug, curations__drug=drug
+    ).update(title="Retitled"),
+    "a guide no longer about it": lambda drug: drug.articles.clear(),
+    "a guide about it deleted": lambda drug: Article.objects.filter(related_drugs=drug).delete(),
     "a change logged": lambda drug: logged(drug),
     "a logged change reworded by update()": lambda drug: drug.changes.update(summary="Reworded"),
     "a logged change deleted": lambda drug: drug.changes.all().delete(),
@@ -251,6 +262,10 @@ def test_any_write_to_a_medicine_s_rows_moves_its_version(baclofen, write):
         product(baclofen)
     if write.startswith("a placed guide"):
         CuratedGuideFactory(drug=baclofen)
+    if write.startswith("a guide about it placed"):
+        CuratedGuideFactory(drug=baclofen, article=ArticleFactory(related_drugs=[baclofen]))
+    elif write.startswith("a guide") and write != "a guide about it added":
+        ArticleFactory(related_drugs=[baclofen])
     if write.startswith("a logged change"):
         logged(baclofen)
     before, other = version_of(baclofen.pk), DrugFactory()
@@ -401,6 +416,67 @@ def test_a_scheduled_guide_shows_once_its_time_comes_with_no_write(client, baclo
         page = client.get("/drugs/baclofen/").content.decode()
     assert "Living with spasticity" in page
     assert not [q for q in queries if "keptrows" in q["sql"] and "INSERT" in q["sql"]]  # kept
+
+
+GUIDES_READ = 'SELECT "articles_article"."id"'  # what reading guides begins with
+
+
+def test_the_newest_guides_are_kept_and_a_guide_about_it_published_shows_at_once(client, baclofen):
+    """With no guide placed on it, the page shows the newest guides about the medicine: kept
+    with its rows, and read again after any write to them."""
+    ArticleFactory(related_drugs=[baclofen], title="Living with spasticity")
+    assert "Living with spasticity" in client.get("/drugs/baclofen/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert "Living with spasticity" in client.get("/drugs/baclofen/").content.decode()
+    assert not [q for q in queries if q["sql"].startswith(GUIDES_READ)]  # kept with the rows
+
+    ArticleFactory(related_drugs=[baclofen], title="Stretching at home")
+    assert "Stretching at home" in client.get("/drugs/baclofen/").content.decode()
+    Article.objects.filter(title="Stretching at home").update(title="Stretches for stiffness")
+    page = client.get("/drugs/baclofen/").content.decode()
+    assert "Stretches for stiffness" in page
+    assert "Stretching at home" not in page
+    Article.objects.filter(title="Living with spasticity").update(status=Status.ARCHIVED)
+    assert "Living with spasticity" not in client.get("/drugs/baclofen/").content.decode()
+
+
+@pytest.mark.parametrize("scheduled", [1, SCHEDULED_GUIDES_READ + 1])
+def test_only_the_newest_guides_are_kept_and_scheduled_ones_show_when_their_time_comes(
+    client, baclofen, scheduled
+):
+    """The newest live guides, and every scheduled one, are kept (however many are scheduled:
+    past SCHEDULED_GUIDES_READ, a second query finds the live ones): a scheduled guide's time
+    coming is no write, and it then leads the list with no reading."""
+    now = timezone.now()
+    for hours in range(1, 7):
+        ArticleFactory(
+            related_drugs=[baclofen],
+            title=f"Guide {hours} hours old",
+            published_at=now - timedelta(hours=hours),
+        )
+    for n in range(scheduled):
+        ArticleFactory(
+            related_drugs=[baclofen],
+            title=f"Scheduled guide {n}",
+            published_at=now + timedelta(hours=1, minutes=n),
+        )
+    page = client.get("/drugs/baclofen/").content.decode()
+    live = [f"Guide {hours} hours old" for hours in range(1, 7)]
+    assert all(title in page for title in live[:4])
+    assert not any(title in page for title in live[4:])
+    assert "Scheduled guide" not in page
+    kept = bytes(KeptRows.objects.get(drug=baclofen).rows)
+    assert not any(title.encode() in kept for title in live[4:])  # no more than it can show
+
+    with (
+        time_machine.travel(now + timedelta(hours=2)),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        page = client.get("/drugs/baclofen/").content.decode()
+    newest = [f"Scheduled guide {n}" for n in range(scheduled)][-4:] + live
+    assert all(title in page for title in newest[:4])
+    assert not any(title in page for title in newest[4:])
+    assert not [q for q in queries if q["sql"].startswith(GUIDES_READ)]  # still kept
 
 
 def test_rows_kept_by_other_code_are_read_afresh(baclofen):

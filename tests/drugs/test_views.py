@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from drugs.interactions import DrugInteractions
-from drugs.kept_rows import SPARSE_RELATIONS, prefetch_monograph
+from drugs.kept_rows import KEPT, SPARSE_RELATIONS, prefetch_monograph
 from drugs.models import (
     LETTERS,
     AZCursor,
@@ -749,8 +749,9 @@ def monograph_with(rows: int):
     return drug
 
 
-# The sparse relations, each read through the drug's related manager.
-RELATION_CACHES = list(SPARSE_RELATIONS)
+# The sparse relations kept, each read through the drug's related manager (of the guides about
+# it, only the newest are kept: NEWEST_GUIDES).
+RELATION_CACHES = [name for name in SPARSE_RELATIONS if name in KEPT]
 
 
 def test_monograph_queries_do_not_grow_with_content(client, django_assert_max_num_queries):
@@ -783,6 +784,7 @@ def test_a_monograph_fetches_only_the_related_rows_it_has(django_assert_num_quer
         for name in RELATION_CACHES:
             assert list(getattr(label_page, name).all()) == []
         assert list(label_page.label_sources.all()) == []
+        assert guides_for(label_page) == ([], False)
 
     written = monograph_with(rows=2)
     Product.objects.create(
@@ -813,19 +815,24 @@ def test_a_monograph_fetches_only_the_related_rows_it_has(django_assert_num_quer
 
 
 def test_the_newest_guides_come_as_cards_without_their_text(django_assert_num_queries):
-    """A monograph no editor chose guides for lists the newest on it: as cards, in one query,
-    their text (which a card never shows) left in the database."""
+    """A monograph no editor chose guides for lists the newest on it: as cards, read with its
+    rows and kept with them, their text (which a card never shows) left in the database."""
     drug = DrugFactory()
     article = ArticleFactory(related_drugs=[drug])
-    prefetch_monograph(drug)
+    # Which have rows, names, classes, labels, the newest guides, then keeping them.
+    with django_assert_num_queries(5 + KEEPING_QUERIES):
+        prefetch_monograph(drug)
 
-    with django_assert_num_queries(1):
-        guides, curated = guides_for(drug)
-        assert [(guide.title, guide.category.name) for guide in guides] == [
-            (article.title, article.category.name)
-        ]
-    assert not curated
-    assert "body" in guides[0].get_deferred_fields()
+    for reader in (drug, Drug.objects.get(pk=drug.pk)):  # read afresh, then kept
+        if reader is not drug:
+            prefetch_monograph(reader)
+        with django_assert_num_queries(0):
+            guides, curated = guides_for(reader)
+            assert [(guide.title, guide.category.name) for guide in guides] == [
+                (article.title, article.category.name)
+            ]
+        assert not curated
+        assert "body" in guides[0].get_deferred_fields()
 
 
 def test_the_open_data_keeps_the_guides_with_the_rest(django_assert_num_queries):

@@ -8,9 +8,8 @@ building and compiling ten queries (docs/decisions/kept-rows.md; baclofen's page
 million instructions, a label page 71.9 → 63.4, its JSON 61.3 → 52.6). They are kept pickled,
 as Django's own database cache keeps values, the first time a page reads them after they
 change, and used only while they are still what the database holds: the database's triggers
-(drugs 0020 and 0024,
-articles 0008 and 0009; on PostgreSQL at commit, drugs 0022) count every write to
-their tables in MonographVersion, for the medicine they belong to, and under
+(drugs 0020 and 0024, articles 0008 and 0009; on PostgreSQL at commit, drugs 0022) count every
+write to their tables in MonographVersion, for the medicine they belong to, and under
 MonographVersion.SHARED for the conditions, classes and guide categories they name. Kept rows
 are used only when the counts they were read at are the current ones, so a write by any path
 (the admin, an import's bulk_create, raw SQL) is seen at once, and a publication's rows are

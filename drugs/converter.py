@@ -197,15 +197,16 @@ def read_converter(
     return converter
 
 
-# The query parameters read_converter() reads: the page differs only by these.
+# The query parameters read_converter() reads: only the converter differs by these, so the
+# rest of the page is kept in the cache without them (drugs.views.DrugDetailView).
 CONVERTER_PARAMETERS = ("liquid", "amount", "unit")
 
 
-def converter_context(drug, *, query) -> dict:
+def page_converter(drug, *, query) -> Converter | None:
     """The drug page's converter, when the drug comes as an oral liquid. Reads the prefetched
     formulations, strengths and doses, so it adds no query."""
     products = liquid_products(drug.formulations.all())
     if not products:
-        return {"converter": None}
+        return None
     maximum = daily_maximum_mg(drug.doses.all())
-    return {"converter": read_converter(products, query=query, daily_maximum=maximum)}
+    return read_converter(products, query=query, daily_maximum=maximum)

@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 
 from drugs import opendata
 from drugs.change_log import change_log_context
-from drugs.converter import converter_context
+from drugs.converter import page_converter
 from drugs.dosing import describe, format_amount, titration_schedule
 from drugs.interactions import DrugInteractions
 from drugs.kept_interactions import first_interactions
@@ -96,12 +96,24 @@ class LazyMonograph:
         return {name: partial(self.part, name) for name in self.PARTS}
 
     def part(self, name: str):
+        if name == "converter" and "parts" not in vars(self):
+            # Rendered for every question, even when the body comes from the cache
+            # ({% fresh %}): on its own it needs only the formulations and doses.
+            return self.converter
         return self.parts[name]
 
     @cached_property
+    def rows(self) -> Drug:
+        prefetch_monograph(self.drug)
+        return self.drug
+
+    @cached_property
+    def converter(self):
+        return page_converter(self.rows, query=self.query)
+
+    @cached_property
     def parts(self) -> dict:
-        drug = self.drug
-        prefetch_monograph(drug)
+        drug = self.rows
         doses = list(drug.doses.all())
         indications = list(drug.indications.all())
         side_effects = list(drug.side_effects.all())
@@ -140,7 +152,7 @@ class LazyMonograph:
             "shown_classes": [c for c in drug.classes.all() if c.is_shown],
             "label_uses": link_uses(label.uses, condition_names()) if label and label.uses else [],
             "us_products": us_products(drug.products.all()),
-            **converter_context(drug, query=self.query),
+            "converter": self.converter,
             **change_log_context(drug),
             **open_data_context(
                 self.request, drug, interactions=every_interaction, shown=interactions

@@ -20,6 +20,7 @@ from django.views.generic import DetailView, ListView
 
 from drugs import checker, feedback, opendata
 from drugs.conditions import summary_blocks, summary_line, summary_opening
+from drugs.converter import CONVERTER_PARAMETERS
 from drugs.dosing import describe, diary_days, diary_guideline, parse_start, titration_schedule
 from drugs.forms import (
     CheckerQuery,
@@ -165,13 +166,18 @@ class DrugDetailView(QueryMixin, DetailView):
         monograph = LazyMonograph(self.request, self.object, query=asked)
         is_pro_view = self.query["view"] == "pro"
         # What the fragments depend on besides content (which empties the fragment cache):
-        # None, for a preview, keeps them out of the cache altogether.
+        # None, for a preview, keeps them out of the cache altogether. A converter question
+        # is not: every question shares one body, and its answer is rendered into it for each
+        # ({% fresh %}). A page with none keeps its empty converter with the body.
+        converter_asked = any(name in asked for name in CONVERTER_PARAMETERS)
         variant = None
         if not self.is_preview:
-            variant = (self.object.pk, site_url(self.request), *asked.items())
+            audience = [item for item in asked.items() if item[0] not in CONVERTER_PARAMETERS]
+            variant = (self.object.pk, site_url(self.request), *audience, converter_asked)
             fetch_fragments(self.FRAGMENTS, [variant])
         return super().get_context_data(
             is_pro_view=is_pro_view,
+            converter_asked=converter_asked,
             is_preview=self.is_preview,
             preview_item=self.object if self.is_preview else None,
             monograph_variant=variant,

@@ -3,6 +3,7 @@ publish; editors always see live pages. Runs on local memory and on the Redis se
 
 import gzip
 import logging
+import re
 import threading
 import time
 from datetime import timedelta
@@ -10,6 +11,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from django.template import Context, Template, TemplateSyntaxError
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -300,6 +302,69 @@ def test_addresses_with_other_parameters_share_the_body_but_not_the_audience(
     professional = editor.get("/drugs/baclofen/?view=pro&utm_source=x").content.decode()
     assert professional != patient
     assert 'aria-current="page">For health professionals' in professional
+
+
+def test_a_fresh_part_is_rendered_for_each_request_and_the_rest_once(page_cache, db):
+    renders = []
+
+    def body():
+        renders.append("body")
+        return "kept"
+
+    page = Template(
+        '{% load fragments %}{% remember "test-fresh" key %}{{ body }}|'
+        '{% fresh "answer" if asked %}{{ answer }}{% endfresh %}{% endremember %}'
+    )
+
+    def render(**values):
+        return page.render(Context({"body": body, "asked": True, **values}))
+
+    assert render(key=1, answer="first") == "kept|first"
+    assert render(key=1, answer="second") == "kept|second"
+    assert renders == ["body"]
+    # Not asked: kept with the rest, under parts that say so.
+    assert render(key=2, asked=False, answer="kept too") == "kept|kept too"
+    assert render(key=2, asked=False, answer="not this") == "kept|kept too"
+    # Never kept (a preview): all of it rendered in place.
+    assert render(key=None, answer="third") == "kept|third"
+    with pytest.raises(TemplateSyntaxError):
+        Template('{% load fragments %}{% fresh "answer" %}{% endfresh %}')
+
+
+def test_a_converter_question_is_answered_in_the_kept_body(
+    page_cache, editor, reader, baclofen, django_assert_max_num_queries
+):
+    """Each question renders only the converter ({% fresh %}): not the body, nor a body of its
+    own in the cache, which any stranger could fill with questions."""
+    solution = FormulationFactory(drug=baclofen, dosage_form=DosageForm.ORAL_SOLUTION)
+    strength = StrengthFactory(formulation=solution, amount=5, per_amount=5, per_unit="mL")
+    plain = editor.get("/drugs/baclofen/").content.decode()
+    editor.get(f"/drugs/baclofen/?liquid={strength.pk}&amount=1")  # keeps the body they share
+    questions = {
+        f"liquid={strength.pk}&amount=10&unit=mg": "10 mg of Oral solution, 5 mg/5 mL is 10 mL.",
+        f"liquid={strength.pk}&amount=3&unit=mL": "3 mL of Oral solution, 5 mg/5 mL is 3 mg.",
+        f"liquid={strength.pk}&amount=abc": "Enter the amount as a number, such as 10 or 2.5.",
+        "liquid=0&amount=1": "Choose one of the liquids listed.",
+    }
+    for question, answer in questions.items():
+        # The session, the user, the drug and its kept rows: the body's queries never run.
+        with django_assert_max_num_queries(4):
+            response = editor.get(f"/drugs/baclofen/?{question}")
+        rendered = {template.name for template in response.templates}
+        assert "includes/liquid_converter.html" in rendered
+        assert "includes/side_effect_list.html" not in rendered  # nor its templates
+        asked = response.content.decode()
+        assert answer in asked, question
+        # The page around the converter is the page without a question, byte for byte.
+        before, after = re.split(r'(?s)<section class="converter".*?</section>', asked)
+        assert plain.startswith(before)
+        assert plain.endswith(after)
+        assert "<!--fresh" not in asked
+    professional = reader.get(f"/drugs/baclofen/?view=pro&liquid={strength.pk}&amount=10")
+    page = professional.content.decode()
+    assert 'aria-current="page">For health professionals' in page
+    assert '<input type="hidden" name="view" value="pro">' in page
+    assert "10 mg of Oral solution, 5 mg/5 mL is 10 mL." in page
 
 
 def test_a_change_reaches_editors_and_every_address(page_cache, editor, reader, baclofen):

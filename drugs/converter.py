@@ -202,11 +202,18 @@ def read_converter(
 CONVERTER_PARAMETERS = ("liquid", "amount", "unit")
 
 
-def page_converter(drug, *, query) -> Converter | None:
-    """The drug page's converter, when the drug comes as an oral liquid. Reads the prefetched
-    formulations, strengths and doses, so it adds no query."""
+def page_liquids(drug) -> tuple[list[LiquidProduct], Decimal | None]:
+    """What the drug page's converter converts with: the drug's oral liquids, and the largest
+    daily maximum its oral doses give. Reads the prefetched formulations, strengths and doses,
+    so it adds no query."""
     products = liquid_products(drug.formulations.all())
+    return products, daily_maximum_mg(drug.doses.all()) if products else None
+
+
+def page_converter(
+    products: list[LiquidProduct], maximum: Decimal | None, *, query
+) -> Converter | None:
+    """The drug page's converter for the reader's question, when the drug has oral liquids."""
     if not products:
         return None
-    maximum = daily_maximum_mg(drug.doses.all())
     return read_converter(products, query=query, daily_maximum=maximum)

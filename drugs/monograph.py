@@ -4,7 +4,7 @@ label page and the open data, built from one prefetched drug."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from functools import cached_property, partial
 from itertools import groupby
 
@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 
 from drugs import opendata
 from drugs.change_log import change_log_context
-from drugs.converter import page_converter
+from drugs.converter import LiquidProduct, page_converter, page_liquids
 from drugs.dosing import describe, format_amount, titration_schedule
 from drugs.interactions import DrugInteractions
 from drugs.kept_interactions import first_interactions
@@ -36,6 +36,7 @@ from drugs.models import (
     lines_of,
     live_curations,
 )
+from medguide.editorial.caching import remember
 from medguide.editorial.paths import slug_paths
 
 # A monograph shows this many interactions, the most severe first, says how many there are of
@@ -45,6 +46,8 @@ from medguide.editorial.paths import slug_paths
 # them label quotes) and cost 8 ms of the page's 40.
 MONOGRAPH_INTERACTIONS = 10
 INTERACTIONS_PER_PAGE = 100  # the page of all of a medicine's interactions
+# The fragment the converter's liquids are kept in, beside the body (LazyMonograph.converter).
+LIQUIDS_FRAGMENT = "monograph-liquids"
 
 
 @dataclass(frozen=True)
@@ -85,10 +88,11 @@ class LazyMonograph:
         "drug_jsonld",
     )
 
-    def __init__(self, request, drug: Drug, *, query: dict):
+    def __init__(self, request, drug: Drug, *, query: dict, variant: tuple | None = None):
         self.request = request
         self.drug = drug
         self.query = query  # the converter's question, cleaned (drugs.forms.MonographQuery)
+        self.variant = variant  # what the page's fragments are kept by; None: nothing is kept
 
     def lazy_context(self) -> dict:
         # Django templates call a callable they find in the context; each part is then
@@ -109,7 +113,19 @@ class LazyMonograph:
 
     @cached_property
     def converter(self):
-        return page_converter(self.rows, query=self.query)
+        # What it converts with is kept beside the body, so that a question answered into a
+        # kept body reads none of the medicine's rows (a whole monograph's, unpickled).
+        def liquids():
+            products, maximum = page_liquids(self.rows)
+            return [astuple(product) for product in products], maximum  # plain values
+
+        if self.variant is None:
+            products, maximum = liquids()
+        else:
+            products, maximum = remember(LIQUIDS_FRAGMENT, [self.variant], liquids)
+        return page_converter(
+            [LiquidProduct(*product) for product in products], maximum, query=self.query
+        )
 
     @cached_property
     def parts(self) -> dict:

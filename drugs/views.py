@@ -47,7 +47,13 @@ from drugs.models import (
     az_initials,
     card_prefetch,
 )
-from drugs.monograph import INTERACTIONS_PER_PAGE, LazyMonograph, sections_for, site_url
+from drugs.monograph import (
+    INTERACTIONS_PER_PAGE,
+    LIQUIDS_FRAGMENT,
+    LazyMonograph,
+    sections_for,
+    site_url,
+)
 from medguide.editorial.caching import (
     QueryMixin,
     fetch_fragments,
@@ -158,12 +164,12 @@ class DrugDetailView(QueryMixin, DetailView):
         # No prefetching here: LazyMonograph fetches the parts when the body is rendered.
         return Drug.objects.all() if self.is_preview else Drug.objects.published()
 
-    # The template's {% remember %} fragments, read from the cache in one round trip.
-    FRAGMENTS = ("monograph-jsonld", "monograph", "monograph-scripts")
+    # The template's {% remember %} fragments, and the converter's, read from the cache in
+    # one round trip.
+    FRAGMENTS = ("monograph-jsonld", "monograph", "monograph-scripts", LIQUIDS_FRAGMENT)
 
     def get_context_data(self, **kwargs):
         asked = {name: value for name, value in self.query.items() if value is not None}
-        monograph = LazyMonograph(self.request, self.object, query=asked)
         is_pro_view = self.query["view"] == "pro"
         # What the fragments depend on besides content (which empties the fragment cache):
         # None, for a preview, keeps them out of the cache altogether. A converter question
@@ -175,6 +181,7 @@ class DrugDetailView(QueryMixin, DetailView):
             audience = [item for item in asked.items() if item[0] not in CONVERTER_PARAMETERS]
             variant = (self.object.pk, site_url(self.request), *audience, converter_asked)
             fetch_fragments(self.FRAGMENTS, [variant])
+        monograph = LazyMonograph(self.request, self.object, query=asked, variant=variant)
         return super().get_context_data(
             is_pro_view=is_pro_view,
             converter_asked=converter_asked,

@@ -347,8 +347,9 @@ def test_a_converter_question_is_answered_in_the_kept_body(
         "liquid=0&amount=1": "Choose one of the liquids listed.",
     }
     for question, answer in questions.items():
-        # The session, the user, the drug and its kept rows: the body's queries never run.
-        with django_assert_max_num_queries(4):
+        # The session, the user and the drug: the body's queries never run, and what the
+        # converter converts with is kept beside the body.
+        with django_assert_max_num_queries(3):
             response = editor.get(f"/drugs/baclofen/?{question}")
         rendered = {template.name for template in response.templates}
         assert "includes/liquid_converter.html" in rendered
@@ -360,11 +361,16 @@ def test_a_converter_question_is_answered_in_the_kept_body(
         assert plain.startswith(before)
         assert plain.endswith(after)
         assert "<!--fresh" not in asked
+    # What the converter converts with is kept beside the body, and goes with it on a change.
+    strength.amount = 10
+    strength.save()
+    asked = editor.get(f"/drugs/baclofen/?liquid={strength.pk}&amount=10&unit=mg")
+    assert "10 mg of Oral solution, 10 mg/5 mL is 5 mL." in asked.content.decode()
     professional = reader.get(f"/drugs/baclofen/?view=pro&liquid={strength.pk}&amount=10")
     page = professional.content.decode()
     assert 'aria-current="page">For health professionals' in page
     assert '<input type="hidden" name="view" value="pro">' in page
-    assert "10 mg of Oral solution, 5 mg/5 mL is 10 mL." in page
+    assert "10 mg of Oral solution, 10 mg/5 mL is 5 mL." in page
 
 
 def test_a_change_reaches_editors_and_every_address(page_cache, editor, reader, baclofen):

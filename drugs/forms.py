@@ -252,6 +252,10 @@ class MonographQuery(QueryForm):
     def clean_view(self) -> str:
         return "pro" if self.cleaned_data["view"] == "pro" else ""
 
+    def answers_one_reader(self) -> bool:
+        # A converter question, empty or not: clean() leaves amount None only when none is.
+        return self.is_valid() and self.cleaned_data["amount"] is not None
+
     def clean(self):
         data = self.cleaned_data
         if data["liquid"] is None and data["amount"] is None:

@@ -82,7 +82,7 @@ def will_store(request: HttpRequest) -> bool:
 def keyed_request(request: HttpRequest) -> HttpRequest | None:
     """The request as the page cache keys it: its query string cut to what the view reads,
     cleaned by the view's query form, and Accept-Encoding to "gzip" or nothing. None when
-    there is no such page or its pages are never stored."""
+    there is no such page, its pages are never stored, or it answers one reader's question."""
     # A Host not in ALLOWED_HOSTS raises here, before any cache call: Django answers it with
     # the 400 page and one quiet log line (settings.LOGGING), not as a cache failure.
     request.get_host()
@@ -95,7 +95,11 @@ def keyed_request(request: HttpRequest) -> HttpRequest | None:
     form = getattr(view, "query_form", None) or getattr(
         getattr(view, "view_class", None), "query_form", None
     )
-    query = form(request.GET).cache_query() if form is not None else None
+    if form is not None:
+        form = form(request.GET)
+        if form.answers_one_reader():
+            return None
+    query = form.cache_query() if form is not None else None
     keyed = copy.copy(request)
     keyed.META = {**request.META}
     if query is not None:

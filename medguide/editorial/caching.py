@@ -237,6 +237,12 @@ class QueryForm(forms.Form):
         form.is_valid()
         return form.cleaned_data
 
+    def answers_one_reader(self) -> bool:
+        """Whether the page answers a reader's own question (the liquid converter's), which
+        the page cache never stores: a stranger can ask as many as he likes, and each stored
+        answer would take room from the pages every reader shares."""
+        return False
+
     def cache_query(self) -> str | None:
         """The query string the page is stored under: the cleaned values in the form's order,
         absent ones (None) left out. None when a field refused its value after all."""

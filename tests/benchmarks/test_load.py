@@ -242,8 +242,9 @@ def test_pages_keep_up_with_healthz(environment, tmp_path):
 
 
 # The soak cycles through the pages; every fifth request asks the monograph's converter a
-# question of its own, a page the page cache has never seen, so the view renders it. (An
-# unknown parameter such as ?visit= would not do: the page cache ignores it.)
+# question of its own, which the page cache never stores, so the view renders it around the
+# body every question shares. (An unknown parameter such as ?visit= would not do: the page
+# cache ignores it.)
 SOAK_SCRIPT = """
 paths = {%s}
 counter = 0

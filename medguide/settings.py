@@ -149,18 +149,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # is set. CACHE_URL can name any other backend django-environ knows. django-redis rather
 # than Django's own Redis backend: that one builds a new client for every cache call.
 # `pages` holds the page cache, its fragments and their generation (medguide/page_cache.py):
-# the same server under a prefix of its own, so it can be sized, watched or emptied alone.
+# under a prefix of its own, so it can be watched or emptied alone, and on a Redis server of
+# its own when PAGE_CACHE_REDIS_URL names one, so it can be given a memory limit that evicts
+# (everything in it can be lost) without evicting `default`'s search counts or flood limits.
 if env.str("REDIS_URL", default=""):
     CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="medguide")
     CACHES = {
         alias: {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": env.str("REDIS_URL"),
+            "LOCATION": location,
             "KEY_PREFIX": prefix,
         }
-        for alias, prefix in [
-            ("default", CACHE_KEY_PREFIX),
-            ("pages", env.str("PAGE_CACHE_KEY_PREFIX", default=f"{CACHE_KEY_PREFIX}-pages")),
+        for alias, location, prefix in [
+            ("default", env.str("REDIS_URL"), CACHE_KEY_PREFIX),
+            (
+                "pages",
+                env.str("PAGE_CACHE_REDIS_URL", default=env.str("REDIS_URL")),
+                env.str("PAGE_CACHE_KEY_PREFIX", default=f"{CACHE_KEY_PREFIX}-pages"),
+            ),
         ]
     }
 else:

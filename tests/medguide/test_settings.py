@@ -85,6 +85,38 @@ def test_the_documented_production_profile_passes_the_deploy_checks(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
+READ_CACHES = (
+    "import json; from django.conf import settings; "
+    "print(json.dumps({alias: [cache['LOCATION'], cache['KEY_PREFIX']] "
+    "for alias, cache in settings.CACHES.items()}))"
+)
+
+
+@pytest.mark.parametrize(
+    ("given", "pages"),
+    [
+        ({}, "redis://cache.invalid:6379/0"),
+        ({"PAGE_CACHE_REDIS_URL": "redis://pages.invalid:6379/0"}, "redis://pages.invalid:6379/0"),
+    ],
+)
+def test_the_page_cache_can_have_a_redis_server_of_its_own(given, pages):
+    """So that it can be given a memory limit that evicts, apart from the search log's
+    counts and the flood limits (nothing is connected to)."""
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        READ_CACHES,
+        REDIS_URL="redis://cache.invalid:6379/0",
+        **given,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "default": ["redis://cache.invalid:6379/0", "medguide"],
+        "pages": [pages, "medguide-pages"],
+    }
+
+
 READ_DATABASES = (
     "import json; from django.conf import settings; "
     "print(json.dumps({alias: [db['ENGINE'], db.get('OPTIONS', {})] "

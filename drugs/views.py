@@ -527,7 +527,7 @@ def interaction_checker(request, query):
         return redirect(reverse("drugs:interactions") + (f"?{tidy}" if tidy else ""))
     result = checker.check_interactions(names=names, left_out=left_out)
     share_query = checker.query_string(names) if names else ""
-    return render(
+    response = render(
         request,
         "drugs/interaction_checker.html",
         {
@@ -542,3 +542,8 @@ def interaction_checker(request, query):
             "max_items": checker.MAX_ITEMS,
         },
     )
+    if result.unknown:
+        # A name that is no medicine's is one reader's typing, which strangers can vary
+        # without end: the page cache does not store it (nor may any other shared cache).
+        patch_cache_control(response, private=True)
+    return response

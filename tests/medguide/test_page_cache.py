@@ -219,6 +219,18 @@ def test_a_question_to_the_converter_is_answered_but_never_stored(page_cache, re
     assert reader.get("/drugs/baclofen/?unit=mL&view=")["X-Page-Cache"] == "hit"  # no question
 
 
+def test_a_checker_page_with_a_name_no_medicine_has_is_never_stored(page_cache, reader, baclofen):
+    DrugFactory(generic_name="Diazepam")
+    assert reader.get("/interactions/?drugs=baclofen,diazepam")["X-Page-Cache"] == "miss"
+    for typed in ["baclofen,diazepamm", "baclofen,zzzz"]:
+        for _ in range(2):
+            response = reader.get(f"/interactions/?drugs={typed}")
+            assert response.status_code == 200
+            assert "X-Page-Cache" not in response, typed
+            assert "private" in response["Cache-Control"]
+    assert reader.get("/interactions/?drugs=baclofen,diazepam")["X-Page-Cache"] == "hit"
+
+
 def test_an_untidy_checker_address_is_tidied_though_the_tidy_page_is_stored(
     page_cache, reader, baclofen
 ):

@@ -354,6 +354,8 @@ def test_a_converter_question_is_answered_in_the_kept_body(
     own in the cache, which any stranger could fill with questions."""
     solution = FormulationFactory(drug=baclofen, dosage_form=DosageForm.ORAL_SOLUTION)
     strength = StrengthFactory(formulation=solution, amount=5, per_amount=5, per_unit="mL")
+    baclofen.practical_tips = "No text can hold the mark: <!--fresh converter-->"
+    baclofen.save()
     plain = editor.get("/drugs/baclofen/").content.decode()
     editor.get(f"/drugs/baclofen/?liquid={strength.pk}&amount=1")  # keeps the body they share
     questions = {
@@ -377,6 +379,7 @@ def test_a_converter_question_is_answered_in_the_kept_body(
         assert plain.startswith(before)
         assert plain.endswith(after)
         assert "<!--fresh" not in asked
+        assert "&lt;!--fresh converter--&gt;" in asked
     # What the converter converts with is kept beside the body, and goes with it on a change.
     strength.amount = 10
     strength.save()

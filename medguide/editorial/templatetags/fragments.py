@@ -16,7 +16,6 @@ not hold it is kept with the rest, and the fragment's parts must tell the two ap
 import re
 
 from django import template
-from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 
 from medguide.editorial.caching import remember
@@ -56,8 +55,10 @@ class FreshNode(template.Node):
     def __init__(self, nodelist, name: str, condition):
         self.nodelist = nodelist
         self.condition = condition
-        # Editors' markup cannot hold it: it is signed with the project's secret key.
-        self.mark = f"<!--fresh {name} {salted_hmac('fragments.fresh', name).hexdigest()}-->"
+        # No content can hold it: what pages show is escaped, or cleaned by nh3, which strips
+        # comments. (Signed with the secret key, it would stop matching across servers while
+        # the key is rotated, and the part would go missing from kept markup.)
+        self.mark = f"<!--fresh {name}-->"
 
     def render(self, context):
         if context.get(KEEPING) and self.condition.resolve(context):

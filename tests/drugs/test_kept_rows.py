@@ -16,7 +16,14 @@ from django.utils import timezone
 
 from articles.models import Article, Category, CuratedGuide
 from drugs import kept_interactions, kept_rows
-from drugs.kept_rows import KEPT, prefetch_monograph, probe, trigger_names, warn_uncounted
+from drugs.kept_rows import (
+    KEPT,
+    layout,
+    prefetch_monograph,
+    probe,
+    trigger_names,
+    warn_uncounted,
+)
 from drugs.models import (
     SCHEDULED_GUIDES_READ,
     ChangeLogEntry,
@@ -546,6 +553,33 @@ def test_a_database_refusing_to_keep_them_costs_the_reader_nothing(client, baclo
     assert "Drowsiness" in response.content.decode()
     assert "not kept" in caplog.text
     assert not KeptRows.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_they_are_kept_by_one_statement_and_a_refusal_costs_nothing(
+    client, caplog
+):
+    """A reader's request is in no transaction: the row is written by its one statement, in
+    no transaction of its own (keep_row), and a refused write leaves the connection usable."""
+    drug = DrugFactory(generic_name="Keepazole")
+    with (
+        connection.execute_wrapper(refusing_inserts_into("drugs_keptrows")),
+        caplog.at_level(logging.WARNING),
+    ):
+        assert client.get(drug.get_absolute_url()).status_code == 200
+    assert "not kept" in caplog.text
+    assert not KeptRows.objects.exists()
+    writes = []
+
+    def note_writes(execute, sql, params, many, context):
+        if sql.startswith("INSERT") and "drugs_keptrows" in sql:
+            writes.append(context["connection"].in_atomic_block)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note_writes):
+        assert client.get(drug.get_absolute_url()).status_code == 200
+    assert writes == [False]  # one statement, in no transaction (BEGIN, COMMIT) of its own
+    assert KeptRows.objects.get(drug=drug).layout == layout()
 
 
 def test_every_table_the_rows_come_from_has_its_triggers():

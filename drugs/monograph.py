@@ -88,11 +88,13 @@ class LazyMonograph:
         "drug_jsonld",
     )
 
-    def __init__(self, request, drug: Drug, *, query: dict, variant: tuple | None = None):
+    def __init__(self, request, drug: Drug, *, query: dict, liquids_kept_by: tuple | None = None):
         self.request = request
         self.drug = drug
         self.query = query  # the converter's question, cleaned (drugs.forms.MonographQuery)
-        self.variant = variant  # what the page's fragments are kept by; None: nothing is kept
+        # What the converter's liquids are kept by, for a question answered into a kept body;
+        # None: they are read with the rest.
+        self.liquids_kept_by = liquids_kept_by
 
     def lazy_context(self) -> dict:
         # Django templates call a callable they find in the context; each part is then
@@ -119,10 +121,10 @@ class LazyMonograph:
             products, maximum = page_liquids(self.rows)
             return [astuple(product) for product in products], maximum  # plain values
 
-        if self.variant is None:
+        if self.liquids_kept_by is None:
             products, maximum = liquids()
         else:
-            products, maximum = remember(LIQUIDS_FRAGMENT, [self.variant], liquids)
+            products, maximum = remember(LIQUIDS_FRAGMENT, [self.liquids_kept_by], liquids)
         return page_converter(
             [LiquidProduct(*product) for product in products], maximum, query=self.query
         )

@@ -164,9 +164,8 @@ class DrugDetailView(QueryMixin, DetailView):
         # No prefetching here: LazyMonograph fetches the parts when the body is rendered.
         return Drug.objects.all() if self.is_preview else Drug.objects.published()
 
-    # The template's {% remember %} fragments, and the converter's, read from the cache in
-    # one round trip.
-    FRAGMENTS = ("monograph-jsonld", "monograph", "monograph-scripts", LIQUIDS_FRAGMENT)
+    # The template's {% remember %} fragments, read from the cache in one round trip.
+    FRAGMENTS = ("monograph-jsonld", "monograph", "monograph-scripts")
 
     def get_context_data(self, **kwargs):
         asked = {name: value for name, value in self.query.items() if value is not None}
@@ -180,8 +179,15 @@ class DrugDetailView(QueryMixin, DetailView):
         if not self.is_preview:
             audience = [item for item in asked.items() if item[0] not in CONVERTER_PARAMETERS]
             variant = (self.object.pk, site_url(self.request), *audience, converter_asked)
-            fetch_fragments(self.FRAGMENTS, [variant])
-        monograph = LazyMonograph(self.request, self.object, query=asked, variant=variant)
+            # A question also reads what the converter converts with, kept beside the body.
+            fragments = (*self.FRAGMENTS, LIQUIDS_FRAGMENT) if converter_asked else self.FRAGMENTS
+            fetch_fragments(fragments, [variant])
+        monograph = LazyMonograph(
+            self.request,
+            self.object,
+            query=asked,
+            liquids_kept_by=variant if converter_asked else None,
+        )
         return super().get_context_data(
             is_pro_view=is_pro_view,
             converter_asked=converter_asked,

@@ -30,6 +30,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import redis
 
 from tests.servers import gunicorn
 from tests.shared_data import LABELS
@@ -156,7 +157,13 @@ def environment(tmp_path_factory):
         )
     manage("collectstatic", "--no-input", "-v0", env=env)
     print(f"\nBenchmark database {DATABASE} ready in {time.monotonic() - started:.0f} s")
-    return env
+    yield env
+    # What the run left in Redis (the page cache's generation, the search log's counts),
+    # under its own prefix: no one else's keys.
+    client = redis.Redis.from_url(env["REDIS_URL"])
+    left = list(client.scan_iter(f"{env['CACHE_KEY_PREFIX']}*"))
+    if left:
+        client.delete(*left)
 
 
 def guide_path(base: str) -> str:

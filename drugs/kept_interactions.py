@@ -18,6 +18,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import django
@@ -77,6 +79,34 @@ def first_interactions(drug: Drug, stop: int) -> DrugInteractions:
     """`drug`'s interactions, of which the first `stop` and the counts are kept: read from
     what was kept when it is current, else read and kept for the next reader. A preview
     (drafts applied and rolled back) neither uses nor keeps them."""
+    kept = _kept(drug, stop)
+    if kept.current is not None:
+        return kept.current
+    found = DrugInteractions(drug)
+    if kept.keeping:
+        _keep(drug, found, [kept])
+    return found
+
+
+def keep_first(drug: Drug, stops: Iterable[int]) -> None:
+    """Bring `drug`'s kept first interactions current for each of `stops`, as
+    first_interactions() would for each, but reading them once, for the largest stale one:
+    for a writer keeping them ahead of readers (drugs.keeping)."""
+    stale = [kept for kept in (_kept(drug, stop) for stop in stops) if kept.current is None]
+    stale = [kept for kept in stale if kept.keeping]
+    if stale:
+        _keep(drug, DrugInteractions(drug), stale)
+
+
+@dataclass
+class _Kept:
+    stop: int
+    keeping: bool  # whether they may be used and kept here
+    version: int  # InteractionsVersion, read before any interaction
+    current: DrugInteractions | None  # what was kept, when it is current
+
+
+def _kept(drug: Drug, stop: int) -> _Kept:
     alias = drug._state.db or "default"
     vendor = connections[alias].vendor
     triggers, version, kept_version, valid_until, kept_layout, kept = probe(
@@ -85,10 +115,10 @@ def first_interactions(drug: Drug, stop: int) -> DrugInteractions:
     counted = triggers == len(trigger_names(vendor))
     if not counted:
         warn_uncounted(alias, "Kept interactions", "drugs 0021")
-    if not counted or is_rehearsing():
-        return DrugInteractions(drug)
+    keeping = counted and not is_rehearsing()
     current = (
-        kept is not None
+        keeping
+        and kept is not None
         and (kept_version, kept_layout) == (version, layout())
         and (valid_until is None or timezone.now() < valid_until)
     )
@@ -98,23 +128,29 @@ def first_interactions(drug: Drug, stop: int) -> DrugInteractions:
         except Exception:  # whatever unpickling raises: they are read afresh instead
             logger.warning("Kept interactions of drug %s unreadable; reading them", drug.pk)
         else:
-            return DrugInteractions.known(
+            known = DrugInteractions.known(
                 drug, first=first, stop=stop, count=count, by_severity=by_severity
             )
-    # Read after the version (the probe), so that a write in between leaves them stale.
+            return _Kept(stop, keeping, version, known)
+    return _Kept(stop, keeping, version, None)
+
+
+def _keep(drug: Drug, found: DrugInteractions, stale: list[_Kept]) -> None:
+    """Read `found`'s first entries for each of the `stale` and keep them with the version
+    each one's probe read. The largest is read first: the smaller are slices of it."""
+    # Read after the versions (the probes), so that a write in between leaves them stale.
     until = Drug.objects.next_publication()
-    found = DrugInteractions(drug)
-    kept = KeptInteractions(
-        drug_id=drug.pk,
-        stop=stop,
-        version=version,
-        valid_until=until,
-        layout=layout(),
-        rows=dumps(found.know_first(stop), drug),
-        kept_at=timezone.now(),
-    )
-    keep_row(kept, unique_fields=["drug", "stop"], what=f"Interactions of drug {drug.pk}")
-    return found
+    for kept in sorted(stale, key=lambda kept: -kept.stop):
+        row = KeptInteractions(
+            drug_id=drug.pk,
+            stop=kept.stop,
+            version=kept.version,
+            valid_until=until,
+            layout=layout(),
+            rows=dumps(found.know_first(kept.stop), drug),
+            kept_at=timezone.now(),
+        )
+        keep_row(row, unique_fields=["drug", "stop"], what=f"Interactions of drug {drug.pk}")
 
 
 @functools.cache

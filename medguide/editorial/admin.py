@@ -237,8 +237,10 @@ class EditorialAdmin(SafeAutocompleteMixin, EditingMixin, VersionAdmin):
             drafts.forget_draft(obj)  # the form started from it: what it said is saved now
             super().save_model(request, obj, form, change)
             public_change = getattr(form, "public_change", None)
-            if transition.name == "publish" and public_change:
-                obj.record_change(**public_change, by=request.user, on=timezone.localdate())
+            if transition.name == "publish":
+                if public_change:
+                    obj.record_change(**public_change, by=request.user, on=timezone.localdate())
+                self.published(request, obj)
             self.log_change(request, obj, note)
             self.message_user(request, f"{obj}: {note}", messages.SUCCESS)
             if transition.name == "publish" and not workflow.has_reviewer_profile(request.user):
@@ -252,6 +254,12 @@ class EditorialAdmin(SafeAutocompleteMixin, EditingMixin, VersionAdmin):
             return
         drafts.forget_draft(obj)
         super().save_model(request, obj, form, change)
+
+    def published(self, request, item) -> None:
+        """Called inside the transaction that publishes `item` (or its pending draft), by
+        either way of publishing: the change form's button and the bulk action. Its related
+        rows may not all be written yet, so work on what was published belongs in
+        transaction.on_commit()."""
 
     def _requested(self, request, obj) -> workflow.Transition | None:
         """The move a POST asks for, checked: unknown or forbidden moves are refused."""
@@ -290,6 +298,8 @@ class EditorialAdmin(SafeAutocompleteMixin, EditingMixin, VersionAdmin):
                     if transition.name == "publish" and item.has_pending_draft:
                         self._publish_draft(request, item, note)
                     item.save()
+                    if transition.name == "publish":
+                        self.published(request, item)
             except EditConflict:
                 changed += 1
                 continue

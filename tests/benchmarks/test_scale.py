@@ -484,8 +484,10 @@ def phase_measure() -> dict:
         oks.append(ok_figures)
         pages[name] = {**measure_page(client, path, clock), "ok": ok_figures}
     # A monograph's own rows and first interactions are kept after its first request
-    # (drugs.kept_rows, drugs.kept_interactions), so the figures above read them kept. Read
-    # afresh, and kept, on every request: what the first reader after a change pays.
+    # (drugs.kept_rows, drugs.kept_interactions), so the figures above read them kept, as
+    # every reader does once a publish or keep_monographs has kept them (drugs.keeping).
+    # Read afresh, and kept, on every request: what a reader pays whom nothing kept them
+    # for, after an import or a deploy until keep_monographs runs.
     for name in AFRESH:
         ok_figures = baseline(client, clock)
         oks.append(ok_figures)

@@ -38,6 +38,7 @@ from drugs.models import (
 from drugs.monograph import Section, sections_for
 from drugs.taxonomy import apply_class_mappings
 from drugs.views import DrugDetailView
+from medguide.editorial import revisions
 from medguide.editorial.admin import EditorialAdmin
 from medguide.editorial.autocomplete import PreloadedAutocompleteMixin, SafeAutocompleteMixin
 from medguide.editorial.editing import MyWorkFilter
@@ -355,6 +356,7 @@ class DrugAdmin(EditorialAdmin):
         # monograph must not delete the entries published since, so revisions don't follow it.
         if model is Drug:
             options["follow"] = tuple(f for f in options.get("follow", ()) if f != "changes")
+            revisions.UNFOLLOWED_ROWS.add(ChangeLogEntry._meta.label)
         super().reversion_register(model, **options)
 
     def change_log_sections(self, drug: Drug) -> list[Section]:

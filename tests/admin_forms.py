@@ -23,6 +23,8 @@ def _form_data(form: BaseForm) -> dict:
     for name, field in form.fields.items():
         if isinstance(field, FileField):
             continue  # a file already stored is not sent again
+        if field.show_hidden_initial:  # a field with a default: its shown value, hidden
+            _add_hidden_initial(data, form, name)
         if isinstance(field.widget, MultiWidget):  # e.g. the admin's date and time boxes
             value = form[name].value()  # a bound form (a page shown again) has the boxes
             parts = value if isinstance(value, list) else field.widget.decompress(value)
@@ -36,6 +38,21 @@ def _form_data(form: BaseForm) -> dict:
             continue  # an unticked box is simply absent from a real POST
         data[form.add_prefix(name)] = value
     return data
+
+
+def _add_hidden_initial(data: dict, form: BaseForm, name: str) -> None:
+    """The hidden copy of the value a page showed, which a browser posts beside a field
+    with a default (`initial-…`) and the form compares the posted value with."""
+    field, initial = form.fields[name], form[name].initial
+    widget = field.hidden_widget()
+    if isinstance(widget, MultiWidget):
+        parts = widget.decompress(initial)
+        for suffix, part_widget, part in zip(
+            widget.widgets_names, widget.widgets, parts, strict=True
+        ):
+            data[form.add_initial_prefix(name) + suffix] = part_widget.format_value(part) or ""
+    else:
+        data[form.add_initial_prefix(name)] = widget.format_value(initial) or ""
 
 
 def change_form_data(response, **changes) -> dict:

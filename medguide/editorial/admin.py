@@ -144,6 +144,14 @@ class EditorialAdmin(SafeAutocompleteMixin, EditingMixin, VersionAdmin):
 
             def clean(self):
                 cleaned = super().clean()
+                for name, value in cleaned.items():
+                    # The admin's boxes show times to the second: one posted back as shown
+                    # (unchanged) keeps the fraction a page an import created has, else its
+                    # save would move the catalogue's count of publications.
+                    if isinstance(value, datetime) and name not in self.changed_data:
+                        stored = getattr(self.instance, name, None)
+                        if isinstance(stored, datetime):
+                            cleaned[name] = stored
                 if conflict is not None:
                     raise ValidationError(_conflict_message(conflict), code="edit_conflict")
                 if transition is not None:
@@ -152,6 +160,21 @@ class EditorialAdmin(SafeAutocompleteMixin, EditingMixin, VersionAdmin):
                         raise ValidationError(
                             f"“{transition.label}” is not possible for an item that is "
                             f"{item.get_status_display().lower()}."
+                        )
+                    moved = cleaned.get("published_at")
+                    if (
+                        transition.name == "publish"
+                        and item.is_live
+                        and moved is not None
+                        and moved > timezone.now()
+                    ):
+                        # Publishing a live item's draft puts it live now; a time to come
+                        # would take the live page away from readers until then.
+                        self.add_error(
+                            "published_at",
+                            "This page is live: publishing its changes puts them live now. A "
+                            "publication time in the future would hide the page from readers "
+                            "until then; keep the time it has.",
                         )
                     if transition.needs_comment and not comment.strip():
                         raise ValidationError(

@@ -49,6 +49,8 @@ def compare(older: Version, newer: Version) -> list[Difference]:
     differences = []
     for key in [*before, *(k for k in after if k not in before)]:
         old, new = before.get(key), after.get(key)
+        if (old is None or new is None) and key[0] in UNFOLLOWED_ROWS:
+            continue  # in one revision because it was saved then: not added, nor removed
         if old is None:
             differences.append(Difference(what=new.label, change="added"))
         elif new is None:
@@ -89,6 +91,11 @@ def changes_since_version(
 # Rows a revision keeps so that restoring it works, not to be listed: a guide's tags are listed
 # once, by their links (taggit's TaggedItem, shown as "Tag “…”"), not again as the tags.
 UNLISTED_ROWS = {"taggit.Tag"}
+# Rows of an inline an item's revisions do not follow (a monograph's public change log, which
+# restoring must never delete): a revision holds one only when the admin saved it with the
+# item, which a form does only for a row that changed. Missing from a revision, it was not
+# removed; its admin adds its model's label here when it registers the item.
+UNFOLLOWED_ROWS: set[str] = set()
 
 
 @dataclass(frozen=True)

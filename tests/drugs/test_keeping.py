@@ -56,9 +56,8 @@ def editor_client(person) -> Client:
 
 
 def edited(client, drug: Drug) -> None:
-    """An editor's change to a published monograph's dose row: a pending draft. Its
-    publication time in whole seconds, as the admin's boxes show and post it back."""
-    Drug.objects.filter(pk=drug.pk).update(published_at=drug.published_at.replace(microsecond=0))
+    """An editor's change to a published monograph's dose row: a pending draft, with every
+    monograph kept before it."""
     keep_stale()
     response = press(client, drug, keep_editing=True, **{"doses-0-notes": DOSE_NOTE})
     assert response.status_code == 302, response.context and response.context["errors"]

@@ -3,15 +3,18 @@ pending draft that readers, the open data, search and the caches do not see unti
 reviewer publishes it."""
 
 import io
+from datetime import timedelta
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from PIL import Image
 from reversion.models import Version
 
 from articles.models import Article
-from drugs.models import Drug, KeptInteractions, KeptRows
+from drugs.models import Drug, InteractionsVersion, KeptInteractions, KeptRows
 from medguide.editorial import caching
 from medguide.editorial.models import Status
 from medguide.search import index as search_index
@@ -337,3 +340,66 @@ def test_an_interaction_in_a_draft_reaches_kept_monographs_only_when_published(
     assert effect not in public(reader, baclofen)
     assert save(reviewer_client, tizanidine, button="publish").status_code == 302
     assert effect in public(reader, baclofen)
+
+
+def test_publishing_keeps_a_publication_time_the_boxes_show_to_the_second(
+    baclofen, editor_client, reviewer_client
+):
+    """An imported page's publication time has a fraction of a second, which the admin's
+    boxes do not show and so post back without: publishing its draft leaves the time as it
+    was, and the history does not say the reviewer changed it."""
+    stored = baclofen.published_at.replace(microsecond=123456)
+    Drug.objects.filter(pk=baclofen.pk).update(published_at=stored)
+    edit_baclofen(editor_client, baclofen)
+    interactions_version = InteractionsVersion.objects.get().version
+    assert save(reviewer_client, baclofen, button="publish").status_code == 302
+    baclofen.refresh_from_db()
+    assert baclofen.published_at == stored
+    # Nothing interactions show of it changed: every medicine's kept ones are still current.
+    assert InteractionsVersion.objects.get().version == interactions_version
+    assert not baclofen.has_pending_draft
+    history = LogEntry.objects.filter(object_id=str(baclofen.pk)).order_by("-pk")
+    assert "Publication time" not in " ".join(entry.get_change_message() for entry in history)
+
+
+def test_a_publication_time_changed_by_a_second_is_a_change(
+    baclofen, editor_client, reviewer_client
+):
+    stored = baclofen.published_at.replace(microsecond=123456)
+    Drug.objects.filter(pk=baclofen.pk).update(published_at=stored)
+    edit_baclofen(editor_client, baclofen)
+    earlier = timezone.localtime(stored - timedelta(seconds=1))
+    response = save(
+        reviewer_client,
+        baclofen,
+        button="publish",
+        published_at_0=f"{earlier:%Y-%m-%d}",
+        published_at_1=f"{earlier:%H:%M:%S}",
+    )
+    assert response.status_code == 302
+    baclofen.refresh_from_db()
+    assert baclofen.published_at == earlier.replace(microsecond=0)
+
+
+def test_publishing_a_live_page_s_draft_at_a_time_to_come_is_refused_at_its_field(
+    baclofen, editor_client, reviewer_client, client
+):
+    """It would take the live page from readers until then: said at the field, nothing
+    saved, never an error page."""
+    edit_baclofen(editor_client, baclofen)
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    response = save(
+        reviewer_client,
+        baclofen,
+        button="publish",
+        published_at_0=f"{tomorrow:%Y-%m-%d}",
+        published_at_1=f"{tomorrow:%H:%M:%S}",
+    )
+    assert response.status_code == 200
+    assert "This page is live: publishing its changes puts them live now" in (
+        response.content.decode()
+    )
+    baclofen.refresh_from_db()
+    assert baclofen.has_pending_draft
+    assert baclofen.summary == OLD_SUMMARY
+    assert client.get(baclofen.get_absolute_url()).status_code == 200

@@ -20,6 +20,7 @@ from articles.models import Article, Author, Category, CuratedGuide
 from articles.views import ArticleDetailView
 from articles.widgets import CommaTagField, MarkdownEditor
 from drugs.admin import DrugAdmin
+from drugs.keeping import keep_when_committed
 from drugs.models import Drug
 from medguide.editorial.admin import EditorialAdmin
 from medguide.editorial.autocomplete import PreloadedAutocompleteMixin
@@ -94,6 +95,12 @@ class ArticleAdmin(EditorialAdmin):
         if model is Article:
             options["follow"] = (*options.get("follow", ()), "tagged_items")
         super().reversion_register(model, **options)
+
+    def published(self, request, item) -> None:
+        # The monographs its card is on (it is about them, or placed on them) keep their rows
+        # with it once the publication commits (docs/decisions/kept-ahead.md).
+        about = Q(articles=item.pk) | Q(curated_guides__article=item.pk)
+        keep_when_committed(Drug.objects.filter(about).distinct(), using=item._state.db)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "body":

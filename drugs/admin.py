@@ -2,7 +2,6 @@
 
 import reversion
 from django.contrib import admin, messages
-from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.utils.text import Truncator
 
 from drugs.forms import DrugNameFormSet, FormulationForm, InteractionForm, InteractionFormSet
 from drugs.interactions import interactions_concerning
-from drugs.keeping import keep_monograph_by_id
+from drugs.keeping import keep_when_committed
 from drugs.models import (
     ChangeLogEntry,
     ClassMapping,
@@ -275,15 +274,8 @@ class DrugAdmin(EditorialAdmin):
 
     def published(self, request, item) -> None:
         # Its rows and interactions kept as soon as the publication commits, so that its
-        # first reader does not read them afresh (docs/decisions/kept-ahead.md). A failure
-        # costs that reader the reading, never the reviewer the publish.
-        # A function, not a partial: Django names it by __qualname__ when it fails.
-        pk, using = item.pk, item._state.db
-
-        def keep_published_monograph() -> None:
-            keep_monograph_by_id(pk, using=using)
-
-        transaction.on_commit(keep_published_monograph, using=using, robust=True)
+        # first reader does not read them afresh (docs/decisions/kept-ahead.md).
+        keep_when_committed(Drug.objects.filter(pk=item.pk), using=item._state.db)
 
     @admin.display(description="plain language")
     def summary_readability(self, drug: Drug) -> str:

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -48,12 +48,19 @@ def keep_monograph(drug: Drug) -> None:
     keep_first(drug, STOPS)
 
 
-def keep_monograph_by_id(pk: int, *, using: str | None = None) -> None:
-    """keep_monograph() for the medicine `pk` as the database now holds it (none if it is
-    gone): for a writer's transaction.on_commit()."""
-    drug = Drug.objects.using(using or router.db_for_write(Drug)).filter(pk=pk).first()
-    if drug is not None:
-        keep_monograph(drug)
+def keep_when_committed(drugs: QuerySet, *, using: str | None = None) -> None:
+    """keep_monograph() for each of `drugs`, read from the database `using` (the one written
+    to) as the current transaction leaves it, once it commits: for a writer who published
+    what their monographs show. A failure is logged and costs their next readers the
+    reading, never the writer's save."""
+    using = using or router.db_for_write(Drug)
+
+    # A function, not a partial: Django names a failing one by its __qualname__.
+    def keep_published_monographs() -> None:
+        for drug in drugs.using(using).order_by("pk"):
+            keep_monograph(drug)
+
+    transaction.on_commit(keep_published_monographs, using=using, robust=True)
 
 
 def counted(using: str) -> bool:

@@ -19,7 +19,12 @@ from medguide.editorial.models import Status
 from tests.admin_forms import press
 from tests.drugs.test_kept_interactions import entries
 from tests.drugs.triggers import drop_trigger
-from tests.factories import DrugFactory, InteractionFactory
+from tests.factories import (
+    ArticleFactory,
+    CuratedGuideFactory,
+    DrugFactory,
+    InteractionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +200,21 @@ def test_the_bulk_publish_keeps_them_too(
         )
     assert stale_ones() == set()
     assert DOSE_NOTE in client.get(baclofen.get_absolute_url()).content.decode()
+
+
+def test_a_guide_s_publish_keeps_the_monographs_it_is_about_or_placed_on(
+    client, baclofen, reviewer_client, django_capture_on_commit_callbacks
+):
+    tizanidine = Drug.objects.get(generic_name="Tizanidine")
+    guide = ArticleFactory(title="Stiff mornings", status=Status.DRAFT, related_drugs=[tizanidine])
+    CuratedGuideFactory(drug=baclofen, article=guide)
+    keep_stale()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert press(reviewer_client, guide, "publish").status_code == 302
+    assert stale_ones() == set()
+    for drug in (baclofen, tizanidine):
+        assert writes_of_reading(client, drug) == []
+        assert "Stiff mornings" in client.get(drug.get_absolute_url()).content.decode()
 
 
 def test_a_failure_to_keep_costs_the_reviewer_nothing(

@@ -349,6 +349,28 @@ def forget_kept(path: str):
     return forget
 
 
+PUBLISHED = "monograph, editorial (baclofen)"  # measured again after a publish
+
+
+def published_again(path: str):
+    """A function that writes the rows of the monograph at `path` and keeps them, as a
+    reviewer's publish does (drugs.keeping.keep_when_committed), in one transaction."""
+    from django.db import transaction
+    from django.db.models import F
+
+    from drugs.keeping import keep_when_committed
+    from drugs.models import Drug, DrugName
+
+    slug = path.strip("/").split("/")[-1]
+
+    def publish() -> None:
+        with transaction.atomic():
+            DrugName.objects.filter(drug__slug=slug).update(name=F("name"))
+            keep_when_committed(Drug.objects.filter(slug=slug))
+
+    return publish
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -496,6 +518,15 @@ def phase_measure() -> dict:
             **measure_page(client, paths[name], clock, before=forget),
             "ok": ok_figures,
         }
+    # What its first reader pays after a publish: its rows written (one of its names, as a
+    # publish writes its rows) and kept as the reviewer's publish keeps them once it commits.
+    name = PUBLISHED
+    ok_figures = baseline(client, clock)
+    oks.append(ok_figures)
+    pages[f"{name}, first reader after its publish"] = {
+        **measure_page(client, paths[name], clock, before=published_again(paths[name])),
+        "ok": ok_figures,
+    }
     result["pages"] = pages
     result["ok"] = {
         "wall": statistics.median(o["wall"] for o in oks),

@@ -8,6 +8,7 @@ from django.core.cache import caches
 from django.db import connections
 from django.forms.renderers import get_default_renderer
 from django.template.base import Template
+from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -291,5 +292,21 @@ def editor(client, person):
 
 @pytest.fixture
 def reviewer(client, person):
+    client.force_login(person("Medical reviewer"))
+    return client
+
+
+# Clients of their own, for a test where an editor and a reviewer (and a reader, `client`)
+# take turns.
+@pytest.fixture
+def editor_client(person) -> Client:
+    client = Client()
+    client.force_login(person("Editor"))
+    return client
+
+
+@pytest.fixture
+def reviewer_client(person) -> Client:
+    client = Client()
     client.force_login(person("Medical reviewer"))
     return client

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -44,20 +43,6 @@ def writes_of_reading(client, drug: Drug) -> list[str]:
             assert client.get(path).status_code == 200
     written = ("INSERT", "UPDATE", "DELETE")
     return [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().startswith(written)]
-
-
-@pytest.fixture
-def reviewer_client(person) -> Client:
-    client = Client()
-    client.force_login(person("Medical reviewer"))
-    return client
-
-
-@pytest.fixture
-def editor_client(person) -> Client:
-    client = Client()
-    client.force_login(person("Editor"))
-    return client
 
 
 def edited(client, drug: Drug) -> None:

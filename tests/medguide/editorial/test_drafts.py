@@ -29,20 +29,6 @@ NEW_SUMMARY = "Baclofen eases muscle stiffness; the draft says zephyrine."
 DOSE_NOTE = "Take the draft dose with food."
 
 
-@pytest.fixture
-def editor_client(person) -> Client:
-    client = Client()
-    client.force_login(person("Editor"))
-    return client
-
-
-@pytest.fixture
-def reviewer_client(person) -> Client:
-    client = Client()
-    client.force_login(person("Medical reviewer"))
-    return client
-
-
 def jpeg_upload() -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", (960, 540), (30, 110, 160)).save(buffer, "JPEG")
@@ -52,6 +38,12 @@ def jpeg_upload() -> SimpleUploadedFile:
 def save(client, item, *, button: str | None = None, **changes):
     """Open the change page and submit it as it stands, with `changes`, staying on it."""
     return press(client, item, button, keep_editing=True, **changes)
+
+
+def publish_at(client, item, when):
+    """Press "Approve and publish" with the publication time's boxes set to `when`."""
+    boxes = {"published_at_0": f"{when:%Y-%m-%d}", "published_at_1": f"{when:%H:%M:%S}"}
+    return save(client, item, button="publish", **boxes)
 
 
 def edit_baclofen(client, drug):
@@ -369,13 +361,7 @@ def test_a_publication_time_changed_by_a_second_is_a_change(
     Drug.objects.filter(pk=baclofen.pk).update(published_at=stored)
     edit_baclofen(editor_client, baclofen)
     earlier = timezone.localtime(stored - timedelta(seconds=1))
-    response = save(
-        reviewer_client,
-        baclofen,
-        button="publish",
-        published_at_0=f"{earlier:%Y-%m-%d}",
-        published_at_1=f"{earlier:%H:%M:%S}",
-    )
+    response = publish_at(reviewer_client, baclofen, earlier)
     assert response.status_code == 302
     baclofen.refresh_from_db()
     assert baclofen.published_at == earlier.replace(microsecond=0)
@@ -387,14 +373,7 @@ def test_publishing_a_live_page_s_draft_at_a_time_to_come_is_refused_at_its_fiel
     """It would take the live page from readers until then: said at the field, nothing
     saved, never an error page."""
     edit_baclofen(editor_client, baclofen)
-    tomorrow = timezone.localtime() + timedelta(days=1)
-    response = save(
-        reviewer_client,
-        baclofen,
-        button="publish",
-        published_at_0=f"{tomorrow:%Y-%m-%d}",
-        published_at_1=f"{tomorrow:%H:%M:%S}",
-    )
+    response = publish_at(reviewer_client, baclofen, timezone.localtime() + timedelta(days=1))
     assert response.status_code == 200
     assert "This page is live: publishing its changes puts them live now" in (
         response.content.decode()

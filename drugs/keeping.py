@@ -67,12 +67,9 @@ def counted(using: str) -> bool:
     """Whether the database has every trigger kept rows and interactions are counted by:
     without one, nothing is kept there (kept_rows.warn_uncounted says which)."""
     vendor = connections[using].vendor
-    expected = {
-        kept_rows: kept_rows.trigger_names(vendor),
-        kept_interactions: kept_interactions.trigger_names(vendor),
-    }
+    expected = (kept_rows.trigger_names(vendor), kept_interactions.trigger_names(vendor))
     with connections[using].cursor() as cursor:
-        for names in expected.values():
+        for names in expected:
             found = kept_rows.triggers_in_place(vendor, names)
             cursor.execute(f"SELECT ({found.sql})", found.params)
             if cursor.fetchone()[0] != len(names):

@@ -92,8 +92,8 @@ def keep_first(drug: Drug, stops: Iterable[int]) -> None:
     """Bring `drug`'s kept first interactions current for each of `stops`, as
     first_interactions() would for each, but reading them once, for the largest stale one:
     for a writer keeping them ahead of readers (drugs.keeping)."""
-    stale = [kept for kept in (_kept(drug, stop) for stop in stops) if kept.current is None]
-    stale = [kept for kept in stale if kept.keeping]
+    kept = [_kept(drug, stop) for stop in stops]
+    stale = [each for each in kept if each.keeping and each.current is None]
     if stale:
         _keep(drug, DrugInteractions(drug), stale)
 
